@@ -1,0 +1,168 @@
+"""Currencies, exact numbers and the one rounding helper."""
+
+from __future__ import annotations
+
+import enum
+import re
+from decimal import Context, Decimal
+from functools import cache
+
+import attrs
+from babel.numbers import UnknownCurrencyError, get_currency_precision, validate_currency
+
+from .errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["EXACT", "Currency", "Rounding", "exact_decimal", "round_div"]
+
+#: The largest magnitude (adjusted exponent) accepted for any number: a
+#: quantity, a rate or an amount of 10**18 or more is refused as absurd.
+MAX_ADJUSTED_EXPONENT = 17
+#: The finest digit accepted (10**-18).
+MIN_EXPONENT = -18
+
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
+#: Wide enough that sums and products of accepted numbers are exact; used
+#: through its methods, so the global decimal context is never touched.
+EXACT = Context(prec=200)
+
+
+class Rounding(enum.StrEnum):
+    """How an exact amount becomes a whole number of minor units."""
+
+    HALF_UP = "half_up"  # half away from zero
+    HALF_EVEN = "half_even"  # banker's rounding
+    DOWN = "down"  # toward zero
+
+
+def round_div(num: int, den: int, mode: Rounding) -> int:
+    """``num / den`` (``den > 0``) rounded to an integer; every rounding goes here.
+
+    Symmetric in sign for every mode, so ``round(-x) == -round(x)``.
+
+    >>> round_div(5, 2, Rounding.HALF_UP), round_div(-5, 2, Rounding.HALF_UP)
+    (3, -3)
+    >>> round_div(5, 2, Rounding.HALF_EVEN), round_div(7, 2, Rounding.HALF_EVEN)
+    (2, 4)
+    >>> round_div(-19, 10, Rounding.DOWN)
+    -1
+    """
+    quotient, remainder = divmod(-num if num < 0 else num, den)
+    if remainder and mode is not Rounding.DOWN:
+        twice = 2 * remainder
+        if twice > den or (twice == den and (mode is Rounding.HALF_UP or quotient & 1)):
+            quotient += 1
+    return -quotient if num < 0 else quotient
+
+
+def exact_decimal(value: object, field: str) -> Decimal:
+    """``value`` (a ``Decimal``, ``int`` or decimal text) as a finite, sane ``Decimal``.
+
+    Floats and bools are refused with :class:`~invoicecalc.errors.InvalidTypeError`;
+    NaN, infinities, text that is not a plain decimal number and absurd
+    magnitudes with :class:`~invoicecalc.errors.InvalidValueError`.
+
+    >>> exact_decimal("19.99", "unit_price")
+    Decimal('19.99')
+    >>> exact_decimal(0.1, "rate")
+    Traceback (most recent call last):
+    ...
+    invoicecalc.errors.InvalidTypeError: rate: a float is not exact; use Decimal or text (got 0.1)
+    """
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool):
+        raise InvalidTypeError(field, value, "a bool is not a number")
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        raise InvalidTypeError(field, value, "a float is not exact; use Decimal or text")
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL_TEXT.match(text):
+            raise InvalidValueError(field, value, "is not a decimal number")
+        number = Decimal(text)
+    else:
+        raise InvalidTypeError(field, value, "is not a number")
+    if not number.is_finite():
+        raise InvalidValueError(field, value, "is not a finite number")
+    exponent = number.as_tuple().exponent
+    if number and (
+        number.adjusted() > MAX_ADJUSTED_EXPONENT
+        or (isinstance(exponent, int) and exponent < MIN_EXPONENT)
+    ):
+        raise InvalidValueError(field, value, "is out of the supported range")
+    return number
+
+
+@cache
+def _exponent(code: str) -> int:
+    # Validate first: babel answers 2 for any unknown code.
+    validate_currency(code)
+    precision: int = get_currency_precision(code)
+    return precision
+
+
+@attrs.frozen
+class Currency:
+    """An ISO 4217 currency and its minor-unit exponent from babel's CLDR data.
+
+    >>> Currency("JPY").exponent, Currency("USD").exponent, Currency("BHD").exponent
+    (0, 2, 3)
+    >>> Currency("usd")
+    Traceback (most recent call last):
+    ...
+    invoicecalc.errors.InvalidValueError: currency: is not an ISO 4217 code (got 'usd')
+    """
+
+    code: str
+    exponent: int = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.code, str):
+            raise InvalidTypeError("currency", self.code, "is not a currency code")
+        if not _CURRENCY_CODE.match(self.code):
+            raise InvalidValueError("currency", self.code, "is not an ISO 4217 code")
+        try:
+            exponent = _exponent(self.code)
+        except UnknownCurrencyError:
+            raise InvalidValueError("currency", self.code, "is not a known currency") from None
+        object.__setattr__(self, "exponent", exponent)
+
+    def parse_amount(self, value: object, field: str) -> int:
+        """An amount in major units (``"19.99"``) as integer minor units (``1999``).
+
+        >>> Currency("USD").parse_amount("10.001", "flat_fee")
+        Traceback (most recent call last):
+        ...
+        invoicecalc.errors.InvalidValueError: flat_fee: is finer than USD allows (got '10.001')
+        """
+        num, den = exact_decimal(value, field).as_integer_ratio()
+        minor, rest = divmod(num * 10**self.exponent, den)
+        assert isinstance(minor, int)
+        if rest:
+            raise InvalidValueError(field, value, f"is finer than {self.code} allows")
+        return minor
+
+    def parse_price(self, value: object, field: str) -> Decimal:
+        """A unit price in major units as exact minor units; may be finer than one.
+
+        >>> Currency("USD").parse_price("0.125", "unit_price")
+        Decimal('12.5')
+        """
+        return exact_decimal(value, field).scaleb(self.exponent, EXACT)
+
+    def to_decimal(self, minor: int) -> Decimal:
+        """Minor units as a ``Decimal`` of major units with exactly the minor digits."""
+        return Decimal(self.format(minor))
+
+    def format(self, minor: int) -> str:
+        """Minor units as plain text with exactly the currency's digits.
+
+        >>> [Currency(code).format(-1250) for code in ("USD", "JPY", "BHD")]
+        ['-12.50', '-1250', '-1.250']
+        """
+        if not self.exponent:
+            return str(minor)
+        whole, fraction = divmod(-minor if minor < 0 else minor, 10**self.exponent)
+        return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{self.exponent}d}"

@@ -1,0 +1,386 @@
+"""The neutral JSON document: invoices in, totals out (``docs/json.md``).
+
+>>> text = '''{"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31",
+...            "lines": [{"quantity": 2, "unit_price": "19.99"}], "sales_tax": "8.25"}'''
+>>> import datetime as dt
+>>> result = json.loads(preview(text, as_of=dt.date(2024, 3, 10)))
+>>> result["item_actual"], result["sales_tax"], result["total"]
+('39.98', '3.30', '43.28')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._calculate import Totals, calculate
+from ._model import (
+    DiscountBase,
+    Invoice,
+    LineItem,
+    LineKind,
+    Payment,
+    Policy,
+    Tax,
+    TaxRounding,
+    sales_taxes,
+)
+from ._money import Currency, Rounding, exact_decimal
+from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
+
+__all__ = [
+    "Document",
+    "Entry",
+    "calculate_document",
+    "dumps",
+    "invoice_from_dict",
+    "parse_date",
+    "parse_json",
+    "preview",
+    "read",
+    "totals_to_dict",
+]
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DAYS = re.compile(r"\d+\Z")
+
+
+@attrs.frozen
+class Entry:
+    """One invoice read from a document.
+
+    ``as_of`` is the date the document asks for, if any. ``stated`` holds the
+    totals a vendor document states, as ``(name, value)`` pairs named after
+    :class:`~invoicecalc.Totals` attributes (``"total"``, ``"balance"``, ...),
+    money in minor units; ``invoicecalc check`` compares them with the engine.
+    """
+
+    invoice: Invoice
+    as_of: dt.date | None = None
+    stated: tuple[tuple[str, object], ...] = ()
+
+
+@attrs.frozen
+class Document:
+    """What a file held: its invoices, and whether they came as an array."""
+
+    entries: tuple[Entry, ...]
+    array: bool = False
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ParseError("", f"{name} is not a number JSON allows")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ParseError(key, "appears twice in one object")
+        result[key] = value
+    return result
+
+
+def parse_json(data: str | bytes) -> Any:
+    """JSON text as Python values, numbers as exact ``Decimal`` (never ``float``).
+
+    Duplicate keys, ``NaN`` and ``Infinity`` are refused with :class:`ParseError`.
+    """
+    try:
+        return json.loads(
+            data,
+            parse_float=Decimal,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise ParseError("", f"is not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ParseError("", f"is not UTF-8 text: {exc.reason}") from None
+    except RecursionError:
+        raise ParseError("", "is nested too deeply") from None
+
+
+def parse_date(value: object, field: str) -> dt.date:
+    """A ``YYYY-MM-DD`` date; anything else is refused."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(field, value, "must be a date as YYYY-MM-DD text")
+    if not _DATE.match(value):
+        raise InvalidValueError(field, value, "is not a date as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValueError(field, value, "is not a real date") from None
+
+
+def _days(value: object, field: str) -> int:
+    if isinstance(value, str) and _DAYS.match(value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise InvalidTypeError(field, value, "must be a whole number of days")
+
+
+def _flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidTypeError(field, value, "must be true or false")
+    return value
+
+
+def _string(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidTypeError(field, value, "must be text")
+    return value
+
+
+def _choice(kind: Any) -> Callable[[object, str], Any]:
+    def parse(value: object, field: str) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(member.value for member in kind)
+            raise InvalidValueError(field, value, f"must be one of {choices}") from None
+
+    return parse
+
+
+def _object(value: object, field: str, keys: Mapping[str, object]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidTypeError(field, value, "must be a JSON object")
+    for key in value:
+        if key not in keys:
+            where = f"{field}.{key}" if field else key
+            raise InvalidValueError(where, key, "is not a key this document knows")
+    return {key: item for key, item in value.items() if item is not None}
+
+
+def _array(value: object, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InvalidTypeError(field, value, "must be a JSON array")
+    return value
+
+
+_LINE_KEYS = {
+    "title": _string,
+    "description": _string,
+    "kind": _choice(LineKind),
+    "quantity": exact_decimal,
+    "unit_price": None,  # needs the currency
+    "flat_fee": None,
+    "markup_percentage": exact_decimal,
+    "taxable": _flag,
+    "taxes": None,
+    "quantity_low": exact_decimal,
+    "quantity_high": exact_decimal,
+}
+_POLICY_KEYS = {
+    "rounding": _choice(Rounding),
+    "tax_rounding": _choice(TaxRounding),
+    "discount_base": _choice(DiscountBase),
+}
+_TAX_KEYS = {"name": _string, "rate": exact_decimal, "compound": _flag}
+_PAYMENT_KEYS = {"date": parse_date, "amount": None, "note": _string}
+_INVOICE_KEYS: dict[str, Callable[[Any, str], Any] | None] = {
+    "currency": None,
+    "invoice_date": parse_date,
+    "due_date": parse_date,
+    "as_of": parse_date,
+    "lines": None,
+    "sales_tax": exact_decimal,
+    "sales_tax_2": exact_decimal,
+    "sales_tax_2_cumulative": _flag,
+    "taxes": None,
+    "discount_percentage": exact_decimal,
+    "early_period_in_days": _days,
+    "late_percentage": exact_decimal,
+    "late_period_in_days": _days,
+    "payments": None,
+    "policy": None,
+    "number": _string,
+    "po_number": _string,
+    "notes": _string,
+    "terms": _string,
+    "pre_reminder_in_days": _days,
+    "post_reminder_in_days": _days,
+}
+
+
+def _fields(raw: dict[str, Any], keys: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """Parse every key that has a plain parser; the others are left to the caller."""
+    return {
+        key: parser(value, f"{prefix}{key}")
+        for key, value in raw.items()
+        if (parser := keys[key]) is not None
+    }
+
+
+def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> Any:
+    try:
+        return factory(**fields)
+    except InvoiceCalcError as exc:
+        raise exc.within(prefix.rstrip(".")) if prefix else exc from None
+
+
+def _line(value: object, index: int, currency: Currency) -> LineItem:
+    prefix = f"lines[{index}]."
+    raw = _object(value, prefix.rstrip("."), _LINE_KEYS)
+    fields = _fields(raw, _LINE_KEYS, prefix)
+    if "unit_price" in raw:
+        fields["unit_price"] = currency.parse_price(raw["unit_price"], prefix + "unit_price")
+    if "flat_fee" in raw:
+        fields["flat_fee"] = currency.parse_amount(raw["flat_fee"], prefix + "flat_fee")
+    if "taxes" in raw:
+        names = _array(raw["taxes"], prefix + "taxes")
+        fields["taxes"] = tuple(
+            _string(name, f"{prefix}taxes[{i}]") for i, name in enumerate(names)
+        )
+    return _build(LineItem, fields, prefix)  # type: ignore[no-any-return]
+
+
+def invoice_from_dict(value: object) -> Entry:
+    """One invoice object (already parsed from JSON) as an :class:`Entry`."""
+    raw = _object(value, "", _INVOICE_KEYS)
+    for key in ("currency", "invoice_date", "due_date"):
+        if key not in raw:
+            raise InvalidValueError(key, None, "is required")
+    currency = _build(Currency, {"code": _string(raw["currency"], "currency")}, "")
+    fields = _fields(raw, _INVOICE_KEYS, "")
+    as_of = fields.pop("as_of", None)
+    fields["currency"] = currency
+    fields["lines"] = tuple(
+        _line(line, i, currency) for i, line in enumerate(_array(raw.get("lines", []), "lines"))
+    )
+    sales = [key for key in ("sales_tax", "sales_tax_2", "sales_tax_2_cumulative") if key in raw]
+    if "taxes" in raw:
+        if sales:
+            raise InvalidValueError(sales[0], raw[sales[0]], "cannot be given with a taxes list")
+        fields["taxes"] = tuple(
+            _build(
+                Tax,
+                _fields(_object(tax, f"taxes[{i}]", _TAX_KEYS), _TAX_KEYS, f"taxes[{i}]."),
+                f"taxes[{i}].",
+            )
+            for i, tax in enumerate(_array(raw["taxes"], "taxes"))
+        )
+    else:
+        fields["taxes"] = _build(
+            sales_taxes,
+            {
+                "sales_tax": fields.pop("sales_tax", None),
+                "sales_tax_2": fields.pop("sales_tax_2", None),
+                "cumulative": fields.pop("sales_tax_2_cumulative", False),
+            },
+            "",
+        )
+    payments = []
+    for i, payment in enumerate(_array(raw.get("payments", []), "payments")):
+        prefix = f"payments[{i}]."
+        payment_raw = _object(payment, prefix.rstrip("."), _PAYMENT_KEYS)
+        payment_fields = _fields(payment_raw, _PAYMENT_KEYS, prefix)
+        for key in ("date", "amount"):
+            if key not in payment_raw:
+                raise InvalidValueError(prefix + key, None, "is required")
+        payment_fields["amount"] = currency.parse_amount(payment_raw["amount"], prefix + "amount")
+        payments.append(_build(Payment, payment_fields, prefix))
+    fields["payments"] = tuple(payments)
+    if "policy" in raw:
+        fields["policy"] = Policy(
+            **_fields(_object(raw["policy"], "policy", _POLICY_KEYS), _POLICY_KEYS, "policy.")
+        )
+    return Entry(_build(Invoice, fields, ""), as_of)
+
+
+def read(data: str | bytes) -> Document:
+    """A neutral JSON document (one invoice object, or an array of them).
+
+    An error inside an array names the invoice by its index: ``[3].lines[0].quantity``.
+    """
+    value = parse_json(data)
+    if isinstance(value, list):
+        entries = []
+        for index, item in enumerate(value):
+            try:
+                entries.append(invoice_from_dict(item))
+            except InvoiceCalcError as exc:
+                raise exc.within(f"[{index}]") from None
+        return Document(tuple(entries), array=True)
+    return Document((invoice_from_dict(value),))
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def totals_to_dict(totals: Totals) -> dict[str, Any]:
+    """The totals document for one invoice; amounts as exact decimal strings."""
+    money = totals.currency.format
+    return {
+        "currency": totals.currency.code,
+        "as_of": totals.as_of.isoformat(),
+        "item_cost": money(totals.item_cost),
+        "item_profit": money(totals.item_profit),
+        "item_actual": money(totals.item_actual),
+        "item_taxable": money(totals.item_taxable),
+        "discount": money(totals.discount),
+        "discount_percentage": f"{totals.discount_percentage:f}",
+        "early_periods": totals.early_periods,
+        "sales_tax": money(totals.sales_tax),
+        "sales_tax_2": money(totals.sales_tax_2),
+        "taxes": [
+            {
+                "name": tax.name,
+                "rate": f"{tax.rate:f}",
+                "compound": tax.compound,
+                "amount": money(tax.amount),
+            }
+            for tax in totals.taxes
+        ],
+        "total_before_fees": money(totals.total_before_fees),
+        "late_fee": money(totals.late_fee),
+        "total": money(totals.total),
+        "payment_total": money(totals.payment_total),
+        "balance": money(totals.balance),
+        "has_been_paid": totals.has_been_paid,
+        "total_quantity": f"{totals.total_quantity:f}",
+        "lines": [
+            {"cost": money(line.cost), "markup": money(line.markup), "actual": money(line.actual)}
+            for line in totals.lines
+        ],
+    }
+
+
+def calculate_document(document: Document, *, as_of: dt.date | None = None) -> list[Totals]:
+    """Every invoice's totals; ``as_of`` wins over each entry's own ``as_of``.
+
+    An entry with no ``as_of`` of its own needs one from the caller.
+    """
+    results = []
+    for index, entry in enumerate(document.entries):
+        when = as_of or entry.as_of
+        if when is None:
+            field = f"[{index}].as_of" if document.array else "as_of"
+            raise InvalidValueError(field, None, "is needed: give one in the document or the call")
+        results.append(calculate(entry.invoice, as_of=when))
+    return results
+
+
+def dumps(totals: Sequence[Totals], *, array: bool = False, indent: int | None = None) -> str:
+    """The totals document as JSON text: one object, or an array when ``array``."""
+    if not array and len(totals) != 1:
+        raise InvalidValueError("totals", len(totals), "one object needs exactly one invoice")
+    payload: Any = [totals_to_dict(t) for t in totals] if array else totals_to_dict(totals[0])
+    return json.dumps(payload, indent=indent, ensure_ascii=False)
+
+
+def preview(data: str | bytes, *, as_of: dt.date | None = None) -> str:
+    """Neutral JSON text in, totals JSON text out (``invoicecalc preview --output json``)."""
+    document = read(data)
+    return dumps(calculate_document(document, as_of=as_of), array=document.array)

@@ -1,0 +1,91 @@
+"""The errors invoicecalc raises.
+
+Every error is an :class:`InvoiceCalcError`; each concrete class also
+subclasses the builtin it refines, so ``except ValueError`` keeps working.
+Errors about one input carry the ``field`` (a path such as
+``lines[2].flat_fee``) and the offending ``value``.
+
+>>> from invoicecalc.errors import InvalidValueError
+>>> err = InvalidValueError("flat_fee", "10.001", "is finer than USD allows")
+>>> str(err)
+"flat_fee: is finer than USD allows (got '10.001')"
+>>> str(err.within("lines[2]"))
+"lines[2].flat_fee: is finer than USD allows (got '10.001')"
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+__all__ = [
+    "InvalidTypeError",
+    "InvalidValueError",
+    "InvoiceCalcError",
+    "ParseError",
+    "UnsupportedError",
+    "VendorError",
+]
+
+_NO_VALUE = object()
+
+
+class InvoiceCalcError(Exception):
+    """The root of every error invoicecalc raises on purpose."""
+
+    def __init__(self, field: str, value: object, problem: str) -> None:
+        super().__init__(field, value, problem)
+        self.field = field
+        self.value = value
+        self.problem = problem
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        if self.value is _NO_VALUE:
+            return f"{where}{self.problem}"
+        return f"{where}{self.problem} (got {self.value!r})"
+
+    def within(self, prefix: str) -> Self:
+        """The same error, its field placed under ``prefix``."""
+        if not self.field:
+            field = prefix
+        elif self.field.startswith("["):
+            field = prefix + self.field
+        else:
+            field = f"{prefix}.{self.field}"
+        err = type(self).__new__(type(self))
+        err.__dict__.update(self.__dict__)
+        InvoiceCalcError.__init__(err, field, self.value, self.problem)
+        return err
+
+
+class InvalidValueError(InvoiceCalcError, ValueError):
+    """A value of the right type that is not allowed (a negative rate, ...)."""
+
+
+class InvalidTypeError(InvoiceCalcError, TypeError):
+    """A value of the wrong type, such as a ``float`` where money goes."""
+
+
+class ParseError(InvoiceCalcError, ValueError):
+    """A document (JSON, XML) that cannot be read at all."""
+
+    def __init__(self, field: str, problem: str, value: object = _NO_VALUE) -> None:
+        super().__init__(field, value, problem)
+
+
+class UnsupportedError(InvoiceCalcError, ValueError):
+    """A concept the target format cannot express, refused rather than lost."""
+
+    def __init__(self, field: str, problem: str, value: object = _NO_VALUE) -> None:
+        super().__init__(field, value, problem)
+
+
+class VendorError(InvoiceCalcError, RuntimeError):
+    """A vendor's own error response, carrying its message and code."""
+
+    def __init__(self, vendor: str, message: str, code: str | None = None) -> None:
+        problem = f"{vendor} says: {message}" + (f" (code {code})" if code else "")
+        super().__init__("", _NO_VALUE, problem)
+        self.vendor = vendor
+        self.message = message
+        self.code = code

@@ -1,0 +1,73 @@
+"""Vendor XML, read as hostile input and written so it is always well formed.
+
+Reading goes through defusedxml: a DTD, an entity declaration or an external
+reference is refused with :class:`~invoicecalc.errors.ParseError` before
+anything is expanded (billion laughs, quadratic blow-up, XXE). Writing
+refuses text XML 1.0 cannot carry (control characters) rather than emit a
+malformed document.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from ..errors import InvalidValueError, ParseError
+
+__all__ = ["ET", "attribute", "element", "parse_xml", "text_of"]
+
+#: Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; surrogates; U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Refuse documents larger than this before parsing (64 MiB).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def parse_xml(data: bytes | str, source: str = "document") -> ET.Element:
+    """The root element of ``data``; DTDs, entities and external references are refused."""
+    if len(data) > MAX_BYTES:
+        raise ParseError(source, f"is larger than {MAX_BYTES} bytes")
+    try:
+        root: ET.Element = fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException as exc:
+        raise ParseError(source, f"is refused as unsafe XML: {type(exc).__name__}") from None
+    except ET.ParseError as exc:
+        raise ParseError(source, f"is not well-formed XML: {exc}") from None
+    return root
+
+
+def text_of(parent: ET.Element, tag: str, path: str) -> str | None:
+    """The text of ``parent``'s child ``tag``; ``None`` when absent or empty.
+
+    A child that holds elements rather than text is refused.
+    """
+    child = parent.find(tag)
+    if child is None:
+        return None
+    if len(child):
+        raise InvalidValueError(f"{path}{tag}", tag, "must hold text, not elements")
+    text = (child.text or "").strip()
+    return text or None
+
+
+def _checked(text: str, field: str) -> str:
+    match = _NOT_XML.search(text)
+    if match:
+        raise InvalidValueError(field, text, f"holds {match.group()!r}, which XML cannot carry")
+    return text
+
+
+def attribute(name: str, value: str) -> str:
+    """`` name="value"`` escaped for an XML start tag."""
+    return f" {name}={quoteattr(_checked(value, name))}"
+
+
+def element(tag: str, text: str | None = None, attributes: str = "", indent: str = "") -> str:
+    """One element on its own line: empty (``<tag></tag>``) when ``text`` is ``None``."""
+    body = "" if text is None else escape(_checked(text, tag))
+    return f"{indent}<{tag}{attributes}>{body}</{tag}>"
