@@ -8,9 +8,11 @@ and nothing on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 
 import attrs
 from babel import Locale, UnknownLocaleError
@@ -18,6 +20,7 @@ from babel.numbers import format_currency
 
 from . import document
 from ._calculate import Totals
+from ._money import exact_decimal
 from .document import Document, Entry, parse_date
 from .errors import InvoiceCalcError
 
@@ -28,14 +31,50 @@ EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
 
 @attrs.frozen
 class Output:
-    """What a writer is given besides the results."""
+    """What a writer is given besides the results (from the command's options)."""
 
-    locale: str
-    array: bool
+    locale: str = "en_US"
+    array: bool = False
+    financial: bool = True  # False: Cashboard's employee view
+    base_url: str | None = None  # Cashboard links
+    home_currency: str | None = None  # Kashoo totalLocalDue
+    exchange_rate: Decimal | None = None
 
 
-#: ``--input`` formats: bytes of one file to the invoices it holds.
-READERS: dict[str, Callable[[bytes], Document]] = {"json": document.read}
+class _Refused(Exception):
+    """Input the command refuses; its message is the one line printed."""
+
+
+@contextlib.contextmanager
+def naming(source: str) -> Iterator[None]:
+    """Turn a refusal inside into one line that names ``source`` (a file)."""
+    try:
+        yield
+    except InvoiceCalcError as exc:
+        raise _Refused(f"{source}: {exc}") from None
+
+
+Sources = Sequence[tuple[str, bytes]]
+Reader = Callable[[Sources], list[tuple[str, Document]]]
+
+
+def per_file(read: Callable[[bytes], Document]) -> Reader:
+    """A reader of every file given from a reader of one file."""
+
+    def read_all(sources: Sources) -> list[tuple[str, Document]]:
+        documents = []
+        for name, data in sources:
+            with naming(name):
+                documents.append((name, read(data)))
+        return documents
+
+    return read_all
+
+
+#: ``--input`` formats: every file given (name, bytes) to the invoices they hold,
+#: grouped by the file named in errors. A format whose invoice is spread over
+#: several files (Cashboard) reads them together.
+READERS: dict[str, Reader] = {"json": per_file(document.read)}
 
 Results = Sequence[tuple[Entry, Totals]]
 
@@ -92,10 +131,6 @@ def _money_formatter(totals: Totals, locale: str) -> Callable[[int], str]:
 WRITERS: dict[str, Callable[[Results, Output], str]] = {"text": _write_text, "json": _write_json}
 
 
-class _Refused(Exception):
-    """Input the command refuses; its message is the one line printed."""
-
-
 def _date_argument(text: str) -> dt.date:
     try:
         return parse_date(text, "--as-of")
@@ -104,7 +139,7 @@ def _date_argument(text: str) -> dt.date:
 
 
 def _read_sources(paths: Sequence[str], fmt: str) -> list[tuple[str, Document]]:
-    documents = []
+    sources = []
     for path in paths:
         name = "<stdin>" if path == "-" else path
         try:
@@ -115,11 +150,9 @@ def _read_sources(paths: Sequence[str], fmt: str) -> list[tuple[str, Document]]:
                     data = handle.read()
         except OSError as exc:
             raise _Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
-        try:
-            documents.append((name, READERS[fmt](data)))
-        except InvoiceCalcError as exc:
-            raise _Refused(f"{name}: {exc}") from None
-    return documents
+        sources.append((name, data))
+    with naming(", ".join(name for name, _ in sources)):
+        return READERS[fmt](sources)
 
 
 def _preview(args: argparse.Namespace) -> int:
@@ -138,9 +171,25 @@ def _preview(args: argparse.Namespace) -> int:
                 where = f"[{index}]" if doc.array else ""
                 raise _Refused(f"{name}: {exc.within(where) if where else exc}") from None
             results.append((entry, totals))
-    array = len(sources) > 1 or any(doc.array for _, doc in sources)
-    sys.stdout.write(WRITERS[args.output](results, Output(args.locale, array)) + "\n")
+    output = Output(
+        locale=args.locale,
+        array=len(sources) > 1 or any(doc.array for _, doc in sources),
+        financial=not args.no_financial,
+        base_url=args.base_url,
+        home_currency=args.home_currency,
+        exchange_rate=args.exchange_rate,
+    )
+    with naming(f"--output {args.output}"):
+        text = WRITERS[args.output](results, output)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
+
+
+def _rate_argument(text: str) -> Decimal:
+    try:
+        return exact_decimal(text, "--exchange-rate")
+    except InvoiceCalcError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _shown(totals: Totals, value: object) -> str:
@@ -230,7 +279,29 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--locale",
         default="en_US",
-        help="the locale amounts are formatted for in text output (default: en_US)",
+        help="the locale amounts are formatted for in text (and Kashoo's *Formatted) output "
+        "(default: en_US)",
+    )
+    parser.add_argument(
+        "--no-financial",
+        action="store_true",
+        help='Cashboard outputs: the employee view, every rel="financial" element removed',
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="Cashboard outputs: write <link> elements under this base URL",
+    )
+    parser.add_argument(
+        "--home-currency",
+        metavar="CODE",
+        help="Kashoo output: the home currency for totalLocalDue (needs --exchange-rate)",
+    )
+    parser.add_argument(
+        "--exchange-rate",
+        type=_rate_argument,
+        metavar="RATE",
+        help="Kashoo output: home-currency units per one invoice-currency unit",
     )
     parser.set_defaults(run=_preview)
 
