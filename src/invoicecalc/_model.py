@@ -133,6 +133,13 @@ def _ratio(value: Decimal) -> tuple[int, int]:
     return num, den
 
 
+def _sequence(value: Any) -> tuple[Any, ...]:
+    """A list or tuple as a tuple; the items are checked by the owner."""
+    if not isinstance(value, (list, tuple)):
+        raise InvalidTypeError("", value, "must be a list or tuple")
+    return tuple(value)
+
+
 # -- the value types -----------------------------------------------------------
 
 
@@ -186,7 +193,7 @@ class LineItem:
     flat_fee: int = 0
     markup_percentage: Decimal = _ZERO
     taxable: bool = True
-    taxes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    taxes: tuple[str, ...] = attrs.field(default=(), converter=_sequence)
     quantity_low: Decimal | None = None
     quantity_high: Decimal | None = None
     # What the calculator needs, worked out once: (numerator, denominator).
@@ -244,13 +251,6 @@ class Policy:
         _of_type(self, "rounding", Rounding, "a Rounding")
         _of_type(self, "tax_rounding", TaxRounding, "a TaxRounding")
         _of_type(self, "discount_base", DiscountBase, "a DiscountBase")
-
-
-def _sequence(value: Any) -> tuple[Any, ...]:
-    """A list or tuple as a tuple; the items are checked by the owner."""
-    if not isinstance(value, (list, tuple)):
-        raise InvalidTypeError("", value, "must be a list or tuple")
-    return tuple(value)
 
 
 @attrs.frozen

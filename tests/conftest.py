@@ -1,0 +1,23 @@
+"""Shared test set-up: the hypothesis profiles.
+
+``ci`` (the default, and what ``.ci/run`` uses) is deterministic: the same
+examples on every run, so a red build is reproducible. ``dev`` draws fresh
+examples each run; select it with ``HYPOTHESIS_PROFILE=dev``. A failure
+found either way is added to its test as an ``@example``.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=200,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
