@@ -85,7 +85,8 @@ def _number(
         raise InvalidValueError(name, raw, f"must be at least {low}")
     if high is not None and value > high:
         raise InvalidValueError(name, raw, f"must be at most {high}")
-    _set(obj, name, value)
+    if value is not raw:
+        _set(obj, name, value)
     return value
 
 
@@ -126,11 +127,6 @@ def _date(obj: object, name: str) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidTypeError(name, value, "must be a datetime.date")
     return value
-
-
-def _ratio(value: Decimal) -> tuple[int, int]:
-    num, den = value.as_integer_ratio()
-    return num, den
 
 
 def _sequence(value: Any) -> tuple[Any, ...]:
@@ -201,28 +197,37 @@ class LineItem:
     _markup_ratio: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        # Written for speed: a document of many lines builds one of these per line.
         _of_type(self, "kind", LineKind, "a LineKind")
-        _text(self, "title")
-        _text(self, "description")
+        if type(self.title) is not str or type(self.description) is not str:
+            _text(self, "title")
+            _text(self, "description")
         quantity = _number(self, "quantity")
         price = _number(self, "unit_price")
-        _whole(self.flat_fee, "flat_fee")
         markup = _number(self, "markup_percentage")
-        _of_type(self, "taxable", bool, "true or false")
+        if type(self.flat_fee) is not int:
+            _whole(self.flat_fee, "flat_fee")
+        if type(self.taxable) is not bool:
+            _of_type(self, "taxable", bool, "true or false")
+        if self.taxes:
+            self._check_taxes()
+        if self.quantity_low is not None or self.quantity_high is not None:
+            _optional_number(self, "quantity_low")
+            _optional_number(self, "quantity_high")
+        qn, qd = quantity.as_integer_ratio()
+        pn, pd = price.as_integer_ratio()
+        mn, md = markup.as_integer_ratio()
+        _set(self, "_cost_ratio", (qn * pn, qd * pd))
+        _set(self, "_markup_ratio", (mn, md * 100))
+
+    def _check_taxes(self) -> None:
         for name in self.taxes:
             if not isinstance(name, str):
                 raise InvalidTypeError("taxes", name, "must name a tax")
-        if self.taxes and not self.taxable:
+        if not self.taxable:
             raise InvalidValueError("taxes", self.taxes, "a non-taxable line cannot carry taxes")
         if len(set(self.taxes)) != len(self.taxes):
             raise InvalidValueError("taxes", self.taxes, "names a tax twice")
-        _optional_number(self, "quantity_low")
-        _optional_number(self, "quantity_high")
-        qn, qd = _ratio(quantity)
-        pn, pd = _ratio(price)
-        mn, md = _ratio(markup)
-        _set(self, "_cost_ratio", (qn * pn, qd * pd))
-        _set(self, "_markup_ratio", (mn, md * 100))
 
 
 @attrs.frozen

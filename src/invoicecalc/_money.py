@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 from functools import cache
 
 import attrs
@@ -12,15 +12,13 @@ from babel.numbers import UnknownCurrencyError, get_currency_precision, validate
 
 from .errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["EXACT", "Currency", "Rounding", "exact_decimal", "round_div"]
+__all__ = ["EXACT", "Currency", "Rounding", "decimal_text", "exact_decimal", "round_div"]
 
-#: The largest magnitude (adjusted exponent) accepted for any number: a
-#: quantity, a rate or an amount of 10**18 or more is refused as absurd.
-MAX_ADJUSTED_EXPONENT = 17
-#: The finest digit accepted (10**-18).
+#: Numbers are accepted from 10**-18 up to (not including) 10**18 in magnitude,
+#: and zero: a quantity, a rate or an amount outside that is refused as absurd.
 MIN_EXPONENT = -18
+_TOO_LARGE = Decimal(10**18)
 
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
 #: Wide enough that sums and products of accepted numbers are exact; used
 #: through its methods, so the global decimal context is never touched.
@@ -60,7 +58,8 @@ def exact_decimal(value: object, field: str) -> Decimal:
 
     Floats and bools are refused with :class:`~invoicecalc.errors.InvalidTypeError`;
     NaN, infinities, text that is not a plain decimal number and absurd
-    magnitudes with :class:`~invoicecalc.errors.InvalidValueError`.
+    magnitudes (``1e999999``, ``1e-999999``) with
+    :class:`~invoicecalc.errors.InvalidValueError`.
 
     >>> exact_decimal("19.99", "unit_price")
     Decimal('19.99')
@@ -69,30 +68,45 @@ def exact_decimal(value: object, field: str) -> Decimal:
     ...
     invoicecalc.errors.InvalidTypeError: rate: a float is not exact; use Decimal or text (got 0.1)
     """
-    if isinstance(value, Decimal):
+    if type(value) is Decimal:
         number = value
+    elif type(value) is str:
+        number = decimal_text(value, field)
     elif isinstance(value, bool):
         raise InvalidTypeError(field, value, "a bool is not a number")
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         raise InvalidTypeError(field, value, "a float is not exact; use Decimal or text")
-    elif isinstance(value, str):
-        text = value.strip()
-        if not _DECIMAL_TEXT.match(text):
-            raise InvalidValueError(field, value, "is not a decimal number")
-        number = Decimal(text)
+    elif isinstance(value, (str, Decimal)):
+        return exact_decimal(Decimal(value) if isinstance(value, Decimal) else str(value), field)
+        number = value
     else:
         raise InvalidTypeError(field, value, "is not a number")
+    if number.is_finite() and (
+        not number or (-_TOO_LARGE < number < _TOO_LARGE and number.adjusted() >= MIN_EXPONENT)
+    ):
+        return number
     if not number.is_finite():
         raise InvalidValueError(field, value, "is not a finite number")
-    exponent = number.as_tuple().exponent
-    if number and (
-        number.adjusted() > MAX_ADJUSTED_EXPONENT
-        or (isinstance(exponent, int) and exponent < MIN_EXPONENT)
-    ):
-        raise InvalidValueError(field, value, "is out of the supported range")
-    return number
+    raise InvalidValueError(field, value, "is out of the supported range")
+
+
+def decimal_text(text: str, field: str) -> Decimal:
+    """Plain decimal text (``"-12.50"``, ``"1e3"``, surrounding blanks allowed) as a ``Decimal``.
+
+    ``NaN``, infinities, digit-group underscores, non-ASCII digits and text
+    longer than 60 characters are refused.
+    """
+    if len(text) <= 60 and text.isascii() and "_" not in text:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    raise InvalidValueError(field, text, "is not a decimal number")
 
 
 @cache
@@ -117,6 +131,8 @@ class Currency:
 
     code: str
     exponent: int = attrs.field(init=False)
+    _pattern: str = attrs.field(init=False, eq=False, repr=False)
+    _scale: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.code, str):
@@ -128,6 +144,8 @@ class Currency:
         except UnknownCurrencyError:
             raise InvalidValueError("currency", self.code, "is not a known currency") from None
         object.__setattr__(self, "exponent", exponent)
+        object.__setattr__(self, "_pattern", f"%d.%0{exponent}d")
+        object.__setattr__(self, "_scale", 10**exponent)
 
     def parse_amount(self, value: object, field: str) -> int:
         """An amount in major units (``"19.99"``) as integer minor units (``1999``).
@@ -138,7 +156,7 @@ class Currency:
         invoicecalc.errors.InvalidValueError: flat_fee: is finer than USD allows (got '10.001')
         """
         num, den = exact_decimal(value, field).as_integer_ratio()
-        minor, rest = divmod(num * 10**self.exponent, den)
+        minor, rest = divmod(num * self._scale, den)
         assert isinstance(minor, int)
         if rest:
             raise InvalidValueError(field, value, f"is finer than {self.code} allows")
@@ -164,5 +182,6 @@ class Currency:
         """
         if not self.exponent:
             return str(minor)
-        whole, fraction = divmod(-minor if minor < 0 else minor, 10**self.exponent)
-        return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{self.exponent}d}"
+        if minor < 0:
+            return "-" + self._pattern % divmod(-minor, self._scale)
+        return self._pattern % divmod(minor, self._scale)

@@ -31,7 +31,7 @@ from ._model import (
     TaxRounding,
     sales_taxes,
 )
-from ._money import Currency, Rounding, exact_decimal
+from ._money import Currency, Rounding, decimal_text, exact_decimal
 from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
 
 __all__ = [
@@ -82,12 +82,16 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ParseError(key, "appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ParseError(key, "appears twice in one object")
     return result
+
+
+def _decimal_number(text: str) -> Decimal:
+    return decimal_text(text, "number")
 
 
 def parse_json(data: str | bytes) -> Any:
@@ -98,7 +102,7 @@ def parse_json(data: str | bytes) -> Any:
     try:
         return json.loads(
             data,
-            parse_float=Decimal,
+            parse_float=_decimal_number,
             parse_constant=_refuse_constant,
             object_pairs_hook=_unique_keys,
         )
@@ -143,68 +147,106 @@ def _string(value: object, field: str) -> str:
 
 
 def _choice(kind: Any) -> Callable[[object, str], Any]:
+    members = {member.value: member for member in kind}
+
     def parse(value: object, field: str) -> Any:
-        try:
-            return kind(value)
-        except ValueError:
-            choices = ", ".join(member.value for member in kind)
-            raise InvalidValueError(field, value, f"must be one of {choices}") from None
+        member = members.get(value) if type(value) is str else None
+        if member is None:
+            raise InvalidValueError(field, value, f"must be one of {', '.join(members)}")
+        return member
 
     return parse
 
 
-def _object(value: object, field: str, keys: Mapping[str, object]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InvalidTypeError(field, value, "must be a JSON object")
-    for key in value:
-        if key not in keys:
-            where = f"{field}.{key}" if field else key
-            raise InvalidValueError(where, key, "is not a key this document knows")
-    return {key: item for key, item in value.items() if item is not None}
+def _object(value: object, keys: Mapping[str, object]) -> dict[str, Any]:
+    """A JSON object whose keys are all known; ``null`` values are left out (absent)."""
+    if type(value) is not dict:
+        raise InvalidTypeError("", value, "must be a JSON object")
+    if not value.keys() <= keys.keys():
+        unknown = next(key for key in value if key not in keys)
+        raise InvalidValueError(unknown, unknown, "is not a key this document knows")
+    if None in value.values():
+        return {key: item for key, item in value.items() if item is not None}
+    return value
 
 
 def _array(value: object, field: str) -> list[Any]:
-    if not isinstance(value, list):
+    if type(value) is not list:
         raise InvalidTypeError(field, value, "must be a JSON array")
     return value
 
 
-_LINE_KEYS = {
+def _names(value: object, field: str) -> tuple[str, ...]:
+    return tuple(_string(name, f"{field}[{i}]") for i, name in enumerate(_array(value, field)))
+
+
+def _items(
+    raw: dict[str, Any], key: str, parse: Callable[[Any, Parsers], Any], parsers: Parsers
+) -> tuple[Any, ...]:
+    """Each object of the array ``raw[key]`` parsed; an error names it as ``key[i]``."""
+    items = []
+    for index, item in enumerate(_array(raw.get(key, []), key)):
+        try:
+            items.append(parse(item, parsers))
+        except InvoiceCalcError as exc:
+            raise exc.within(f"{key}[{index}]") from None
+    return tuple(items)
+
+
+Parser = Callable[[Any, str], Any]
+Parsers = Mapping[str, Parser]
+
+
+def _parsed(raw: dict[str, Any], parsers: Parsers) -> dict[str, Any]:
+    return {key: parsers[key](value, key) for key, value in raw.items()}
+
+
+def _line(value: object, parsers: Parsers) -> LineItem:
+    return LineItem(**_parsed(_object(value, parsers), parsers))
+
+
+def _tax(value: object, parsers: Parsers) -> Tax:
+    return Tax(**_parsed(_object(value, _TAX_KEYS), _TAX_KEYS))
+
+
+def _payment(value: object, parsers: Parsers) -> Payment:
+    raw = _object(value, parsers)
+    for key in ("date", "amount"):
+        if key not in raw:
+            raise InvalidValueError(key, None, "is required")
+    return Payment(**_parsed(raw, parsers))
+
+
+_LINE_KEYS: dict[str, Parser] = {
     "title": _string,
     "description": _string,
     "kind": _choice(LineKind),
     "quantity": exact_decimal,
-    "unit_price": None,  # needs the currency
-    "flat_fee": None,
     "markup_percentage": exact_decimal,
     "taxable": _flag,
-    "taxes": None,
+    "taxes": _names,
     "quantity_low": exact_decimal,
     "quantity_high": exact_decimal,
+    # unit_price and flat_fee are parsed in the invoice's currency
 }
-_POLICY_KEYS = {
+_TAX_KEYS: dict[str, Parser] = {"name": _string, "rate": exact_decimal, "compound": _flag}
+_POLICY_KEYS: dict[str, Parser] = {
     "rounding": _choice(Rounding),
     "tax_rounding": _choice(TaxRounding),
     "discount_base": _choice(DiscountBase),
 }
-_TAX_KEYS = {"name": _string, "rate": exact_decimal, "compound": _flag}
-_PAYMENT_KEYS = {"date": parse_date, "amount": None, "note": _string}
-_INVOICE_KEYS: dict[str, Callable[[Any, str], Any] | None] = {
-    "currency": None,
+_SALES_TAX_KEYS = ("sales_tax", "sales_tax_2", "sales_tax_2_cumulative")
+_INVOICE_KEYS: dict[str, Parser] = {
     "invoice_date": parse_date,
     "due_date": parse_date,
     "as_of": parse_date,
-    "lines": None,
     "sales_tax": exact_decimal,
     "sales_tax_2": exact_decimal,
     "sales_tax_2_cumulative": _flag,
-    "taxes": None,
     "discount_percentage": exact_decimal,
     "early_period_in_days": _days,
     "late_percentage": exact_decimal,
     "late_period_in_days": _days,
-    "payments": None,
-    "policy": None,
     "number": _string,
     "po_number": _string,
     "notes": _string,
@@ -212,91 +254,49 @@ _INVOICE_KEYS: dict[str, Callable[[Any, str], Any] | None] = {
     "pre_reminder_in_days": _days,
     "post_reminder_in_days": _days,
 }
-
-
-def _fields(raw: dict[str, Any], keys: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    """Parse every key that has a plain parser; the others are left to the caller."""
-    return {
-        key: parser(value, f"{prefix}{key}")
-        for key, value in raw.items()
-        if (parser := keys[key]) is not None
-    }
-
-
-def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> Any:
-    try:
-        return factory(**fields)
-    except InvoiceCalcError as exc:
-        raise exc.within(prefix.rstrip(".")) if prefix else exc from None
-
-
-def _line(value: object, index: int, currency: Currency) -> LineItem:
-    prefix = f"lines[{index}]."
-    raw = _object(value, prefix.rstrip("."), _LINE_KEYS)
-    fields = _fields(raw, _LINE_KEYS, prefix)
-    if "unit_price" in raw:
-        fields["unit_price"] = currency.parse_price(raw["unit_price"], prefix + "unit_price")
-    if "flat_fee" in raw:
-        fields["flat_fee"] = currency.parse_amount(raw["flat_fee"], prefix + "flat_fee")
-    if "taxes" in raw:
-        names = _array(raw["taxes"], prefix + "taxes")
-        fields["taxes"] = tuple(
-            _string(name, f"{prefix}taxes[{i}]") for i, name in enumerate(names)
-        )
-    return _build(LineItem, fields, prefix)  # type: ignore[no-any-return]
+#: Keys whose values are parsed by invoice_from_dict itself.
+_STRUCTURED = ("currency", "lines", "taxes", "payments", "policy")
+_ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 
 
 def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
-    raw = _object(value, "", _INVOICE_KEYS)
+    raw = _object(value, _ALL_INVOICE_KEYS)
     for key in ("currency", "invoice_date", "due_date"):
         if key not in raw:
             raise InvalidValueError(key, None, "is required")
-    currency = _build(Currency, {"code": _string(raw["currency"], "currency")}, "")
-    fields = _fields(raw, _INVOICE_KEYS, "")
-    as_of = fields.pop("as_of", None)
+    currency = Currency(_string(raw["currency"], "currency"))
+    fields = {
+        key: _INVOICE_KEYS[key](item, key) for key, item in raw.items() if key not in _STRUCTURED
+    }
     fields["currency"] = currency
-    fields["lines"] = tuple(
-        _line(line, i, currency) for i, line in enumerate(_array(raw.get("lines", []), "lines"))
-    )
-    sales = [key for key in ("sales_tax", "sales_tax_2", "sales_tax_2_cumulative") if key in raw]
+    as_of = fields.pop("as_of", None)
+    sales = {key: fields.pop(key) for key in _SALES_TAX_KEYS if key in fields}
     if "taxes" in raw:
         if sales:
-            raise InvalidValueError(sales[0], raw[sales[0]], "cannot be given with a taxes list")
-        fields["taxes"] = tuple(
-            _build(
-                Tax,
-                _fields(_object(tax, f"taxes[{i}]", _TAX_KEYS), _TAX_KEYS, f"taxes[{i}]."),
-                f"taxes[{i}].",
-            )
-            for i, tax in enumerate(_array(raw["taxes"], "taxes"))
-        )
+            key = next(iter(sales))
+            raise InvalidValueError(key, raw[key], "cannot be given with a taxes list")
+        fields["taxes"] = _items(raw, "taxes", _tax, _TAX_KEYS)
     else:
-        fields["taxes"] = _build(
-            sales_taxes,
-            {
-                "sales_tax": fields.pop("sales_tax", None),
-                "sales_tax_2": fields.pop("sales_tax_2", None),
-                "cumulative": fields.pop("sales_tax_2_cumulative", False),
-            },
-            "",
+        fields["taxes"] = sales_taxes(
+            sales.get("sales_tax"),
+            sales.get("sales_tax_2"),
+            sales.get("sales_tax_2_cumulative", False),
         )
-    payments = []
-    for i, payment in enumerate(_array(raw.get("payments", []), "payments")):
-        prefix = f"payments[{i}]."
-        payment_raw = _object(payment, prefix.rstrip("."), _PAYMENT_KEYS)
-        payment_fields = _fields(payment_raw, _PAYMENT_KEYS, prefix)
-        for key in ("date", "amount"):
-            if key not in payment_raw:
-                raise InvalidValueError(prefix + key, None, "is required")
-        payment_fields["amount"] = currency.parse_amount(payment_raw["amount"], prefix + "amount")
-        payments.append(_build(Payment, payment_fields, prefix))
-    fields["payments"] = tuple(payments)
+    line_keys = {
+        **_LINE_KEYS,
+        "unit_price": currency.parse_price,
+        "flat_fee": currency.parse_amount,
+    }
+    fields["lines"] = _items(raw, "lines", _line, line_keys)
+    payment_keys = {"date": parse_date, "amount": currency.parse_amount, "note": _string}
+    fields["payments"] = _items(raw, "payments", _payment, payment_keys)
     if "policy" in raw:
-        fields["policy"] = Policy(
-            **_fields(_object(raw["policy"], "policy", _POLICY_KEYS), _POLICY_KEYS, "policy.")
-        )
-    return Entry(_build(Invoice, fields, ""), as_of)
+        try:
+            fields["policy"] = Policy(**_parsed(_object(raw["policy"], _POLICY_KEYS), _POLICY_KEYS))
+        except InvoiceCalcError as exc:
+            raise exc.within("policy") from None
+    return Entry(Invoice(**fields), as_of)
 
 
 def read(data: str | bytes) -> Document:
