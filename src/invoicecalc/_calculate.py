@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from functools import reduce
 
 import attrs
 
 from ._model import DiscountBase, Invoice, TaxRounding
-from ._money import EXACT, Currency, round_div
+from ._money import EXACT, ROUNDERS, Currency
 from .errors import InvalidTypeError
 
 __all__ = [
@@ -74,7 +73,13 @@ class Totals:
     payment_total: int
     balance: int
     total_quantity: Decimal
-    lines: tuple[LineTotals, ...]
+    #: Each line's ``(cost, markup, actual)``, in input order; see :attr:`lines`.
+    line_amounts: tuple[tuple[int, int, int], ...]
+
+    @property
+    def lines(self) -> tuple[LineTotals, ...]:
+        """Each line's cost, markup and actual, in input order."""
+        return tuple(LineTotals(*amounts) for amounts in self.line_amounts)
 
     @property
     def tax_total(self) -> int:
@@ -103,14 +108,11 @@ def _discount_and_taxes(
     invoice: Invoice, actuals: Sequence[int], item_actual: int, rate: Decimal
 ) -> tuple[int, list[int]]:
     """The discount at ``rate`` percent and each tax's amount."""
-    mode = invoice.policy.rounding
+    rounder = ROUNDERS[invoice.policy.rounding]
     pre_tax = invoice.policy.discount_base is DiscountBase.PRE_TAX
     dn, dd = rate.as_integer_ratio()
     dd *= 100  # rate / 100 == dn / dd
-    ratios = []
-    for tax in invoice.taxes:
-        num, den = tax.rate.as_integer_ratio()
-        ratios.append((num, den * 100, tax.compound))
+    ratios = invoice._tax_ratios
     amounts = [0] * len(ratios)
     carried = invoice._carried
 
@@ -119,40 +121,44 @@ def _discount_and_taxes(
         for actual, carries in zip(actuals, carried, strict=True):
             net = actual
             if pre_tax and dn:
-                line_discount = round_div(actual * dn, dd, mode)
+                line_discount = rounder(actual * dn, dd)
                 discount += line_discount
                 net -= line_discount
             line_taxes = 0
             for j in carries:
                 num, den, compound = ratios[j]
-                amount = round_div((net + line_taxes if compound else net) * num, den, mode)
+                amount = rounder((net + line_taxes if compound else net) * num, den)
                 line_taxes += amount
                 amounts[j] += amount
             if dn and not pre_tax:
-                discount += round_div((actual + line_taxes) * dn, dd, mode)
+                discount += rounder((actual + line_taxes) * dn, dd)
         return discount, amounts
 
     # per_document: exact amounts scaled by a common denominator, rounded once.
     if ratios:
-        scale = reduce(lambda acc, ratio: acc * ratio[1], ratios, 1)
+        scale = 1
+        for _, den, _ in ratios:
+            scale *= den
         if pre_tax and dn:
             net_factor, scale = (dd - dn) * scale, scale * dd
         else:
             net_factor = scale
         exact = [0] * len(ratios)
         for actual, carries in zip(actuals, carried, strict=True):
+            if not carries:
+                continue
             net = actual * net_factor
             line_taxes = 0
             for j in carries:
                 num, den, compound = ratios[j]
-                amount = (net + line_taxes if compound else net) * num // den
+                amount = (net + line_taxes if compound else net) * num // den  # exact
                 line_taxes += amount
                 exact[j] += amount
-        amounts = [round_div(amount, scale, mode) for amount in exact]
+        amounts = [rounder(amount, scale) for amount in exact]
     if not dn:
         return 0, amounts
     base = item_actual if pre_tax else item_actual + sum(amounts)
-    return round_div(base * dn, dd, mode), amounts
+    return rounder(base * dn, dd), amounts
 
 
 def late_fees(
@@ -166,7 +172,7 @@ def late_fees(
     percentage, period = invoice.late_percentage, invoice.late_period_in_days
     if not percentage or period is None:
         return
-    mode = invoice.policy.rounding
+    rounder = ROUNDERS[invoice.policy.rounding]
     num, den = percentage.as_integer_ratio()
     den *= 100
     payments = invoice._payments_by_date
@@ -177,7 +183,7 @@ def late_fees(
             paid += payments[index][1]
             index += 1
         outstanding = total_before_fees + fees - paid
-        fee = round_div(outstanding * num, den, mode) if outstanding > 0 else 0
+        fee = rounder(outstanding * num, den) if outstanding > 0 else 0
         fees += fee
         yield boundary, fee, outstanding + fee
         boundary += period
@@ -197,28 +203,28 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     >>> totals.item_actual, totals.tax_total, totals.total
     (3000, 600, 3600)
     """
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+    if type(as_of) is not dt.date:
         raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
-    mode = invoice.policy.rounding
-    lines = []
+    rounder = ROUNDERS[invoice.policy.rounding]
+    line_amounts = []
     actuals = []
     item_cost = item_profit = item_taxable = 0
     for line in invoice.lines:
         num, den = line._cost_ratio
-        cost = line.flat_fee + round_div(num, den, mode)
+        cost = line.flat_fee + (num if den == 1 else rounder(num, den))
         num, den = line._markup_ratio
-        markup = round_div(cost * num, den, mode) if num else 0
+        markup = rounder(cost * num, den) if num else 0
         actual = cost + markup
         item_cost += cost
         item_profit += markup
         if line.taxable:
             item_taxable += actual
         actuals.append(actual)
-        lines.append(LineTotals(cost, markup, actual))
+        line_amounts.append((cost, markup, actual))
     item_actual = item_cost + item_profit
 
     last = as_of.toordinal()
-    counted = [payment for payment in invoice._payments_by_date if payment[0] <= last]
+    counted = [p for p in invoice._payments_by_date if p[0] <= last]
     payment_total = sum(amount for _, amount in counted)
 
     rate, periods = invoice.discount_percentage, 0
@@ -226,7 +232,9 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
         rate, periods = _early_discount(invoice, actuals, item_actual, counted, last)
     discount, amounts = _discount_and_taxes(invoice, actuals, item_actual, rate)
     total_before_fees = item_actual - discount + sum(amounts)
-    late_fee = sum(fee for _, fee, _ in late_fees(invoice, total_before_fees, last))
+    late_fee = 0
+    if invoice.late_percentage:
+        late_fee = sum(fee for _, fee, _ in late_fees(invoice, total_before_fees, last))
     total = total_before_fees + late_fee
     return Totals(
         currency=invoice.currency,
@@ -246,8 +254,8 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
         total=total,
         payment_total=payment_total,
         balance=total - payment_total,
-        total_quantity=reduce(EXACT.add, (line.quantity for line in invoice.lines), _ZERO),
-        lines=tuple(lines),
+        total_quantity=invoice._total_quantity,
+        line_amounts=tuple(line_amounts),
     )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 import attrs
 
-from ._money import Currency, Rounding, exact_decimal
+from ._money import EXACT, Currency, Rounding, exact_decimal
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
@@ -289,6 +290,8 @@ class Invoice:
     # What the calculator needs, worked out once.
     _carried: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _payments_by_date: tuple[tuple[int, int], ...] = attrs.field(init=False, eq=False, repr=False)
+    _tax_ratios: tuple[tuple[int, int, bool], ...] = attrs.field(init=False, eq=False, repr=False)
+    _total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _of_type(self, "currency", Currency, "a Currency")
@@ -336,6 +339,16 @@ class Invoice:
                         )
                 carried.append(tuple(sorted(positions[name] for name in line.taxes)))
         _set(self, "_carried", tuple(carried))
+        ratios = []
+        for tax in self.taxes:  # rate / 100 as (numerator, denominator)
+            num, den = tax.rate.as_integer_ratio()
+            ratios.append((num, den * 100, tax.compound))
+        _set(self, "_tax_ratios", tuple(ratios))
+        _set(
+            self,
+            "_total_quantity",
+            reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
+        )
         _set(
             self,
             "_payments_by_date",

@@ -12,7 +12,15 @@ from babel.numbers import UnknownCurrencyError, get_currency_precision, validate
 
 from .errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["EXACT", "Currency", "Rounding", "decimal_text", "exact_decimal", "round_div"]
+__all__ = [
+    "EXACT",
+    "ROUNDERS",
+    "Currency",
+    "Rounding",
+    "decimal_text",
+    "exact_decimal",
+    "round_div",
+]
 
 #: Numbers are accepted from 10**-18 up to (not including) 10**18 in magnitude,
 #: and zero: a quantity, a rate or an amount outside that is refused as absurd.
@@ -33,6 +41,29 @@ class Rounding(enum.StrEnum):
     DOWN = "down"  # toward zero
 
 
+def _half_up(num: int, den: int) -> int:
+    if num >= 0:
+        return (2 * num + den) // (2 * den)
+    return -((den - 2 * num) // (2 * den))
+
+
+def _half_even(num: int, den: int) -> int:
+    quotient, remainder = divmod(-num if num < 0 else num, den)
+    twice = 2 * remainder
+    if twice > den or (twice == den and quotient & 1):
+        quotient += 1
+    return -quotient if num < 0 else quotient
+
+
+def _down(num: int, den: int) -> int:
+    return num // den if num >= 0 else -(-num // den)
+
+
+#: The rounding function of each mode, for hot loops: ``ROUNDERS[mode](num, den)``
+#: is ``round_div(num, den, mode)``.
+ROUNDERS = {Rounding.HALF_UP: _half_up, Rounding.HALF_EVEN: _half_even, Rounding.DOWN: _down}
+
+
 def round_div(num: int, den: int, mode: Rounding) -> int:
     """``num / den`` (``den > 0``) rounded to an integer; every rounding goes here.
 
@@ -45,12 +76,7 @@ def round_div(num: int, den: int, mode: Rounding) -> int:
     >>> round_div(-19, 10, Rounding.DOWN)
     -1
     """
-    quotient, remainder = divmod(-num if num < 0 else num, den)
-    if remainder and mode is not Rounding.DOWN:
-        twice = 2 * remainder
-        if twice > den or (twice == den and (mode is Rounding.HALF_UP or quotient & 1)):
-            quotient += 1
-    return -quotient if num < 0 else quotient
+    return ROUNDERS[mode](num, den)
 
 
 def exact_decimal(value: object, field: str) -> Decimal:

@@ -278,6 +278,9 @@ def invoice_from_dict(value: object) -> Entry:
             raise InvalidValueError(key, raw[key], "cannot be given with a taxes list")
         fields["taxes"] = _items(raw, "taxes", _tax, _TAX_KEYS)
     else:
+        for key in ("sales_tax", "sales_tax_2"):
+            if sales.get(key, 0) < 0:
+                raise InvalidValueError(key, raw[key], "must be at least 0")
         fields["taxes"] = sales_taxes(
             sales.get("sales_tax"),
             sales.get("sales_tax_2"),
@@ -351,8 +354,8 @@ def totals_to_dict(totals: Totals) -> dict[str, Any]:
         "has_been_paid": totals.has_been_paid,
         "total_quantity": f"{totals.total_quantity:f}",
         "lines": [
-            {"cost": money(line.cost), "markup": money(line.markup), "actual": money(line.actual)}
-            for line in totals.lines
+            {"cost": money(cost), "markup": money(markup), "actual": money(actual)}
+            for cost, markup, actual in totals.line_amounts
         ],
     }
 

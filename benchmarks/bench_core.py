@@ -1,0 +1,208 @@
+"""Speed of the core, side by side with baselines in the same run, reported as ratios.
+
+    .venv/bin/python benchmarks/bench_core.py            # about a minute
+    .venv/bin/python benchmarks/bench_core.py --rigorous # slower, steadier
+
+pyperf runs every benchmark in fresh worker processes with calibration and
+warm-ups, so one noisy moment does not decide a figure; the parent process
+then prints each ratio beside its target. Nothing here is a test: no figure
+fails the build.
+
+Baselines, written here and not in the library:
+- ``bare_int``: the same 10-line invoice as straight-line integer arithmetic on
+  pre-converted integers (cost, markup, discount, two compound taxes rounded
+  once), the floor for any exact implementation in Python.
+- ``plain_decimal``: the same invoice with ``Decimal`` and ``quantize``, the
+  way such code is usually written.
+- ``json_only``: ``json.loads`` + ``json.dumps`` of the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import pyperf
+
+from invoicecalc import Currency, Invoice, LineItem, LineKind, Payment, calculate, sales_taxes
+from invoicecalc.document import preview
+
+USD = Currency("USD")
+AS_OF = dt.date(2024, 3, 10)
+LINE_SPECS = [(Decimal(f"{10 + i}.5"), Decimal("85.00") + i, 100 * i, i % 3 != 0) for i in range(10)]
+
+
+def make_invoice(lines: int) -> Invoice:
+    specs = [LINE_SPECS[i % 10] for i in range(lines)]
+    return Invoice(
+        USD,
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 31),
+        lines=[
+            LineItem(
+                kind=LineKind.TASK,
+                title=f"Line {i}",
+                quantity=q,
+                unit_price=USD.parse_price(p, "unit_price"),
+                flat_fee=f,
+                markup_percentage=Decimal(15),
+                taxable=taxable,
+            )
+            for i, (q, p, f, taxable) in enumerate(specs)
+        ],
+        taxes=sales_taxes(Decimal("8.25"), Decimal(5), True),
+        discount_percentage=Decimal(2),
+        payments=[Payment(dt.date(2024, 3, 5), 10000)],
+    )
+
+
+# -- baselines -----------------------------------------------------------------
+
+# quantity * 10, price in cents, flat fee in cents, taxable: pre-converted once.
+BARE_LINES = [(int(q * 10), int(p * 100), f, t) for q, p, f, t in LINE_SPECS]
+
+
+def bare_int() -> int:
+    """The 10-line invoice in integers only: half-up rounding written inline."""
+    item_actual = taxable_net = 0
+    actuals = []
+    for q10, cents, fee, taxable in BARE_LINES:
+        cost = fee + (2 * q10 * cents + 10) // 20  # round(q * p), q = q10 / 10
+        markup = (2 * cost * 15 + 100) // 200  # round(cost * 15 / 100)
+        actual = cost + markup
+        item_actual += actual
+        actuals.append(actual)
+        if taxable:
+            taxable_net += actual
+    discount = (2 * item_actual * 2 + 100) // 200  # round(item_actual * 2%)
+    net = taxable_net * 98  # exact net, scaled by 100
+    tax1 = net * 825  # exact, scaled by 100 * 10000
+    tax2 = (net * 10000 + tax1) * 5  # compound, scaled by 100 * 10000 * 100
+    tax1 = (2 * tax1 + 1_000_000) // 2_000_000
+    tax2 = (2 * tax2 + 100_000_000) // 200_000_000
+    return item_actual - discount + tax1 + tax2 - 10000
+
+
+def plain_decimal() -> Decimal:
+    """The same invoice the usual way: Decimal arithmetic with quantize."""
+    cent = Decimal("0.01")
+    item_actual = taxable_net = Decimal(0)
+    for q, p, fee, taxable in LINE_SPECS:
+        cost = Decimal(fee) / 100 + (q * p).quantize(cent, ROUND_HALF_UP)
+        markup = (cost * Decimal("0.15")).quantize(cent, ROUND_HALF_UP)
+        actual = cost + markup
+        item_actual += actual
+        if taxable:
+            taxable_net += actual
+    discount = (item_actual * Decimal("0.02")).quantize(cent, ROUND_HALF_UP)
+    net = taxable_net * Decimal("0.98")
+    tax1_exact = net * Decimal("0.0825")
+    tax2 = ((net + tax1_exact) * Decimal("0.05")).quantize(cent, ROUND_HALF_UP)
+    tax1 = tax1_exact.quantize(cent, ROUND_HALF_UP)
+    return item_actual - discount + tax1 + tax2 - 100
+
+
+def check_baselines() -> None:
+    """The baselines compute what the library computes, or the comparison means nothing."""
+    totals = calculate(make_invoice(10), as_of=AS_OF)
+    assert bare_int() == totals.balance, (bare_int(), totals.balance)
+    assert plain_decimal() * 100 == totals.balance
+
+
+# -- documents -------------------------------------------------------------------
+
+
+def json_documents(count: int) -> str:
+    invoice = {
+        "currency": "USD",
+        "invoice_date": "2024-03-01",
+        "due_date": "2024-03-31",
+        "as_of": "2024-03-10",
+        "lines": [
+            {
+                "title": f"Line {i}",
+                "kind": "task",
+                "quantity": str(q),
+                "unit_price": str(p),
+                "flat_fee": str(Decimal(f) / 100),
+                "markup_percentage": "15",
+                "taxable": t,
+            }
+            for i, (q, p, f, t) in enumerate(LINE_SPECS)
+        ],
+        "sales_tax": "8.25",
+        "sales_tax_2": "5",
+        "sales_tax_2_cumulative": True,
+        "discount_percentage": "2",
+        "payments": [{"date": "2024-03-05", "amount": "100.00"}],
+    }
+    return json.dumps([invoice] * count)
+
+
+def calculate_on(invoice: Invoice, as_of: dt.date) -> object:
+    return calculate(invoice, as_of=as_of)
+
+
+def json_only(text: str) -> str:
+    return json.dumps(json.loads(text))
+
+
+def main() -> None:
+    runner = pyperf.Runner(processes=4, values=3, warmups=1)
+    runner.metadata["description"] = "invoicecalc core"
+    check_baselines()
+    ten, big = make_invoice(10), make_invoice(10_000)
+    late = Invoice(
+        USD,
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 31),
+        lines=[LineItem(unit_price=Decimal(100000))],
+        late_percentage=Decimal("1.5"),
+        late_period_in_days=1,
+    )
+    late_as_of = late.due_date + dt.timedelta(days=10_000)
+    batch = 100
+    documents = json_documents(batch)
+
+    results = {
+        "calculate_10_lines": runner.bench_func("calculate 10 lines", calculate_on, ten, AS_OF),
+        "bare_int_10_lines": runner.bench_func("bare integer loop, 10 lines", bare_int),
+        "plain_decimal_10_lines": runner.bench_func("plain Decimal, 10 lines", plain_decimal),
+        "calculate_10000_lines": runner.bench_func(
+            "calculate 10,000 lines", calculate_on, big, AS_OF
+        ),
+        "late_fees_10000_periods": runner.bench_func(
+            "late fees over 10,000 periods", calculate_on, late, late_as_of
+        ),
+        "json_end_to_end_100": runner.bench_func(
+            "JSON text to totals JSON, 100 ten-line invoices", preview, documents
+        ),
+        "json_only_100": runner.bench_func(
+            "json.loads + json.dumps only, same 100 invoices", json_only, documents
+        ),
+    }
+    if any(result is None for result in results.values()):
+        return  # a worker process: the parent prints the report
+    t = {name: result.mean() for name, result in results.items()}  # type: ignore[union-attr]
+    per_invoice = t["json_end_to_end_100"] / batch
+    rows = [
+        ("calculate() / bare integer loop (10 lines)", t["calculate_10_lines"] / t["bare_int_10_lines"], "<= 5"),
+        ("calculate() / plain Decimal (10 lines)", t["calculate_10_lines"] / t["plain_decimal_10_lines"], "-"),
+        (
+            "cost per line: 10,000 lines / 10 lines",
+            (t["calculate_10000_lines"] / 10_000) / (t["calculate_10_lines"] / 10),
+            "~1 (flat)",
+        ),
+        ("late fees, 10,000 periods (ms)", t["late_fees_10000_periods"] * 1e3, "< 20"),
+        ("JSON end to end (ten-line invoices per second)", 1 / per_invoice, ">= 20000"),
+        ("JSON end to end / json.loads+dumps alone", t["json_end_to_end_100"] / t["json_only_100"], "-"),
+    ]
+    print()
+    print(f"{'figure':<50} {'measured':>12}  target")
+    for label, value, target in rows:
+        print(f"{label:<50} {value:>12.2f}  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The neutral JSON document: reading invoices, writing totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from invoicecalc import LineKind, Rounding, TaxRounding
+from invoicecalc.document import Document, calculate_document, dumps, preview, read
+from invoicecalc.errors import InvalidValueError, InvoiceCalcError, ParseError
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "invoice.json"
+BASE = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
+
+
+def doc(**extra: object) -> str:
+    return json.dumps({**BASE, **extra})
+
+
+def test_bundled_example_by_hand() -> None:
+    # Design: 10.5 x 85.00 = 892.50, markup 15% = 133.875 -> 133.88, actual 1026.38.
+    # Proofs: 2 x 19.99 = 39.98. Rush: flat 150.00, untaxed.
+    # item_cost 1082.48, item_profit 133.88, item_actual 1216.36, item_taxable 1066.36.
+    # As of March 10: floor(21 / 5) = 4 early periods, 4% of 1216.36 = 48.6544 -> 48.65.
+    # sales_tax: 1066.36 x 0.96 = 1023.7056 x 8.25% = 84.455712 -> 84.46.
+    # sales_tax_2 (compound): (1023.7056 + 84.455712) x 5% = 55.4080656 -> 55.41.
+    # total = 1216.36 - 48.65 + 84.46 + 55.41 = 1307.58; the April payment does not count yet.
+    result = json.loads(preview(EXAMPLE.read_bytes()))
+    assert result["as_of"] == "2024-03-10"
+    expected = {
+        "item_cost": "1082.48", "item_profit": "133.88", "item_actual": "1216.36",
+        "item_taxable": "1066.36", "discount": "48.65", "discount_percentage": "4",
+        "sales_tax": "84.46", "sales_tax_2": "55.41", "late_fee": "0.00",
+        "total": "1307.58", "payment_total": "0.00", "balance": "1307.58",
+        "has_been_paid": False, "total_quantity": "13.5",
+    }
+    assert {key: result[key] for key in expected} == expected
+    assert result["lines"][0] == {"cost": "892.50", "markup": "133.88", "actual": "1026.38"}
+    assert [tax["amount"] for tax in result["taxes"]] == ["84.46", "55.41"]
+
+
+def test_every_key_is_read() -> None:
+    (entry,) = read(doc(
+        as_of="2024-03-05", number="7", po_number="PO-1", notes="n", terms="Net 30",
+        pre_reminder_in_days=3, post_reminder_in_days="7",
+        lines=[{"title": "t", "description": "d", "kind": "product", "quantity": 2,
+                "unit_price": 1.5, "flat_fee": "1", "markup_percentage": "10", "taxable": True,
+                "taxes": ["GST"], "quantity_low": "1", "quantity_high": "3"}],
+        taxes=[{"name": "GST", "rate": "5"}, {"name": "PST", "rate": 8, "compound": True}],
+        discount_percentage="2", early_period_in_days=10, late_percentage="1.5",
+        late_period_in_days=30, payments=[{"date": "2024-03-02", "amount": "1.00", "note": "x"}],
+        policy={"rounding": "half_even", "tax_rounding": "per_line", "discount_base": "post_tax"},
+    )).entries
+    invoice, line = entry.invoice, entry.invoice.lines[0]
+    assert entry.as_of == dt.date(2024, 3, 5)
+    assert (invoice.number, invoice.po_number, invoice.notes, invoice.terms) == ("7", "PO-1", "n", "Net 30")
+    assert (invoice.pre_reminder_in_days, invoice.post_reminder_in_days) == (3, 7)
+    assert (line.kind, line.quantity, line.unit_price, line.flat_fee) == (LineKind.PRODUCT, 2, 150, 100)
+    assert (line.quantity_low, line.quantity_high, line.taxes) == (1, 3, ("GST",))
+    assert [t.compound for t in invoice.taxes] == [False, True]
+    assert invoice.payments[0].amount == 100
+    assert (invoice.policy.rounding, invoice.policy.tax_rounding) == (Rounding.HALF_EVEN, TaxRounding.PER_LINE)
+
+
+def test_json_numbers_are_exact() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in binary floating point; here it stays exact.
+    (entry,) = read(doc(lines=[{"quantity": 0.1, "unit_price": 1}, {"quantity": 0.2}])).entries
+    assert sum(line.quantity for line in entry.invoice.lines) == Decimal("0.3")
+    assert type(entry.invoice.lines[0].quantity) is Decimal
+
+
+def test_null_means_absent() -> None:
+    (entry,) = read(doc(sales_tax=None, lines=[{"title": None}])).entries
+    assert entry.invoice.taxes == () and entry.invoice.lines[0].title == ""
+
+
+def test_arrays_keep_their_order_and_shape() -> None:
+    text = json.dumps([{**BASE, "lines": [{"unit_price": "1"}]}, {**BASE, "lines": [{"unit_price": "2"}]}])
+    document = read(text)
+    assert document.array
+    result = json.loads(preview(text, as_of=dt.date(2024, 3, 1)))
+    assert [r["total"] for r in result] == ["1.00", "2.00"]
+    assert json.loads(preview(doc(), as_of=dt.date(2024, 3, 1)))["total"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (doc(currency="usd"), "currency"),
+        (doc(currency="ZZZ"), "currency"),
+        (doc(lines=[{"flat_fee": "10.001"}]), "lines[0].flat_fee"),
+        (doc(payments=[{"date": "2024-03-02", "amount": "0.001"}]), "payments[0].amount"),
+        (doc(discount_percentage="-1"), "discount_percentage"),
+        (doc(discount_percentage="100.5"), "discount_percentage"),
+        (doc(sales_tax="-5"), "sales_tax"),
+        (doc(sales_tax_2="-0.5"), "sales_tax_2"),
+        (doc(taxes=[{"name": "T", "rate": "-1"}]), "taxes[0].rate"),
+        (doc(late_percentage="-1", late_period_in_days=30), "late_percentage"),
+        (doc(late_percentage="1.5"), "late_percentage"),
+        (doc(early_period_in_days=0), "early_period_in_days"),
+        (doc(late_percentage="1", late_period_in_days=-1), "late_period_in_days"),
+        (doc(lines=[{"taxable": False, "taxes": ["T"]}], taxes=[{"name": "T", "rate": "1"}]), "lines[0].taxes"),
+        (doc(sales_tax="5", taxes=[{"name": "T", "rate": "1"}]), "sales_tax"),
+        (doc(lines=[{"taxes": ["PST"]}], taxes=[{"name": "GST", "rate": "5"}]), "lines[0].taxes"),
+        (doc(lines=[{"quantity": "1,5"}]), "lines[0].quantity"),
+        (doc(lines=[{"quantity": "NaN"}]), "lines[0].quantity"),
+        (doc(lines=[{"quantity": "Infinity"}]), "lines[0].quantity"),
+        (doc(lines=[{"unit_price": "1e999999"}]), "lines[0].unit_price"),
+        (doc(lines=[{"kind": "service"}]), "lines[0].kind"),
+        (doc(lines=[{"taxable": "yes"}]), "lines[0].taxable"),
+        (doc(lines=[{"quanity": 2}]), "lines[0].quanity"),
+        (doc(invoice_date="2024-02-30"), "invoice_date"),
+        (doc(due_date="31/03/2024"), "due_date"),
+        (doc(due_date="20240331"), "due_date"),
+        (doc(policy={"rounding": "up"}), "policy.rounding"),
+        (doc(early_period_in_days=5.5), "early_period_in_days"),
+        (doc(early_period_in_days=True), "early_period_in_days"),
+        (doc(lines={"a": 1}), "lines"),
+        (json.dumps({"currency": "USD", "invoice_date": "2024-03-01"}), "due_date"),
+        (json.dumps({**BASE, "discount": "5"}), "discount"),
+        (json.dumps([{**BASE}, {**BASE, "currency": 5}]), "[1].currency"),
+    ],
+)
+def test_invalid_documents_are_refused_naming_the_field(text: str, field: str) -> None:
+    with pytest.raises(InvoiceCalcError) as caught:
+        read(text)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"currency": "USD", "currency": "EUR"}', "{", "[1, 2", '{"a": NaN}', '{"a": -Infinity}',
+     b"\xff\xfe{", "[" * 100_000, "42"],
+)
+def test_unreadable_documents_are_parse_errors(text: str | bytes) -> None:
+    with pytest.raises((ParseError, InvoiceCalcError)):
+        read(text)
+
+
+def test_as_of_is_needed_from_somewhere() -> None:
+    with pytest.raises(InvalidValueError, match="as_of"):
+        calculate_document(read(doc()))
+
+
+def test_dumps_one_object_needs_one_invoice() -> None:
+    with pytest.raises(InvalidValueError):
+        dumps([], array=False)
+    assert dumps([], array=True) == "[]"
+    assert isinstance(read("[]"), Document)
