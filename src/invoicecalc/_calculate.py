@@ -108,15 +108,16 @@ def _discount_and_taxes(
     invoice: Invoice, actuals: Sequence[int], item_actual: int, rate: Decimal
 ) -> tuple[int, list[int]]:
     """The discount at ``rate`` percent and each tax's amount."""
-    rounder = ROUNDERS[invoice.policy.rounding]
-    pre_tax = invoice.policy.discount_base is DiscountBase.PRE_TAX
-    dn, dd = rate.as_integer_ratio()
+    policy = invoice.policy
+    rounder = ROUNDERS[policy.rounding]
+    pre_tax = policy.discount_base is DiscountBase.PRE_TAX
+    dn, dd = rate.as_integer_ratio() if rate else (0, 1)
     dd *= 100  # rate / 100 == dn / dd
     ratios = invoice._tax_ratios
     amounts = [0] * len(ratios)
     carried = invoice._carried
 
-    if invoice.policy.tax_rounding is TaxRounding.PER_LINE:
+    if policy.tax_rounding is TaxRounding.PER_LINE:
         discount = 0
         for actual, carries in zip(actuals, carried, strict=True):
             net = actual
@@ -143,10 +144,14 @@ def _discount_and_taxes(
             net_factor, scale = (dd - dn) * scale, scale * dd
         else:
             net_factor = scale
-        exact = [0] * len(ratios)
+        # Every exact amount is linear in a line's net, so lines that carry the same
+        # taxes are summed first and taxed once: the same exact sums, fewer steps.
+        groups: dict[tuple[int, ...], int] = {}
         for actual, carries in zip(actuals, carried, strict=True):
-            if not carries:
-                continue
+            if carries:
+                groups[carries] = groups.get(carries, 0) + actual
+        exact = [0] * len(ratios)
+        for carries, actual in groups.items():
             net = actual * net_factor
             line_taxes = 0
             for j in carries:
@@ -209,15 +214,13 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     line_amounts = []
     actuals = []
     item_cost = item_profit = item_taxable = 0
-    for line in invoice.lines:
-        num, den = line._cost_ratio
-        cost = line.flat_fee + (num if den == 1 else rounder(num, den))
-        num, den = line._markup_ratio
-        markup = rounder(cost * num, den) if num else 0
+    for num, den, flat_fee, markup_num, markup_den, taxable in invoice._line_terms:
+        cost = flat_fee + (num if den == 1 else rounder(num, den))
+        markup = rounder(cost * markup_num, markup_den) if markup_num else 0
         actual = cost + markup
         item_cost += cost
         item_profit += markup
-        if line.taxable:
+        if taxable:
             item_taxable += actual
         actuals.append(actual)
         line_amounts.append((cost, markup, actual))
@@ -225,7 +228,9 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
 
     last = as_of.toordinal()
     counted = [p for p in invoice._payments_by_date if p[0] <= last]
-    payment_total = sum(amount for _, amount in counted)
+    payment_total = 0
+    for _, amount in counted:
+        payment_total += amount
 
     rate, periods = invoice.discount_percentage, 0
     if invoice.early_period_in_days is not None:

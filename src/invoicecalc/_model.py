@@ -291,6 +291,9 @@ class Invoice:
     _carried: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _payments_by_date: tuple[tuple[int, int], ...] = attrs.field(init=False, eq=False, repr=False)
     _tax_ratios: tuple[tuple[int, int, bool], ...] = attrs.field(init=False, eq=False, repr=False)
+    _line_terms: tuple[tuple[int, int, int, int, int, bool], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
     _total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -348,6 +351,14 @@ class Invoice:
             self,
             "_total_quantity",
             reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
+        )
+        _set(
+            self,
+            "_line_terms",  # quantity * price, flat fee, markup / 100, taxable
+            tuple(
+                (*line._cost_ratio, line.flat_fee, *line._markup_ratio, line.taxable)
+                for line in self.lines
+            ),
         )
         _set(
             self,
