@@ -11,6 +11,7 @@
 """
 
 from ._calculate import LineTotals, TaxTotal, Totals, calculate
+from ._estimate import Bound, EstimateTotals, accept_estimate, estimate
 from ._model import (
     DiscountBase,
     Invoice,
@@ -23,21 +24,46 @@ from ._model import (
     sales_taxes,
 )
 from ._money import Currency, Rounding
+from ._recurring import Frequency, occurrence_dates, recur
+from ._schedule import EarlyDeadline, LateFee, Reminder, ReminderKind, Schedule, schedule
+from ._terms import Terms, apply_terms, due_date
+from ._uninvoiced import Expense, ImportedItems, Task, TimeEntry, import_uninvoiced_items
 
 __all__ = [
+    "Bound",
     "Currency",
     "DiscountBase",
+    "EarlyDeadline",
+    "EstimateTotals",
+    "Expense",
+    "Frequency",
+    "ImportedItems",
     "Invoice",
+    "LateFee",
     "LineItem",
     "LineKind",
     "LineTotals",
     "Payment",
     "Policy",
+    "Reminder",
+    "ReminderKind",
     "Rounding",
+    "Schedule",
+    "Task",
     "Tax",
     "TaxRounding",
     "TaxTotal",
+    "Terms",
+    "TimeEntry",
     "Totals",
+    "accept_estimate",
+    "apply_terms",
     "calculate",
+    "due_date",
+    "estimate",
+    "import_uninvoiced_items",
+    "occurrence_dates",
+    "recur",
     "sales_taxes",
+    "schedule",
 ]

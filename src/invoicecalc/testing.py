@@ -19,7 +19,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from ._model import DiscountBase, Invoice, LineItem, LineKind, Payment, Policy, Tax, TaxRounding
-from ._money import Currency, Rounding
+from ._money import EXACT, Currency, Rounding
 
 __all__ = [
     "EXPONENT_CURRENCIES",
@@ -82,9 +82,13 @@ def line_items(
     non_taxable: bool = True,
     negative: bool = True,
     name_taxes: bool = True,
+    quantity_ranges: bool = False,
+    kinds: Sequence[LineKind] = tuple(LineKind),
 ) -> LineItem:
     """A line in ``currency``: quantity up to 4 places, price up to 2 places finer than
-    the currency, flat fee and markup optional; it may name some of ``tax_names``."""
+    the currency, flat fee and markup optional; it may name some of ``tax_names``.
+    With ``quantity_ranges``, an estimate's ``quantity_low`` and ``quantity_high``
+    (each may be missing; the high one is never below the low one)."""
     major = 10**currency.exponent
     low = -1 if negative else 0
     price_places = 2 if fractional_prices else 0
@@ -96,8 +100,13 @@ def line_items(
     if taxable and tax_names and name_taxes:
         named = tuple(draw(st.lists(st.sampled_from(tax_names), unique=True)))
     named = tuple(name for name in tax_names if name in named)  # invoice order
+    quantity_low = quantity_high = None
+    if quantity_ranges:
+        quantity_low = draw(st.none() | decimals(100 * low, 1000, 4))
+        base = quantity if quantity_low is None else quantity_low
+        quantity_high = draw(st.none() | decimals(0, 1000, 4).map(lambda d: EXACT.add(base, d)))
     return LineItem(
-        kind=draw(st.sampled_from(LineKind)),
+        kind=draw(st.sampled_from(kinds)),
         title=draw(st.text(_TITLE_CHARACTERS, max_size=12)),
         quantity=quantity,
         unit_price=unit_price,
@@ -105,6 +114,8 @@ def line_items(
         markup_percentage=draw(decimals(0, 100, 2)) if markup else Decimal(0),
         taxable=taxable,
         taxes=named,
+        quantity_low=quantity_low,
+        quantity_high=quantity_high,
     )
 
 
@@ -123,6 +134,8 @@ def invoices(
     non_taxable: bool = True,
     negative: bool = True,
     name_taxes: bool = True,
+    quantity_ranges: bool = False,
+    kinds: Sequence[LineKind] = tuple(LineKind),
     discount: bool = True,
     early: bool = True,
     late: bool = True,
@@ -146,6 +159,8 @@ def invoices(
                 non_taxable=non_taxable,
                 negative=negative,
                 name_taxes=name_taxes,
+                quantity_ranges=quantity_ranges,
+                kinds=kinds,
             ),
             min_size=min_lines,
             max_size=max_lines,

@@ -1,0 +1,194 @@
+"""The dates of one invoice: early-payment deadlines, late fees and reminders.
+
+Every amount comes from the calculator itself (:func:`~invoicecalc.calculate`
+and its :func:`late_fees` generator), so a schedule cannot disagree with it.
+The schedule runs from the invoice date to ``max(as_of, due_date)``: early
+deadlines and reminders before the due date are listed in full, late fees and
+reminders after it up to ``as_of``. Payments dated after ``as_of`` are not
+known yet, so a row dated later shows what happens if nothing more is paid.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import itertools
+from decimal import Decimal
+
+import attrs
+
+from ._calculate import Totals, calculate, early_periods_available, late_fees
+from ._model import Invoice
+from .errors import InvalidTypeError
+
+__all__ = ["EarlyDeadline", "LateFee", "Reminder", "ReminderKind", "Schedule", "schedule"]
+
+
+@attrs.frozen
+class EarlyDeadline:
+    """Pay by ``date`` for ``periods`` early periods: the discount and total that gives.
+
+    ``total`` is the invoice total paid by then and ``balance`` what is left
+    of it after the payments known by then.
+    """
+
+    date: dt.date
+    periods: int
+    discount_percentage: Decimal
+    discount: int
+    total: int
+    balance: int
+
+
+@attrs.frozen
+class LateFee:
+    """A late-fee boundary: the ``fee`` added there, ``late_fee`` the fees so far,
+    and the ``balance`` after it (the calculator's balance as of ``date``)."""
+
+    date: dt.date
+    fee: int
+    late_fee: int
+    balance: int
+
+
+class ReminderKind(enum.StrEnum):
+    """Cashboard's ``pre_reminder_in_days`` or ``post_reminder_in_days`` reminder."""
+
+    BEFORE_DUE = "before_due"
+    AFTER_DUE = "after_due"
+
+
+@attrs.frozen
+class Reminder:
+    """A reminder sent on ``date`` because ``balance`` was still owed."""
+
+    date: dt.date
+    kind: ReminderKind
+    balance: int
+
+
+@attrs.frozen
+class Schedule:
+    """The schedule of one invoice as of ``totals.as_of``, rows in date order."""
+
+    totals: Totals
+    due_date: dt.date
+    until: dt.date
+    early_deadlines: tuple[EarlyDeadline, ...]
+    late_fees: tuple[LateFee, ...]
+    reminders: tuple[Reminder, ...]
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.totals.as_of
+
+
+def schedule(invoice: Invoice, *, as_of: dt.date) -> Schedule:
+    """The early-payment deadlines, late fees and reminders of ``invoice``.
+
+    - Early deadlines: for each early period k (``k_max`` down to 1) the
+      deadline ``due_date - k * early_period_in_days`` with the calculator's
+      discount and total as of that date.
+    - Late fees: each boundary ``due_date + j * late_period_in_days`` up to
+      ``as_of`` at which a balance was outstanding, with the fee and balance.
+    - Reminders: every ``pre_reminder_in_days`` before the due date (after the
+      invoice date) and every ``post_reminder_in_days`` after it (up to
+      ``as_of``), on each date the invoice is unpaid (balance above 0).
+
+    >>> from decimal import Decimal
+    >>> from invoicecalc import Currency, Invoice, LineItem
+    >>> invoice = Invoice(
+    ...     Currency("USD"), dt.date(2024, 1, 1), dt.date(2024, 1, 31),
+    ...     lines=[LineItem(unit_price=Decimal(10000))],
+    ...     late_percentage=Decimal(1), late_period_in_days=30,
+    ... )
+    >>> [(row.date.isoformat(), row.fee, row.balance)
+    ...  for row in schedule(invoice, as_of=dt.date(2024, 4, 1)).late_fees]
+    [('2024-03-01', 100, 10100), ('2024-03-31', 101, 10201)]
+    """
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "must be an Invoice")
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
+    known = attrs.evolve(invoice, payments=[p for p in invoice.payments if p.date <= as_of])
+    due = invoice.due_date
+    until = max(as_of, due)
+    after_due = calculate(known, as_of=until)
+    fees = _late_fees(known, after_due)
+    return Schedule(
+        totals=calculate(invoice, as_of=as_of),
+        due_date=due,
+        until=until,
+        early_deadlines=_early_deadlines(known),
+        late_fees=tuple(fee for fee in fees if fee.balance - fee.fee > 0),
+        reminders=_reminders(known, after_due, fees),
+    )
+
+
+def _early_deadlines(invoice: Invoice) -> tuple[EarlyDeadline, ...]:
+    period = invoice.early_period_in_days
+    if period is None or not invoice.discount_percentage:
+        return ()
+    rows = []
+    for k in range(early_periods_available(invoice), 0, -1):
+        deadline = invoice.due_date - dt.timedelta(days=k * period)
+        totals = calculate(invoice, as_of=deadline)
+        rows.append(
+            EarlyDeadline(
+                deadline,
+                totals.early_periods,
+                totals.discount_percentage,
+                totals.discount,
+                totals.total,
+                totals.balance,
+            )
+        )
+    return tuple(rows)
+
+
+def _late_fees(invoice: Invoice, after_due: Totals) -> tuple[LateFee, ...]:
+    """Every boundary up to ``after_due.as_of``, zero fees included."""
+    rows = []
+    so_far = 0
+    for day, fee, balance in late_fees(
+        invoice, after_due.total_before_fees, after_due.as_of.toordinal()
+    ):
+        so_far += fee
+        rows.append(LateFee(dt.date.fromordinal(day), fee, so_far, balance))
+    return tuple(rows)
+
+
+def _reminders(
+    invoice: Invoice, after_due: Totals, fees: tuple[LateFee, ...]
+) -> tuple[Reminder, ...]:
+    due = invoice.due_date.toordinal()
+    rows = []
+    every = invoice.pre_reminder_in_days
+    if every is not None:
+        # due - j * every for the j that fall after the invoice date, earliest first
+        count = (due - invoice.invoice_date.toordinal() - 1) // every
+        for j in range(count, 0, -1):
+            day = dt.date.fromordinal(due - j * every)
+            balance = calculate(invoice, as_of=day).balance
+            if balance > 0:
+                rows.append(Reminder(day, ReminderKind.BEFORE_DUE, balance))
+    every = invoice.post_reminder_in_days
+    if every is not None:
+        # After the due date the total before fees no longer changes, so the
+        # balance on a day is that total plus the fees so far less the payments
+        # so far: what calculate() gives, without recomputing every day.
+        fee_days = [fee.date.toordinal() for fee in fees]
+        paid_days = [day for day, _ in invoice._payments_by_date]
+        paid = list(itertools.accumulate(amount for _, amount in invoice._payments_by_date))
+        for ordinal in range(due + every, after_due.as_of.toordinal() + 1, every):
+            fee_index = bisect.bisect_right(fee_days, ordinal)
+            paid_index = bisect.bisect_right(paid_days, ordinal)
+            balance = (
+                after_due.total_before_fees
+                + (fees[fee_index - 1].late_fee if fee_index else 0)
+                - (paid[paid_index - 1] if paid_index else 0)
+            )
+            if balance > 0:
+                rows.append(Reminder(dt.date.fromordinal(ordinal), ReminderKind.AFTER_DUE, balance))
+    return tuple(rows)
