@@ -30,7 +30,9 @@ from invoicecalc.document import preview
 
 USD = Currency("USD")
 AS_OF = dt.date(2024, 3, 10)
-LINE_SPECS = [(Decimal(f"{10 + i}.5"), Decimal("85.00") + i, 100 * i, i % 3 != 0) for i in range(10)]
+LINE_SPECS = [
+    (Decimal(f"{10 + i}.5"), Decimal("85.00") + i, 100 * i, i % 3 != 0) for i in range(10)
+]
 
 
 def make_invoice(lines: int) -> Invoice:
@@ -187,8 +189,16 @@ def main() -> None:
     t = {name: result.mean() for name, result in results.items()}  # type: ignore[union-attr]
     per_invoice = t["json_end_to_end_100"] / batch
     rows = [
-        ("calculate() / bare integer loop (10 lines)", t["calculate_10_lines"] / t["bare_int_10_lines"], "<= 5"),
-        ("calculate() / plain Decimal (10 lines)", t["calculate_10_lines"] / t["plain_decimal_10_lines"], "-"),
+        (
+            "calculate() / bare integer loop (10 lines)",
+            t["calculate_10_lines"] / t["bare_int_10_lines"],
+            "<= 5",
+        ),
+        (
+            "calculate() / plain Decimal (10 lines)",
+            t["calculate_10_lines"] / t["plain_decimal_10_lines"],
+            "-",
+        ),
         (
             "cost per line: 10,000 lines / 10 lines",
             (t["calculate_10000_lines"] / 10_000) / (t["calculate_10_lines"] / 10),
@@ -196,7 +206,11 @@ def main() -> None:
         ),
         ("late fees, 10,000 periods (ms)", t["late_fees_10000_periods"] * 1e3, "< 20"),
         ("JSON end to end (ten-line invoices per second)", 1 / per_invoice, ">= 20000"),
-        ("JSON end to end / json.loads+dumps alone", t["json_end_to_end_100"] / t["json_only_100"], "-"),
+        (
+            "JSON end to end / json.loads+dumps alone",
+            t["json_end_to_end_100"] / t["json_only_100"],
+            "-",
+        ),
     ]
     print()
     print(f"{'figure':<50} {'measured':>12}  target")

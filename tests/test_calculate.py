@@ -75,7 +75,9 @@ def test_line_cost_markup_and_profit() -> None:
     # markup = round(91750 * 15 / 100) = round(13762.5) = 13763 (half up)
     # actual = 91750 + 13763 = 105513; the second line, untaxed: 2 * 1999 = 3998.
     inv = invoice(
-        LineItem(quantity=D("10.5"), unit_price=price("85"), flat_fee=2500, markup_percentage=D(15)),
+        LineItem(
+            quantity=D("10.5"), unit_price=price("85"), flat_fee=2500, markup_percentage=D(15)
+        ),
         LineItem(quantity=D(2), unit_price=price("19.99"), taxable=False),
     )
     totals = calculate(inv, as_of=MARCH_1)
@@ -202,7 +204,12 @@ def test_early_discount_stays_settled_when_paid_in_full_in_time() -> None:
     # Paid 970.00 on March 12. Period 4's deadline (March 11) is before it; period 3's
     # (March 16) is after it and 1000.00 - 3% = 970.00 is covered: settled at k = 3.
     totals = calculate(early(Payment(dt.date(2024, 3, 12), 97000)), as_of=dt.date(2024, 5, 1))
-    assert (totals.early_periods, totals.discount, totals.total, totals.balance) == (3, 3000, 97000, 0)
+    assert (totals.early_periods, totals.discount, totals.total, totals.balance) == (
+        3,
+        3000,
+        97000,
+        0,
+    )
     assert totals.has_been_paid
 
 

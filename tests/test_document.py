@@ -32,11 +32,20 @@ def test_bundled_example_by_hand() -> None:
     result = json.loads(preview(EXAMPLE.read_bytes()))
     assert result["as_of"] == "2024-03-10"
     expected = {
-        "item_cost": "1082.48", "item_profit": "133.88", "item_actual": "1216.36",
-        "item_taxable": "1066.36", "discount": "48.65", "discount_percentage": "4",
-        "sales_tax": "84.46", "sales_tax_2": "55.41", "late_fee": "0.00",
-        "total": "1307.58", "payment_total": "0.00", "balance": "1307.58",
-        "has_been_paid": False, "total_quantity": "13.5",
+        "item_cost": "1082.48",
+        "item_profit": "133.88",
+        "item_actual": "1216.36",
+        "item_taxable": "1066.36",
+        "discount": "48.65",
+        "discount_percentage": "4",
+        "sales_tax": "84.46",
+        "sales_tax_2": "55.41",
+        "late_fee": "0.00",
+        "total": "1307.58",
+        "payment_total": "0.00",
+        "balance": "1307.58",
+        "has_been_paid": False,
+        "total_quantity": "13.5",
     }
     assert {key: result[key] for key in expected} == expected
     assert result["lines"][0] == {"cost": "892.50", "markup": "133.88", "actual": "1026.38"}
@@ -44,26 +53,65 @@ def test_bundled_example_by_hand() -> None:
 
 
 def test_every_key_is_read() -> None:
-    (entry,) = read(doc(
-        as_of="2024-03-05", number="7", po_number="PO-1", notes="n", terms="Net 30",
-        pre_reminder_in_days=3, post_reminder_in_days="7",
-        lines=[{"title": "t", "description": "d", "kind": "product", "quantity": 2,
-                "unit_price": 1.5, "flat_fee": "1", "markup_percentage": "10", "taxable": True,
-                "taxes": ["GST"], "quantity_low": "1", "quantity_high": "3"}],
-        taxes=[{"name": "GST", "rate": "5"}, {"name": "PST", "rate": 8, "compound": True}],
-        discount_percentage="2", early_period_in_days=10, late_percentage="1.5",
-        late_period_in_days=30, payments=[{"date": "2024-03-02", "amount": "1.00", "note": "x"}],
-        policy={"rounding": "half_even", "tax_rounding": "per_line", "discount_base": "post_tax"},
-    )).entries
+    (entry,) = read(
+        doc(
+            as_of="2024-03-05",
+            number="7",
+            po_number="PO-1",
+            notes="n",
+            terms="Net 30",
+            pre_reminder_in_days=3,
+            post_reminder_in_days="7",
+            lines=[
+                {
+                    "title": "t",
+                    "description": "d",
+                    "kind": "product",
+                    "quantity": 2,
+                    "unit_price": 1.5,
+                    "flat_fee": "1",
+                    "markup_percentage": "10",
+                    "taxable": True,
+                    "taxes": ["GST"],
+                    "quantity_low": "1",
+                    "quantity_high": "3",
+                }
+            ],
+            taxes=[{"name": "GST", "rate": "5"}, {"name": "PST", "rate": 8, "compound": True}],
+            discount_percentage="2",
+            early_period_in_days=10,
+            late_percentage="1.5",
+            late_period_in_days=30,
+            payments=[{"date": "2024-03-02", "amount": "1.00", "note": "x"}],
+            policy={
+                "rounding": "half_even",
+                "tax_rounding": "per_line",
+                "discount_base": "post_tax",
+            },
+        )
+    ).entries
     invoice, line = entry.invoice, entry.invoice.lines[0]
     assert entry.as_of == dt.date(2024, 3, 5)
-    assert (invoice.number, invoice.po_number, invoice.notes, invoice.terms) == ("7", "PO-1", "n", "Net 30")
+    assert (invoice.number, invoice.po_number, invoice.notes, invoice.terms) == (
+        "7",
+        "PO-1",
+        "n",
+        "Net 30",
+    )
     assert (invoice.pre_reminder_in_days, invoice.post_reminder_in_days) == (3, 7)
-    assert (line.kind, line.quantity, line.unit_price, line.flat_fee) == (LineKind.PRODUCT, 2, 150, 100)
+    assert (line.kind, line.quantity, line.unit_price, line.flat_fee) == (
+        LineKind.PRODUCT,
+        2,
+        150,
+        100,
+    )
     assert (line.quantity_low, line.quantity_high, line.taxes) == (1, 3, ("GST",))
     assert [t.compound for t in invoice.taxes] == [False, True]
     assert invoice.payments[0].amount == 100
-    assert (invoice.policy.rounding, invoice.policy.tax_rounding) == (Rounding.HALF_EVEN, TaxRounding.PER_LINE)
+    assert (invoice.policy.rounding, invoice.policy.tax_rounding) == (
+        Rounding.HALF_EVEN,
+        TaxRounding.PER_LINE,
+    )
 
 
 def test_json_numbers_are_exact() -> None:
@@ -75,11 +123,14 @@ def test_json_numbers_are_exact() -> None:
 
 def test_null_means_absent() -> None:
     (entry,) = read(doc(sales_tax=None, lines=[{"title": None}])).entries
-    assert entry.invoice.taxes == () and entry.invoice.lines[0].title == ""
+    assert entry.invoice.taxes == ()
+    assert entry.invoice.lines[0].title == ""
 
 
 def test_arrays_keep_their_order_and_shape() -> None:
-    text = json.dumps([{**BASE, "lines": [{"unit_price": "1"}]}, {**BASE, "lines": [{"unit_price": "2"}]}])
+    text = json.dumps(
+        [{**BASE, "lines": [{"unit_price": "1"}]}, {**BASE, "lines": [{"unit_price": "2"}]}]
+    )
     document = read(text)
     assert document.array
     result = json.loads(preview(text, as_of=dt.date(2024, 3, 1)))
@@ -103,7 +154,10 @@ def test_arrays_keep_their_order_and_shape() -> None:
         (doc(late_percentage="1.5"), "late_percentage"),
         (doc(early_period_in_days=0), "early_period_in_days"),
         (doc(late_percentage="1", late_period_in_days=-1), "late_period_in_days"),
-        (doc(lines=[{"taxable": False, "taxes": ["T"]}], taxes=[{"name": "T", "rate": "1"}]), "lines[0].taxes"),
+        (
+            doc(lines=[{"taxable": False, "taxes": ["T"]}], taxes=[{"name": "T", "rate": "1"}]),
+            "lines[0].taxes",
+        ),
         (doc(sales_tax="5", taxes=[{"name": "T", "rate": "1"}]), "sales_tax"),
         (doc(lines=[{"taxes": ["PST"]}], taxes=[{"name": "GST", "rate": "5"}]), "lines[0].taxes"),
         (doc(lines=[{"quantity": "1,5"}]), "lines[0].quantity"),
@@ -134,8 +188,16 @@ def test_invalid_documents_are_refused_naming_the_field(text: str, field: str) -
 
 @pytest.mark.parametrize(
     "text",
-    ['{"currency": "USD", "currency": "EUR"}', "{", "[1, 2", '{"a": NaN}', '{"a": -Infinity}',
-     b"\xff\xfe{", "[" * 100_000, "42"],
+    [
+        '{"currency": "USD", "currency": "EUR"}',
+        "{",
+        "[1, 2",
+        '{"a": NaN}',
+        '{"a": -Infinity}',
+        b"\xff\xfe{",
+        "[" * 100_000,
+        "42",
+    ],
 )
 def test_unreadable_documents_are_parse_errors(text: str | bytes) -> None:
     with pytest.raises((ParseError, InvoiceCalcError)):

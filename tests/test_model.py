@@ -30,7 +30,12 @@ def build(**kwargs: object) -> Invoice:
         (lambda: Currency("ZZZ"), InvalidValueError, "currency", "ZZZ"),
         (lambda: LineItem(quantity=1.5), InvalidTypeError, "quantity", 1.5),  # type: ignore[arg-type]
         (lambda: LineItem(unit_price=D("NaN")), InvalidValueError, "unit_price", D("NaN")),
-        (lambda: LineItem(markup_percentage=D("Infinity")), InvalidValueError, "markup_percentage", D("Infinity")),
+        (
+            lambda: LineItem(markup_percentage=D("Infinity")),
+            InvalidValueError,
+            "markup_percentage",
+            D("Infinity"),
+        ),
         (lambda: LineItem(flat_fee=True), InvalidTypeError, "flat_fee", True),
         (lambda: LineItem(flat_fee=D("1.5")), InvalidTypeError, "flat_fee", D("1.5")),  # type: ignore[arg-type]
         (lambda: LineItem(taxable=False, taxes=["GST"]), InvalidValueError, "taxes", ("GST",)),
@@ -38,18 +43,48 @@ def build(**kwargs: object) -> Invoice:
         (lambda: LineItem(kind="task"), InvalidTypeError, "kind", "task"),  # type: ignore[arg-type]
         (lambda: Tax("GST", D(-1)), InvalidValueError, "rate", D(-1)),
         (lambda: Tax(" ", D(1)), InvalidValueError, "name", " "),
-        (lambda: Payment(dt.datetime(2024, 3, 1, 9), 100), InvalidTypeError, "date", dt.datetime(2024, 3, 1, 9)),
+        (
+            lambda: Payment(dt.datetime(2024, 3, 1, 9), 100),
+            InvalidTypeError,
+            "date",
+            dt.datetime(2024, 3, 1, 9),
+        ),
         (lambda: Payment(DAY, 1.0), InvalidTypeError, "amount", 1.0),  # type: ignore[arg-type]
         (lambda: Policy(rounding="half_up"), InvalidTypeError, "rounding", "half_up"),  # type: ignore[arg-type]
         (lambda: build(discount_percentage=D(-1)), InvalidValueError, "discount_percentage", D(-1)),
-        (lambda: build(discount_percentage=D("100.01")), InvalidValueError, "discount_percentage", D("100.01")),
+        (
+            lambda: build(discount_percentage=D("100.01")),
+            InvalidValueError,
+            "discount_percentage",
+            D("100.01"),
+        ),
         (lambda: build(early_period_in_days=0), InvalidValueError, "early_period_in_days", 0),
-        (lambda: build(late_percentage=D(1), late_period_in_days=-30), InvalidValueError, "late_period_in_days", -30),
-        (lambda: build(late_percentage=D(-1), late_period_in_days=30), InvalidValueError, "late_percentage", D(-1)),
+        (
+            lambda: build(late_percentage=D(1), late_period_in_days=-30),
+            InvalidValueError,
+            "late_period_in_days",
+            -30,
+        ),
+        (
+            lambda: build(late_percentage=D(-1), late_period_in_days=30),
+            InvalidValueError,
+            "late_percentage",
+            D(-1),
+        ),
         (lambda: build(late_percentage=D("1.5")), InvalidValueError, "late_percentage", D("1.5")),
         (lambda: build(pre_reminder_in_days=0), InvalidValueError, "pre_reminder_in_days", 0),
-        (lambda: build(lines=[LineItem(taxes=["PST"])], taxes=[Tax("GST", D(5))]), InvalidValueError, "lines[0].taxes", "PST"),
-        (lambda: build(taxes=[Tax("GST", D(5)), Tax("GST", D(6))]), InvalidValueError, "taxes[1].name", "GST"),
+        (
+            lambda: build(lines=[LineItem(taxes=["PST"])], taxes=[Tax("GST", D(5))]),
+            InvalidValueError,
+            "lines[0].taxes",
+            "PST",
+        ),
+        (
+            lambda: build(taxes=[Tax("GST", D(5)), Tax("GST", D(6))]),
+            InvalidValueError,
+            "taxes[1].name",
+            "GST",
+        ),
         (lambda: build(lines=[object()]), InvalidTypeError, "lines[0]", None),
         (lambda: build(invoice_date="2024-03-01"), InvalidTypeError, "invoice_date", "2024-03-01"),
         (lambda: build(currency="USD"), InvalidTypeError, "currency", "USD"),

@@ -14,8 +14,20 @@ from invoicecalc._money import exact_decimal, round_div
 from invoicecalc.errors import InvalidTypeError, InvalidValueError
 
 # The exponents every total relies on; a babel upgrade that moves one fails here first.
-PINNED_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "USD": 2, "EUR": 2, "GBP": 2, "BHD": 3,
-                    "KWD": 3, "JOD": 3, "TND": 3, "CLF": 4, "UYW": 4}
+PINNED_EXPONENTS = {
+    "JPY": 0,
+    "KRW": 0,
+    "ISK": 0,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "TND": 3,
+    "CLF": 4,
+    "UYW": 4,
+}
 
 
 @pytest.mark.parametrize(("code", "exponent"), sorted(PINNED_EXPONENTS.items()))
@@ -31,8 +43,15 @@ def test_unknown_codes_are_refused(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "text", "minor"),
-    [("USD", "19.99", 1999), ("USD", "-0.01", -1), ("JPY", "1200", 1200), ("BHD", "1.25", 1250),
-     ("CLF", "0.0001", 1), ("USD", "1e2", 10000), ("USD", "10.000", 1000)],
+    [
+        ("USD", "19.99", 1999),
+        ("USD", "-0.01", -1),
+        ("JPY", "1200", 1200),
+        ("BHD", "1.25", 1250),
+        ("CLF", "0.0001", 1),
+        ("USD", "1e2", 10000),
+        ("USD", "10.000", 1000),
+    ],
 )
 def test_parse_amount(code: str, text: str, minor: int) -> None:
     assert Currency(code).parse_amount(text, "amount") == minor
@@ -45,8 +64,21 @@ def test_amounts_finer_than_the_currency_are_refused(code: str, text: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["NaN", "Infinity", "-inf", "1_000", "abc", "", "1.2.3", "0x10", "١٢", "1e999999",
-             "1e-999999", "1" * 61]
+    "text",
+    [
+        "NaN",
+        "Infinity",
+        "-inf",
+        "1_000",
+        "abc",
+        "",
+        "1.2.3",
+        "0x10",
+        "١٢",
+        "1e999999",
+        "1e-999999",
+        "1" * 61,
+    ],
 )
 def test_text_that_is_not_a_sane_decimal_is_refused(text: str) -> None:
     with pytest.raises(InvalidValueError):
@@ -61,8 +93,17 @@ def test_non_numbers_are_type_errors(value: object) -> None:
 
 @pytest.mark.parametrize(
     ("num", "den", "up", "even", "down"),
-    [(5, 2, 3, 2, 2), (7, 2, 4, 4, 3), (1, 3, 0, 0, 0), (2, 3, 1, 1, 0), (-5, 2, -3, -2, -2),
-     (-7, 2, -4, -4, -3), (-2, 3, -1, -1, 0), (0, 7, 0, 0, 0), (10, 5, 2, 2, 2)],
+    [
+        (5, 2, 3, 2, 2),
+        (7, 2, 4, 4, 3),
+        (1, 3, 0, 0, 0),
+        (2, 3, 1, 1, 0),
+        (-5, 2, -3, -2, -2),
+        (-7, 2, -4, -4, -3),
+        (-2, 3, -1, -1, 0),
+        (0, 7, 0, 0, 0),
+        (10, 5, 2, 2, 2),
+    ],
 )
 def test_round_div_modes(num: int, den: int, up: int, even: int, down: int) -> None:
     assert round_div(num, den, Rounding.HALF_UP) == up

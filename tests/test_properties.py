@@ -8,7 +8,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicecalc import Invoice, LineItem, Policy, Rounding, TaxRounding, Totals, calculate
+from invoicecalc import Invoice, LineItem, Rounding, TaxRounding, Totals, calculate
 from invoicecalc.testing import as_of_dates, invoices
 
 invoice_and_date = st.data()
@@ -106,11 +106,15 @@ def test_per_line_and_per_document_taxes_stay_close(data: st.DataObject) -> None
     # rounded net, and for a compound tax the rounded earlier taxes (rates stay <= 30%).
     invoice, as_of = draw(data, early=False)
     document = calculate(
-        attrs.evolve(invoice, policy=attrs.evolve(invoice.policy, tax_rounding=TaxRounding.PER_DOCUMENT)),
+        attrs.evolve(
+            invoice, policy=attrs.evolve(invoice.policy, tax_rounding=TaxRounding.PER_DOCUMENT)
+        ),
         as_of=as_of,
     )
     per_line = calculate(
-        attrs.evolve(invoice, policy=attrs.evolve(invoice.policy, tax_rounding=TaxRounding.PER_LINE)),
+        attrs.evolve(
+            invoice, policy=attrs.evolve(invoice.policy, tax_rounding=TaxRounding.PER_LINE)
+        ),
         as_of=as_of,
     )
     for j, (doc_tax, line_tax) in enumerate(zip(document.taxes, per_line.taxes, strict=True)):

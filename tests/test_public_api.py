@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 
-PUBLIC_MODULES = ["invoicecalc", "invoicecalc.document", "invoicecalc.errors", "invoicecalc.testing"]
+PUBLIC_MODULES = [
+    "invoicecalc",
+    "invoicecalc.document",
+    "invoicecalc.errors",
+    "invoicecalc.testing",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
