@@ -197,6 +197,8 @@ def test_invalid_documents_are_refused_naming_the_field(text: str, field: str) -
         b"\xff\xfe{",
         "[" * 100_000,
         "42",
+        '{"a": ' + "9" * 5000 + "}",  # beyond int()'s 4300-digit limit
+        '{"a": 1.' + "0" * 5000 + "}",
     ],
 )
 def test_unreadable_documents_are_parse_errors(text: str | bytes) -> None:

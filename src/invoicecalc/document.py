@@ -94,6 +94,12 @@ def _decimal_number(text: str) -> Decimal:
     return decimal_text(text, "number")
 
 
+def _whole_number(text: str) -> int:
+    if len(text) > 60:  # before int() is asked to convert it
+        raise ParseError("", "has a number too long to be an amount", text[:20] + "...")
+    return int(text)
+
+
 def parse_json(data: str | bytes) -> Any:
     """JSON text as Python values, numbers as exact ``Decimal`` (never ``float``).
 
@@ -103,6 +109,7 @@ def parse_json(data: str | bytes) -> Any:
         return json.loads(
             data,
             parse_float=_decimal_number,
+            parse_int=_whole_number,
             parse_constant=_refuse_constant,
             object_pairs_hook=_unique_keys,
         )
