@@ -176,6 +176,8 @@ def test_arrays_keep_their_order_and_shape() -> None:
         (doc(lines={"a": 1}), "lines"),
         (json.dumps({"currency": "USD", "invoice_date": "2024-03-01"}), "due_date"),
         (json.dumps({**BASE, "discount": "5"}), "discount"),
+        (doc(notes="\ud800"), "notes"),  # JSON allows a lone surrogate; text does not
+        (doc(lines=[{"title": "a\udfffb"}]), "lines[0].title"),
         (json.dumps([{**BASE}, {**BASE, "currency": 5}]), "[1].currency"),
     ],
 )

@@ -49,6 +49,7 @@ __all__ = [
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _DAYS = re.compile(r"\d+\Z")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @attrs.frozen
@@ -150,6 +151,8 @@ def _flag(value: object, field: str) -> bool:
 def _string(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise InvalidTypeError(field, value, "must be text")
+    if not value.isascii() and _SURROGATE.search(value):
+        raise InvalidValueError(field, value, "holds a lone surrogate, which is not text")
     return value
 
 
