@@ -8,127 +8,22 @@ and nothing on stdout.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
-import attrs
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency
 
-from . import document
-from ._calculate import Totals
+from ._calculate import Totals, calculate
+from ._cli_formats import CURRENCY_READERS, READERS, WRITERS, Output, Refused, naming
 from ._money import exact_decimal
-from .document import Document, Entry, parse_date
+from .document import Document, parse_date
 from .errors import InvoiceCalcError
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
-
-
-@attrs.frozen
-class Output:
-    """What a writer is given besides the results (from the command's options)."""
-
-    locale: str = "en_US"
-    array: bool = False
-    financial: bool = True  # False: Cashboard's employee view
-    base_url: str | None = None  # Cashboard links
-    home_currency: str | None = None  # Kashoo totalLocalDue
-    exchange_rate: Decimal | None = None
-
-
-class _Refused(Exception):
-    """Input the command refuses; its message is the one line printed."""
-
-
-@contextlib.contextmanager
-def naming(source: str) -> Iterator[None]:
-    """Turn a refusal inside into one line that names ``source`` (a file)."""
-    try:
-        yield
-    except InvoiceCalcError as exc:
-        raise _Refused(f"{source}: {exc}") from None
-
-
-Sources = Sequence[tuple[str, bytes]]
-Reader = Callable[[Sources], list[tuple[str, Document]]]
-
-
-def per_file(read: Callable[[bytes], Document]) -> Reader:
-    """A reader of every file given from a reader of one file."""
-
-    def read_all(sources: Sources) -> list[tuple[str, Document]]:
-        documents = []
-        for name, data in sources:
-            with naming(name):
-                documents.append((name, read(data)))
-        return documents
-
-    return read_all
-
-
-#: ``--input`` formats: every file given (name, bytes) to the invoices they hold,
-#: grouped by the file named in errors. A format whose invoice is spread over
-#: several files (Cashboard) reads them together.
-READERS: dict[str, Reader] = {"json": per_file(document.read)}
-
-Results = Sequence[tuple[Entry, Totals]]
-
-
-def _write_json(results: Results, output: Output) -> str:
-    return document.dumps([totals for _, totals in results], array=output.array, indent=2)
-
-
-def _write_text(results: Results, output: Output) -> str:
-    blocks = []
-    for index, (entry, totals) in enumerate(results):
-        money = _money_formatter(totals, output.locale)
-        invoice = entry.invoice
-        title = f"Invoice {invoice.number}" if invoice.number else f"Invoice {index + 1}"
-        rows = [
-            (f"{title} ({totals.currency.code})", f"as of {totals.as_of.isoformat()}"),
-            ("Invoice date", invoice.invoice_date.isoformat()),
-            ("Due date", invoice.due_date.isoformat()),
-        ]
-        for number, (line, line_totals) in enumerate(zip(invoice.lines, totals.lines, strict=True)):
-            label = line.title or line.kind.value
-            rows.append((f"  {number + 1}. {label}", money(line_totals.actual)))
-        rows += [
-            ("Item cost", money(totals.item_cost)),
-            ("Markup (profit)", money(totals.item_profit)),
-            ("Items", money(totals.item_actual)),
-            ("Taxable items", money(totals.item_taxable)),
-            (f"Discount ({totals.discount_percentage:f}%)", money(-totals.discount)),
-        ]
-        rows += [(f"{tax.name} ({tax.rate:f}%)", money(tax.amount)) for tax in totals.taxes]
-        rows += [
-            ("Late fees", money(totals.late_fee)),
-            ("Total", money(totals.total)),
-            ("Payments", money(-totals.payment_total)),
-            ("Balance", money(totals.balance)),
-            ("Paid", "yes" if totals.has_been_paid else "no"),
-        ]
-        width = max(len(label) for label, _ in rows)
-        blocks.append("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
-    return "\n\n".join(blocks)
-
-
-def _money_formatter(totals: Totals, locale: str) -> Callable[[int], str]:
-    currency = totals.currency
-
-    def money(minor: int) -> str:
-        text: str = format_currency(currency.to_decimal(minor), currency.code, locale=locale)
-        return text
-
-    return money
-
-
-#: ``--output`` formats: results to the text printed.
-WRITERS: dict[str, Callable[[Results, Output], str]] = {"text": _write_text, "json": _write_json}
 
 
 def _date_argument(text: str) -> dt.date:
@@ -138,7 +33,9 @@ def _date_argument(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _read_sources(paths: Sequence[str], fmt: str) -> list[tuple[str, Document]]:
+def _read_sources(
+    paths: Sequence[str], fmt: str, currency: str | None = None
+) -> list[tuple[str, Document]]:
     sources = []
     for path in paths:
         name = "<stdin>" if path == "-" else path
@@ -149,28 +46,28 @@ def _read_sources(paths: Sequence[str], fmt: str) -> list[tuple[str, Document]]:
                 with open(path, "rb") as handle:
                     data = handle.read()
         except OSError as exc:
-            raise _Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
         sources.append((name, data))
+    reader = READERS[fmt]
+    if currency is not None:
+        if fmt not in CURRENCY_READERS:
+            raise Refused(f"--currency: --input {fmt} documents state their own currency")
+        reader = CURRENCY_READERS[fmt](currency)
     with naming(", ".join(name for name, _ in sources)):
-        return READERS[fmt](sources)
+        return reader(sources)
 
 
 def _preview(args: argparse.Namespace) -> int:
     try:
         Locale.parse(args.locale)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise _Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
-    sources = _read_sources(args.paths, args.input)
-    results = []
-    for name, doc in sources:
-        for index, entry in enumerate(doc.entries):
-            as_of = args.as_of or entry.as_of or dt.date.today()
-            try:
-                totals = document.calculate_document(Document((entry,)), as_of=as_of)[0]
-            except InvoiceCalcError as exc:
-                where = f"[{index}]" if doc.array else ""
-                raise _Refused(f"{name}: {exc.within(where) if where else exc}") from None
-            results.append((entry, totals))
+        raise Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
+    sources = _read_sources(args.paths, args.input, args.currency)
+    results = [
+        (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))
+        for _, doc in sources
+        for entry in doc.entries
+    ]
     output = Output(
         locale=args.locale,
         array=len(sources) > 1 or any(doc.array for _, doc in sources),
@@ -201,13 +98,13 @@ def _shown(totals: Totals, value: object) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    sources = _read_sources(args.paths, args.input)
+    sources = _read_sources(args.paths, args.input, args.currency)
     differs = False
     lines = []
     for name, doc in sources:
         for index, entry in enumerate(doc.entries):
             as_of = args.as_of or entry.as_of or dt.date.today()
-            totals = document.calculate_document(Document((entry,)), as_of=as_of)[0]
+            totals = calculate(entry.invoice, as_of=as_of)
             label = entry.invoice.number or str(index)
             lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
             if not entry.stated:
@@ -243,7 +140,17 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="YYYY-MM-DD",
         help="the date to compute on (default: the document's, else today)",
     )
+    _add_currency(parser)
     parser.set_defaults(run=_check)
+
+
+def _add_currency(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard input: the account's currency, which its documents do not state "
+        "(default: USD)",
+    )
 
 
 def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -268,13 +175,15 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--input",
         choices=sorted(READERS),
         default="json",
-        help="the format of the input files (default: json, the neutral document)",
+        help="the format of the input files (default: json, the neutral document; "
+        "the others are vendor formats, docs/vendors.md)",
     )
     parser.add_argument(
         "--output",
         choices=sorted(WRITERS),
         default="text",
-        help="text: a readable summary (default); json: the totals document",
+        help="text: a readable summary (default); json: the totals document (docs/json.md); "
+        "the others are vendor formats (docs/vendors.md)",
     )
     parser.add_argument(
         "--locale",
@@ -303,6 +212,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="RATE",
         help="Kashoo output: home-currency units per one invoice-currency unit",
     )
+    _add_currency(parser)
     parser.set_defaults(run=_preview)
 
 
@@ -315,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_preview(commands)
     _add_check(commands)
+    from ._cli_schedules import add_schedule_commands  # here: it imports this module
+
+    add_schedule_commands(commands)
     return parser
 
 
@@ -322,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.run(args)
-    except _Refused as exc:
+    except Refused as exc:
         sys.stderr.write(f"invoicecalc: {exc}\n")
         return EXIT_REFUSED
     return status

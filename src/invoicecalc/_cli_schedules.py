@@ -18,7 +18,8 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from ._calculate import Totals, calculate
-from ._cli import EXIT_OK, READERS, _date_argument, _money_formatter, _read_sources, _Refused
+from ._cli import EXIT_OK, _date_argument, _read_sources
+from ._cli_formats import READERS, Refused, money_formatter
 from ._estimate import estimate
 from ._model import Invoice
 from ._recurring import Frequency, recur
@@ -43,14 +44,14 @@ def _naming(name: str, index: int | None) -> Iterator[None]:
     try:
         yield
     except InvoiceCalcError as exc:
-        raise _Refused(f"{name}: {exc if index is None else exc.within(f'[{index}]')}") from None
+        raise Refused(f"{name}: {exc if index is None else exc.within(f'[{index}]')}") from None
 
 
 def _run(args: argparse.Namespace, render: Render) -> int:
     try:
         Locale.parse(args.locale)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise _Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
+        raise Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
     values, blocks = [], []
     array = False
     for name, doc in _read_sources([args.path], args.input):
@@ -155,7 +156,7 @@ def _schedule_dict(invoice: Invoice, found: Schedule) -> dict[str, Any]:
 
 
 def _schedule_text(invoice: Invoice, found: Schedule, locale: str) -> str:
-    money = _money_formatter(found.totals, locale)
+    money = money_formatter(found.totals, locale)
     lines = [
         _heading(invoice, "Invoice"),
         f"As of {found.as_of.isoformat()}: total {money(found.totals.total)}, "
@@ -235,7 +236,7 @@ def _render_series(
                 str(number),
                 occurrence.invoice_date.isoformat(),
                 occurrence.due_date.isoformat(),
-                _money_formatter(totals, args.locale)(totals.total),
+                money_formatter(totals, args.locale)(totals.total),
             ]
         )
     title = f"{_heading(invoice, 'Template')}; {args.frequency}, {len(series)} occurrences"
@@ -244,7 +245,7 @@ def _render_series(
 
 def _recur(args: argparse.Namespace) -> int:
     if args.count is None and args.until is None:
-        raise _Refused("recur: give --count or --until (a series must end)")
+        raise Refused("recur: give --count or --until (a series must end)")
     return _run(args, _render_series)
 
 
@@ -252,7 +253,7 @@ def _recur(args: argparse.Namespace) -> int:
 
 
 def _estimate_text(invoice: Invoice, low: Totals, high: Totals, locale: str) -> str:
-    money = _money_formatter(low, locale)
+    money = money_formatter(low, locale)
     rows = [
         ["", "low", "high"],
         ["quantity", f"{low.total_quantity:f}", f"{high.total_quantity:f}"],

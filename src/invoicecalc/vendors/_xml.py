@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
@@ -18,12 +19,24 @@ from defusedxml.ElementTree import fromstring
 
 from ..errors import InvalidValueError, ParseError
 
-__all__ = ["ET", "attribute", "element", "parse_xml", "text_of"]
+__all__ = [
+    "ET",
+    "attribute",
+    "element",
+    "local_names",
+    "parse_xml",
+    "printable",
+    "string_of",
+    "text_of",
+]
 
 #: Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; surrogates; U+FFFE/F).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Refuse documents larger than this before parsing (64 MiB).
 MAX_BYTES = 64 * 1024 * 1024
+#: A carriage return written as itself comes back as a line feed (XML end-of-line
+#: handling); as a character reference it survives.
+_TEXT_ENTITIES = {"\r": "&#13;"}
 
 
 def parse_xml(data: bytes | str, source: str = "document") -> ET.Element:
@@ -55,6 +68,48 @@ def text_of(parent: ET.Element, tag: str, path: str) -> str | None:
     return text or None
 
 
+def string_of(parent: ET.Element, tag: str, path: str) -> str | None:
+    """The text of ``parent``'s only child ``tag`` exactly as written (``""`` when empty).
+
+    ``None`` when there is no such child. Unlike :func:`text_of` nothing is
+    stripped, and a child that appears twice (which one would count?) or
+    holds elements is refused.
+    """
+    children = parent.findall(tag)
+    if not children:
+        return None
+    if len(children) > 1:
+        raise InvalidValueError(f"{path}{tag}", len(children), "appears more than once")
+    if len(children[0]):
+        raise InvalidValueError(f"{path}{tag}", tag, "must hold text, not elements")
+    return children[0].text or ""
+
+
+def local_names(root: ET.Element, namespaces: Collection[str], source: str) -> ET.Element:
+    """``root`` with the ``namespaces`` taken off every tag (in place); any other is refused.
+
+    ``{http://www.freshbooks.com/api/}invoice`` becomes ``invoice``, so the
+    same code reads a document with or without its default namespace.
+    """
+    for node in root.iter():
+        tag = node.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            uri, _, local = tag[1:].partition("}")
+            if uri not in namespaces:
+                raise ParseError(source, f"uses an XML namespace this reader does not know: {uri}")
+            node.tag = local
+    return root
+
+
+def printable(text: str) -> str:
+    r"""``text`` with each character XML cannot carry shown as an escape (for messages).
+
+    >>> printable("bad\x01byte")
+    'bad\\x01byte'
+    """
+    return _NOT_XML.sub(lambda match: repr(match.group())[1:-1], text)
+
+
 def _checked(text: str, field: str) -> str:
     match = _NOT_XML.search(text)
     if match:
@@ -69,5 +124,5 @@ def attribute(name: str, value: str) -> str:
 
 def element(tag: str, text: str | None = None, attributes: str = "", indent: str = "") -> str:
     """One element on its own line: empty (``<tag></tag>``) when ``text`` is ``None``."""
-    body = "" if text is None else escape(_checked(text, tag))
+    body = "" if text is None else escape(_checked(text, tag), _TEXT_ENTITIES)
     return f"{indent}<{tag}{attributes}>{body}</{tag}>"

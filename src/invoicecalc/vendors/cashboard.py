@@ -1,0 +1,56 @@
+"""Cashboard's invoice API: write and read its XML and JSON documents.
+
+Writing takes ``(Entry, Totals)`` pairs (what ``invoicecalc preview``
+computes) and gives the invoice document with every element of the data
+reference, its line items, its invoice payments and the payments with
+their dates, each its own document as the API serves them. Reading takes
+any set of those documents and gives back a
+:class:`~invoicecalc.document.Document` whose entries are
+:class:`CashboardEntry` values: the invoice, the totals Cashboard stated
+(for ``invoicecalc check``) and the vendor fields, kept so that writing what
+was read loses nothing. What Cashboard cannot express is refused with an
+:class:`~invoicecalc.errors.UnsupportedError` (see :func:`canonical` and
+``docs/vendors.md``).
+
+Cashboard documents do not state their currency (it is the account's):
+readers take it as ``currency`` (default USD) and writers use the
+invoice's.
+"""
+
+from ._cashboard_model import (
+    CASHBOARD_POLICY,
+    CashboardEntry,
+    CashboardLineItem,
+    CashboardRecord,
+    canonical,
+)
+from ._cashboard_read import MAPPED, STATED, read, read_files, read_line_items
+from ._cashboard_schema import Form
+from ._cashboard_write import (
+    error_document,
+    write_invoice_lines,
+    write_invoice_payments,
+    write_invoices,
+    write_line_items,
+    write_payments,
+)
+
+__all__ = [
+    "CASHBOARD_POLICY",
+    "MAPPED",
+    "STATED",
+    "CashboardEntry",
+    "CashboardLineItem",
+    "CashboardRecord",
+    "Form",
+    "canonical",
+    "error_document",
+    "read",
+    "read_files",
+    "read_line_items",
+    "write_invoice_lines",
+    "write_invoice_payments",
+    "write_invoices",
+    "write_line_items",
+    "write_payments",
+]
