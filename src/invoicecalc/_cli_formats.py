@@ -134,10 +134,9 @@ def _write_kashoo(results: Results, output: Output) -> str:
         raise InvalidValueError("--home-currency", home, "needs --exchange-rate")
     if home is None and rate is not None:
         raise InvalidValueError("--exchange-rate", f"{rate:f}", "needs --home-currency")
-    items = [(entry.invoice, totals.as_of) for entry, totals in results]
     try:
         exchange = None if home is None else kashoo.Exchange.parse(home, rate)
-        return kashoo.write(items, locale=output.locale, exchange=exchange, array=output.array)
+        return kashoo.write(results, array=output.array, locale=output.locale, exchange=exchange)
     except InvoiceCalcError as exc:
         if exc.field not in ("home_currency", "exchange_rate"):
             raise
@@ -166,10 +165,10 @@ def _cashboard_reader(code: str) -> Reader:
 
 def _cashboard_invoices(form: cashboard.Form) -> Callable[[Results, Output], str]:
     def write(results: Results, output: Output) -> str:
-        return cashboard.write_invoices(
+        return cashboard.write(
             results,
-            form=form,
             array=output.array,
+            form=form,
             financial=output.financial,
             base_url=output.base_url,
         )
@@ -195,11 +194,7 @@ WRITERS["cashboard-payment-resources-xml"] = _cashboard_array(cashboard.write_pa
 
 def _write_freshbooks(results: Results, output: Output) -> str:
     """FreshBooks' invoice.get response; invoice.list for several invoices."""
-    items = [(entry.invoice, totals.as_of) for entry, totals in results]
-    if output.array:
-        return freshbooks.invoice_list_response(items)
-    ((invoice, as_of),) = items
-    return freshbooks.invoice_get_response(invoice, as_of=as_of)
+    return freshbooks.write(results, array=output.array)
 
 
 def _write_freshbooks_create(results: Results, output: Output) -> str:

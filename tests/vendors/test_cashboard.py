@@ -78,7 +78,7 @@ def values(xml: str, record: str | None = None) -> dict[str, str]:
 def write_all(results: Sequence[tuple[Entry, Totals]], form: cashboard.Form = "xml") -> list[str]:
     """The four documents of an invoice: invoice, line items, invoice payments, payments."""
     return [
-        cashboard.write_invoices(results, form=form, array=len(results) != 1),
+        cashboard.write(results, form=form, array=len(results) != 1),
         cashboard.write_invoice_lines(results, form=form),
         cashboard.write_invoice_payments(results, form=form),
         cashboard.write_payments(results, form=form),
@@ -533,7 +533,7 @@ def test_what_cashboard_cannot_express_is_refused(invoice: Invoice, field: str) 
     assert caught.value.field == field
     results = [(Entry(invoice), calculate(invoice, as_of=MARCH_1))]
     for write in (
-        cashboard.write_invoices,
+        cashboard.write,
         cashboard.write_invoice_lines,
         cashboard.write_invoice_payments,
         cashboard.write_payments,

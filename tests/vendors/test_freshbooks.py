@@ -34,6 +34,7 @@ from invoicecalc import (
     calculate,
 )
 from invoicecalc._cli import main
+from invoicecalc.document import Entry
 from invoicecalc.errors import (
     InvalidValueError,
     ParseError,
@@ -50,6 +51,11 @@ GOLDEN = HERE.parents[1] / "golden" / "freshbooks"
 SAMPLES = HERE.parents[3] / "shared" / "vendor-samples" / "freshbooks"
 CAPTURED = SAMPLES / "invoice.get.response.captured.xml"
 NS = "{http://www.freshbooks.com/api/}"
+
+
+def get_response(invoice: Invoice, *, as_of: dt.date) -> str:
+    """The ``invoice.get`` response: ``write`` of the one result ``invoice`` on ``as_of``."""
+    return freshbooks.write([(Entry(invoice), calculate(invoice, as_of=as_of))])
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -176,7 +182,7 @@ LATE_JPY = {
 def test_golden_get_responses(
     make: Callable[[], Invoice], as_of: dt.date, name: str, expected: dict[str, str]
 ) -> None:
-    xml = freshbooks.invoice_get_response(make(), as_of=as_of)
+    xml = get_response(make(), as_of=as_of)
     assert amounts(xml) == expected
     golden(name, xml)
     # What FreshBooks states reads back to the same totals.
@@ -254,9 +260,14 @@ def test_payments_refused_in_requests() -> None:
 
 
 def test_list_response_holds_each_invoice() -> None:
-    xml = freshbooks.invoice_list_response(
-        [(spec_example(), dt.date(2013, 11, 20)), (quebec(), dt.date(2024, 3, 1))]
-    )
+    results = [
+        (Entry(invoice), calculate(invoice, as_of=as_of))
+        for invoice, as_of in [
+            (spec_example(), dt.date(2013, 11, 20)),
+            (quebec(), dt.date(2024, 3, 1)),
+        ]
+    ]
+    xml = freshbooks.write(results, array=True)
     listing = ET.fromstring(xml).find(f"{NS}invoices")
     assert listing is not None
     assert listing.attrib == {"page": "1", "per_page": "2", "pages": "1", "total": "2"}
@@ -264,6 +275,19 @@ def test_list_response_holds_each_invoice() -> None:
     document = freshbooks.read(xml)
     assert document.array
     assert [dict(entry.stated)["total"] for entry in document.entries] == [3855, 29231]
+
+
+def test_write_gives_one_get_response_with_its_id_or_a_list() -> None:
+    one = (Entry(quebec()), calculate(quebec(), as_of=dt.date(2024, 3, 1)))
+    xml = freshbooks.write([one], invoice_id="344")
+    assert ET.fromstring(xml).findtext(f"{NS}invoice/{NS}invoice_id") == "344"
+    assert xml.replace("    <invoice_id>344</invoice_id>\n", "") == freshbooks.write([one])
+    with pytest.raises(InvalidValueError) as caught:
+        freshbooks.write([one, one])
+    assert (caught.value.field, caught.value.value) == ("invoices", 2)
+    with pytest.raises(InvalidValueError) as caught:
+        freshbooks.write([one], array=True, invoice_id="344")
+    assert caught.value.field == "invoice_id"
 
 
 # -- folding what FreshBooks has no field for ------------------------------------
@@ -281,7 +305,7 @@ def test_flat_fee_and_markup_fold_into_unit_cost_when_exact() -> None:
             LineItem(quantity=D(2), unit_price=D(1000), markup_percentage=D(10)),
         ],
     )
-    xml = freshbooks.invoice_get_response(invoice, as_of=dt.date(2024, 5, 1))
+    xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
     root = ET.fromstring(xml)
     assert [line.findtext(f"{NS}unit_cost") for line in root.iter(f"{NS}line")] == [
         "15.00",
@@ -301,7 +325,7 @@ def test_a_flat_fee_that_cannot_fold_is_a_line_of_its_own() -> None:
         LineItem(LineKind.TASK, "Design", quantity=D(3), unit_price=D(1000), flat_fee=100),
         taxes=[Tax("VAT", D(10))],
     )
-    xml = freshbooks.invoice_get_response(invoice, as_of=dt.date(2024, 5, 1))
+    xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
     written = [
         (
             node.findtext(f"{NS}name"),
@@ -330,7 +354,7 @@ def test_an_early_payment_discount_is_written_as_it_stands() -> None:
         (dt.date(2024, 5, 12), "2", "98.00"),  # 19 days early: 1 period, 2%
         (dt.date(2024, 6, 1), "0", "100.00"),  # after the due date: nothing
     ]:
-        xml = freshbooks.invoice_get_response(invoice, as_of=as_of)
+        xml = get_response(invoice, as_of=as_of)
         assert ET.fromstring(xml).findtext(f"{NS}invoice/{NS}discount") == rate
         assert amounts(xml)["amount"] == total
 
@@ -345,7 +369,7 @@ def test_a_policy_that_changes_nothing_is_written_and_reads_as_freshbooks() -> N
         taxes=[Tax("VAT", D(5))],
         policy=Policy(Rounding.HALF_EVEN, TaxRounding.PER_LINE, DiscountBase.POST_TAX),
     )
-    xml = freshbooks.invoice_get_response(invoice, as_of=dt.date(2024, 5, 1))
+    xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
     assert amounts(xml)["amount"] == "31.50"
     assert freshbooks.read(xml).entries[0].invoice.policy == freshbooks.POLICY
 
@@ -403,7 +427,7 @@ REFUSALS = [
 def test_what_freshbooks_cannot_carry_is_refused(invoice: Invoice, field: str) -> None:
     as_of = dt.date(2024, 9, 1)  # after the late fees' first period
     for write in (
-        lambda: freshbooks.invoice_get_response(invoice, as_of=as_of),
+        lambda: get_response(invoice, as_of=as_of),
         lambda: freshbooks.invoice_create_request(invoice, as_of=as_of),
     ):
         with pytest.raises(UnsupportedError) as caught:
@@ -736,7 +760,7 @@ def test_text_xml_cannot_carry_is_refused_when_writing(
 ) -> None:
     bad = _lines(LineItem(title="tab\tok but \x01 not", unit_price=D(100)))
     with pytest.raises(InvalidValueError, match="XML cannot carry"):
-        freshbooks.invoice_get_response(bad, as_of=dt.date(2024, 5, 1))
+        get_response(bad, as_of=dt.date(2024, 5, 1))
     path = tmp_path / "bad.json"
     path.write_text(
         '{"currency": "USD", "invoice_date": "2024-05-01", "due_date": "2024-05-01",'
@@ -755,7 +779,7 @@ def test_text_survives_exactly() -> None:
         notes=" a\tb ",
         number="",
     )
-    xml = freshbooks.invoice_get_response(invoice, as_of=dt.date(2024, 5, 1))
+    xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
     assert "&#13;" in xml
     back = freshbooks.read(xml).entries[0].invoice
     assert (back.lines[0].title, back.lines[0].description) == ("  <b>&amp;\r\n </b>", "x\ry")
@@ -883,17 +907,14 @@ EXPRESSIBLE = invoices(
 def test_round_trip_gives_the_same_invoice_and_totals(data: st.DataObject) -> None:
     invoice = data.draw(EXPRESSIBLE)
     as_of = data.draw(as_of_dates(invoice))
-    xml = freshbooks.invoice_get_response(invoice, as_of=as_of)
-    assert freshbooks.invoice_get_response(invoice, as_of=as_of) == xml  # deterministic
+    xml = get_response(invoice, as_of=as_of)
+    assert get_response(invoice, as_of=as_of) == xml  # deterministic
     back = freshbooks.read(xml).entries[0].invoice
     assert _canonical(back) == _canonical(invoice)
     assert _by_name(calculate(back, as_of=as_of)) == _by_name(calculate(invoice, as_of=as_of))
     # Once read, writing is a fixed point, byte for byte.
-    again = freshbooks.invoice_get_response(back, as_of=as_of)
-    assert (
-        freshbooks.invoice_get_response(freshbooks.read(again).entries[0].invoice, as_of=as_of)
-        == again
-    )
+    again = get_response(back, as_of=as_of)
+    assert get_response(freshbooks.read(again).entries[0].invoice, as_of=as_of) == again
     request = freshbooks.invoice_create_request(invoice, as_of=as_of)
     assert _canonical(freshbooks.read(request).entries[0].invoice) == _canonical(invoice)
 
@@ -904,7 +925,7 @@ def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
     as_of = data.draw(as_of_dates(invoice))
     totals = calculate(invoice, as_of=as_of)
     try:
-        xml = freshbooks.invoice_get_response(invoice, as_of=as_of)
+        xml = get_response(invoice, as_of=as_of)
     except UnsupportedError:
         return
     entry = freshbooks.read(xml).entries[0]

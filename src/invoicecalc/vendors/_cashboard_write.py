@@ -45,9 +45,9 @@ from ._xml import attribute, element, printable
 
 __all__ = [
     "error_document",
+    "write",
     "write_invoice_lines",
     "write_invoice_payments",
-    "write_invoices",
     "write_line_items",
     "write_payments",
 ]
@@ -169,11 +169,11 @@ def _invoice_values(item: _Item) -> dict[str, str | None]:
     }
 
 
-def write_invoices(
+def write(
     results: Results,
     *,
-    form: Form = "xml",
     array: bool = False,
+    form: Form = "xml",
     financial: bool = True,
     base_url: str | None = None,
 ) -> str:

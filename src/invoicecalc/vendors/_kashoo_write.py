@@ -16,6 +16,7 @@ from babel.numbers import format_currency
 from .._calculate import Totals
 from .._model import Invoice, LineItem, Payment
 from .._money import EXACT, Currency, Rounding, exact_decimal, round_div
+from ..document import Entry
 from ..errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._kashoo_schema import (
     INT64_MAX,
@@ -255,25 +256,30 @@ def _encode(value: object, indent: str) -> str:
 
 
 def write(
-    items: Sequence[tuple[Invoice, dt.date]],
+    results: Sequence[tuple[Entry, Totals]],
     *,
+    array: bool = False,
     locale: str = "en_US",
     exchange: Exchange | None = None,
-    array: bool = False,
 ) -> str:
-    """JSON text of the records of ``(invoice, as_of)`` pairs: one object, or an array.
+    """JSON text of the records of ``(Entry, Totals)`` results: one object, or an array.
 
+    Each record is the entry's invoice as it stands on ``totals.as_of``; its
+    amounts are computed for the Kashoo shape (:func:`as_kashoo`), which keeps
+    every total the engine's.
     Deterministic (same input, same bytes) and ASCII only. One ``exchange``
     converts invoices of one currency; an error names the invoice's index
     when ``array``.
     """
-    if not array and len(items) != 1:
-        raise InvalidValueError("invoices", len(items), "one object needs exactly one invoice")
-    _check_exchange(exchange, [invoice for invoice, _ in items])
+    if not array and len(results) != 1:
+        raise InvalidValueError("invoices", len(results), "one object needs exactly one invoice")
+    _check_exchange(exchange, [entry.invoice for entry, _ in results])
     records = []
-    for index, (invoice, as_of) in enumerate(items):
+    for index, (entry, totals) in enumerate(results):
         try:
-            records.append(invoice_record(invoice, as_of=as_of, locale=locale, exchange=exchange))
+            records.append(
+                invoice_record(entry.invoice, as_of=totals.as_of, locale=locale, exchange=exchange)
+            )
         except InvoiceCalcError as exc:
             raise exc.within(f"[{index}]") if array else exc from None
     return _encode(records if array else records[0], "")

@@ -1,16 +1,19 @@
 """Cashboard's invoice API: write and read its XML and JSON documents.
 
-Writing takes ``(Entry, Totals)`` pairs (what ``invoicecalc preview``
-computes) and gives the invoice document with every element of the data
-reference, its line items, its invoice payments and the payments with
-their dates, each its own document as the API serves them. Reading takes
-any set of those documents and gives back a
-:class:`~invoicecalc.document.Document` whose entries are
-:class:`CashboardEntry` values: the invoice, the totals Cashboard stated
-(for ``invoicecalc check``) and the vendor fields, kept so that writing what
-was read loses nothing. What Cashboard cannot express is refused with an
-:class:`~invoicecalc.errors.UnsupportedError` (see :func:`canonical` and
-``docs/vendors.md``).
+The surface every vendor module shares: :func:`write` gives the invoice
+document of ``(Entry, Totals)`` results (what ``invoicecalc preview``
+computes) and :func:`read` gives back a
+:class:`~invoicecalc.document.Document`. Cashboard serves an invoice in
+pieces, so :func:`read` takes any set of its documents together, and the
+invoice's line items, invoice payments and payments (with their dates) are
+written by :func:`write_invoice_lines`, :func:`write_invoice_payments` and
+:func:`write_payments`, each its own document as the API serves them.
+
+The entries read are :class:`CashboardEntry` values: the invoice, the totals
+Cashboard stated (for ``invoicecalc check``) and the vendor fields, kept so
+that writing what was read loses nothing. What Cashboard cannot express is
+refused with an :class:`~invoicecalc.errors.UnsupportedError` (see
+:func:`canonical` and ``docs/vendors.md``).
 
 Cashboard documents do not state their currency (it is the account's):
 readers take it as ``currency`` (default USD) and writers use the
@@ -28,9 +31,9 @@ from ._cashboard_read import MAPPED, STATED, read, read_files, read_line_items
 from ._cashboard_schema import Form
 from ._cashboard_write import (
     error_document,
+    write,
     write_invoice_lines,
     write_invoice_payments,
-    write_invoices,
     write_line_items,
     write_payments,
 )
@@ -48,9 +51,9 @@ __all__ = [
     "read",
     "read_files",
     "read_line_items",
+    "write",
     "write_invoice_lines",
     "write_invoice_payments",
-    "write_invoices",
     "write_line_items",
     "write_payments",
 ]

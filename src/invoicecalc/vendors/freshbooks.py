@@ -1,26 +1,29 @@
 """FreshBooks classic API 2.1: invoices as its XML requests and responses.
 
-Writing gives the ``invoice.get`` response (the read-only ``amount``,
-``amount_outstanding``, ``paid`` and each line's ``amount`` filled from the
-engine's totals), ``invoice.list`` for several invoices, ``invoice.create``
-and ``invoice.update`` requests, and ``payment.create`` / ``tax.create``
+The surface every vendor module shares: :func:`write` gives the
+``invoice.get`` response of one ``(Entry, Totals)`` result (the read-only
+``amount``, ``amount_outstanding``, ``paid`` and each line's ``amount``
+filled from the engine's totals), or one ``invoice.list`` page with
+``array``; :func:`read` takes ``invoice.get`` / ``invoice.list`` responses
+and ``invoice.create`` requests (estimates read the same way) into a
+:class:`~invoicecalc.document.Document` whose entries' ``stated`` totals
+``invoicecalc check`` compares; a ``status="fail"`` response raises
+:class:`~invoicecalc.errors.VendorError`. Besides those, ``invoice.create``
+and ``invoice.update`` requests and ``payment.create`` / ``tax.create``
 requests. Whatever FreshBooks cannot carry exactly is refused with
 :class:`~invoicecalc.errors.UnsupportedError` (``docs/vendors.md`` has the
-table). Reading takes ``invoice.get`` / ``invoice.list`` responses and
-``invoice.create`` requests (estimates read the same way) into
-:class:`~invoicecalc.document.Document` entries whose ``stated`` totals
-``invoicecalc check`` compares; a ``status="fail"`` response raises
-:class:`~invoicecalc.errors.VendorError`.
+table).
 
 >>> import datetime as dt
 >>> from decimal import Decimal
->>> from invoicecalc import Currency, Invoice, LineItem, Tax
+>>> from invoicecalc import Currency, Invoice, LineItem, Tax, calculate
+>>> from invoicecalc.document import Entry
 >>> invoice = Invoice(
 ...     Currency("USD"), dt.date(2024, 3, 1), dt.date(2024, 3, 1),
 ...     lines=[LineItem(title="Yard work", quantity=Decimal(4), unit_price=Decimal(1000))],
 ...     taxes=[Tax("GST", Decimal(5))],
 ... )
->>> xml = invoice_get_response(invoice, as_of=dt.date(2024, 3, 1))
+>>> xml = write([(Entry(invoice), calculate(invoice, as_of=dt.date(2024, 3, 1)))])
 >>> for line in xml.splitlines():
 ...     if "<amount" in line:
 ...         print(line.strip())
@@ -38,9 +41,10 @@ from collections.abc import Sequence
 
 import attrs
 
+from .._calculate import Totals
 from .._model import Invoice, Tax
-from ..document import Document
-from ..errors import InvoiceCalcError, UnsupportedError
+from ..document import Document, Entry
+from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from . import _freshbooks_xml as fx
 from ._freshbooks_doc import POLICY, to_entry
 from ._freshbooks_write import from_invoice
@@ -49,13 +53,12 @@ __all__ = [
     "POLICY",
     "canonical",
     "invoice_create_request",
-    "invoice_get_response",
-    "invoice_list_response",
     "invoice_update_request",
     "payment_create_requests",
     "read",
     "read_taxes",
     "tax_create_requests",
+    "write",
 ]
 
 
@@ -91,22 +94,35 @@ def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:
     return to_entry(from_invoice(invoice, as_of), invoice.currency.code).invoice
 
 
-def invoice_get_response(invoice: Invoice, *, as_of: dt.date, invoice_id: str | None = None) -> str:
-    """The ``invoice.get`` response for ``invoice`` as it stands on ``as_of``."""
-    doc = attrs.evolve(from_invoice(invoice, as_of), invoice_id=invoice_id)
-    return fx.response(fx.write_invoice(doc, fx.GET_FIELDS, fx.GET_LINE_FIELDS, "  "))
+def write(
+    results: Sequence[tuple[Entry, Totals]],
+    *,
+    array: bool = False,
+    invoice_id: str | None = None,
+) -> str:
+    """The ``invoice.get`` response of one result; with ``array``, one ``invoice.list`` page.
 
-
-def invoice_list_response(invoices: Sequence[tuple[Invoice, dt.date]]) -> str:
-    """The ``invoice.list`` response (one page) for ``(invoice, as_of)`` pairs."""
+    Each invoice as it stands on its totals' ``as_of``. ``invoice_id`` is
+    written in the ``invoice.get`` response; it names one invoice, so it is
+    refused with ``array``. An error names the invoice's index when ``array``.
+    """
+    if not array:
+        if len(results) != 1:
+            problem = "one invoice.get response needs exactly one invoice"
+            raise InvalidValueError("invoices", len(results), problem)
+        ((entry, totals),) = results
+        doc = attrs.evolve(from_invoice(entry.invoice, totals.as_of), invoice_id=invoice_id)
+        return fx.response(fx.write_invoice(doc, fx.GET_FIELDS, fx.GET_LINE_FIELDS, "  "))
+    if invoice_id is not None:
+        raise InvalidValueError("invoice_id", invoice_id, "names one invoice: not with array")
     body = []
-    for index, (invoice, as_of) in enumerate(invoices):
+    for index, (entry, totals) in enumerate(results):
         try:
-            doc = from_invoice(invoice, as_of)
+            doc = from_invoice(entry.invoice, totals.as_of)
         except InvoiceCalcError as exc:
             raise exc.within(f"[{index}]") from None
         body += fx.write_invoice(doc, fx.GET_FIELDS, fx.GET_LINE_FIELDS, "    ")
-    return fx.response(fx.listing(body, len(invoices)))
+    return fx.response(fx.listing(body, len(results)))
 
 
 def _request(

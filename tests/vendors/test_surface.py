@@ -1,0 +1,49 @@
+"""The surface every vendor module shares: ``write`` and ``read`` (docs/vendors.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from decimal import Decimal
+from types import ModuleType
+
+import pytest
+
+from invoicecalc import Currency, Invoice, LineItem, Tax, calculate
+from invoicecalc.document import Entry
+from invoicecalc.vendors import cashboard, freshbooks, kashoo
+
+VENDORS = [cashboard, freshbooks, kashoo]
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_write_and_read_with_keyword_only_options(vendor: ModuleType) -> None:
+    assert {"read", "write"} <= set(vendor.__all__)
+    results, array, *options = inspect.signature(vendor.write).parameters.values()
+    assert results.name == "results"
+    assert (array.name, array.kind, array.default) == ("array", array.KEYWORD_ONLY, False)
+    _, *options_read = inspect.signature(vendor.read).parameters.values()
+    for option in options + options_read:
+        assert option.kind is option.KEYWORD_ONLY, option
+        assert option.default is not option.empty, option
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("array", [False, True])
+def test_what_write_gives_read_takes(vendor: ModuleType, array: bool) -> None:
+    usd = Currency("USD")
+    invoice = Invoice(
+        usd,
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 31),
+        lines=[LineItem(quantity=Decimal(2), unit_price=usd.parse_price("10.00", "unit_price"))],
+        taxes=[Tax("VAT", Decimal(5))],
+    )
+    as_of = dt.date(2024, 3, 20)
+    document = vendor.read(
+        vendor.write([(Entry(invoice), calculate(invoice, as_of=as_of))], array=array)
+    )
+    assert document.array is array
+    (entry,) = document.entries
+    # 2 x 10.00 = 20.00; VAT 5% of it is 1.00; total 21.00, nothing paid.
+    assert (dict(entry.stated)["total"], dict(entry.stated)["balance"]) == (2100, 2100)
