@@ -37,3 +37,20 @@ def test_errors_subclass_the_root_and_a_builtin() -> None:
         assert issubclass(error, errors.InvoiceCalcError)
         if error is not errors.InvoiceCalcError:
             assert set(error.__mro__) & {ValueError, TypeError, RuntimeError}
+
+
+def test_top_level_surface() -> None:
+    import invoicecalc
+
+    assert set(invoicecalc.__all__) == {
+        # the engine
+        "Currency", "DiscountBase", "Invoice", "LineItem", "LineKind", "LineTotals", "Payment",
+        "Policy", "Rounding", "Tax", "TaxRounding", "TaxTotal", "Totals", "calculate",
+        "sales_taxes",
+        # terms, schedules, recurring invoices, estimates, uninvoiced items
+        "Bound", "EarlyDeadline", "EstimateTotals", "Expense", "Frequency", "ImportedItems",
+        "LateFee", "Reminder", "ReminderKind", "Schedule", "Task", "Terms", "TimeEntry",
+        "accept_estimate", "apply_terms", "due_date", "estimate", "import_uninvoiced_items",
+        "occurrence_dates", "recur", "schedule",
+    }  # fmt: skip
+

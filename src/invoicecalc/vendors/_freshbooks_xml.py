@@ -93,7 +93,7 @@ class Found:
 
 
 def _root(data: bytes | str) -> ET.Element:
-    return local_names(parse_xml(data, "document"), _NAMESPACES, "document")
+    return local_names(parse_xml(data, ""), _NAMESPACES, "")
 
 
 def _only(parent: ET.Element, tag: str, path: str) -> ET.Element | None:

@@ -39,7 +39,7 @@ MAX_BYTES = 64 * 1024 * 1024
 _TEXT_ENTITIES = {"\r": "&#13;"}
 
 
-def parse_xml(data: bytes | str, source: str = "document") -> ET.Element:
+def parse_xml(data: bytes | str, source: str = "") -> ET.Element:
     """The root element of ``data``; DTDs, entities and external references are refused."""
     if len(data) > MAX_BYTES:
         raise ParseError(source, f"is larger than {MAX_BYTES} bytes")
