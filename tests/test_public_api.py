@@ -53,4 +53,3 @@ def test_top_level_surface() -> None:
         "accept_estimate", "apply_terms", "due_date", "estimate", "import_uninvoiced_items",
         "occurrence_dates", "recur", "schedule",
     }  # fmt: skip
-

@@ -382,7 +382,6 @@ ONE = LineItem(unit_price=D(1000))
 REFUSALS = [
     (_lines(ONE, pre_reminder_in_days=3), "pre_reminder_in_days"),
     (_lines(ONE, post_reminder_in_days=3), "post_reminder_in_days"),
-    (_lines(LineItem(LineKind.PRODUCT)), "lines[0].kind"),
     (_lines(LineItem(quantity_low=D(1), quantity_high=D(2))), "lines[0].quantity_low"),
     (
         _lines(ONE, taxes=[Tax("A", D(1)), Tax("B", D(2)), Tax("C", D(3))]),
@@ -829,13 +828,12 @@ def test_cli_writes_freshbooks_xml(capsys: pytest.CaptureFixture[str], tmp_path:
     assert (status, out) == (2, "")
     assert "one invoice per request" in err
     # Refused concepts exit 2 naming the concept.
-    one.write_text(text.replace('"title": "Catering",', '"title": "Catering", "kind": "product",'))
+    one.write_text(text.replace('"title": "Catering",', '"title": "Catering", "quantity_low": 1,'))
     status, out, err = run(
         capsys, "preview", one, "--output", "freshbooks-xml", "--as-of", "2013-11-20"
     )
     assert (status, out) == (2, "")
-    assert "lines[0].kind" in err
-    assert "product" in err
+    assert "lines[0].quantity_low" in err
 
 
 def test_cli_reads_freshbooks(capsys: pytest.CaptureFixture[str]) -> None:
@@ -941,3 +939,13 @@ def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
     assert again.item_actual == totals.item_actual + totals.late_fee
     assert again.discount == totals.discount
     assert _by_name(again).taxes == _by_name(totals).taxes
+
+
+def test_a_product_line_is_an_item_and_reads_back_as_custom() -> None:
+    # FreshBooks sells products as Items; the kind changes no amount: 2 x 5.00 = 10.00.
+    invoice = _lines(LineItem(LineKind.PRODUCT, quantity=D(2), unit_price=D(500)))
+    text = freshbooks.write([(Entry(invoice), calculate(invoice, as_of=invoice.invoice_date))])
+    assert "<type>Item</type>" in text
+    (entry,) = freshbooks.read(text).entries
+    assert entry.invoice.lines[0].kind is LineKind.CUSTOM
+    assert dict(entry.stated)["total"] == 1000

@@ -21,7 +21,8 @@ from ._freshbooks_taxes import Slots, slots_for
 
 __all__ = ["from_invoice"]
 
-_TYPES = {LineKind.CUSTOM: "Item", LineKind.TASK: "Time"}
+# FreshBooks' Item covers what is sold, custom or product alike; Item reads back as custom.
+_TYPES = {LineKind.CUSTOM: "Item", LineKind.PRODUCT: "Item", LineKind.TASK: "Time"}
 _ONE = Decimal(1)
 
 
@@ -63,12 +64,6 @@ def _refuse_unsupported(invoice: Invoice) -> None:
                 name, "FreshBooks 2.1 has no payment reminders", getattr(invoice, name)
             )
     for index, line in enumerate(invoice.lines):
-        if line.kind not in _TYPES:
-            raise UnsupportedError(
-                f"lines[{index}].kind",
-                "FreshBooks lines are Item (custom) or Time (task); a product line has neither",
-                line.kind.value,
-            )
         for name in ("quantity_low", "quantity_high"):
             if getattr(line, name) is not None:
                 raise UnsupportedError(
