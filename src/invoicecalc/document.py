@@ -38,6 +38,7 @@ __all__ = [
     "Document",
     "Entry",
     "calculate_document",
+    "document_of",
     "dumps",
     "invoice_from_dict",
     "parse_date",
@@ -317,16 +318,23 @@ def read(data: str | bytes) -> Document:
 
     An error inside an array names the invoice by its index: ``[3].lines[0].quantity``.
     """
-    value = parse_json(data)
+    return document_of(parse_json(data), invoice_from_dict)
+
+
+def document_of(value: object, entry_of: Callable[[Any], Entry]) -> Document:
+    """A parsed JSON value, one object or an array of them, as a :class:`Document`.
+
+    ``entry_of`` reads one object; an error inside an array names its index.
+    """
     if isinstance(value, list):
         entries = []
         for index, item in enumerate(value):
             try:
-                entries.append(invoice_from_dict(item))
+                entries.append(entry_of(item))
             except InvoiceCalcError as exc:
                 raise exc.within(f"[{index}]") from None
         return Document(tuple(entries), array=True)
-    return Document((invoice_from_dict(value),))
+    return Document((entry_of(value),))
 
 
 # -- writing ------------------------------------------------------------------

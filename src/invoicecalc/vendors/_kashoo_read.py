@@ -24,6 +24,7 @@ from ..document import (  # the neutral format's checks of JSON values: both say
     _array,
     _flag,
     _string,
+    document_of,
     parse_date,
     parse_json,
 )
@@ -386,13 +387,4 @@ def _parse(data: str | bytes) -> Any:
 
 def read(data: str | bytes) -> Document:
     """Kashoo JSON: one invoice record, or an array of them (errors then name ``[index]``)."""
-    value = _parse(data)
-    if isinstance(value, list):
-        entries = []
-        for index, item in enumerate(value):
-            try:
-                entries.append(entry_from_record(item))
-            except InvoiceCalcError as exc:
-                raise exc.within(f"[{index}]") from None
-        return Document(tuple(entries), array=True)
-    return Document((entry_from_record(value),))
+    return document_of(_parse(data), entry_from_record)
