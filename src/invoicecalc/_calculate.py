@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._model import DiscountBase, Invoice, TaxRounding
+from ._model import DiscountBase, Invoice, Tax, TaxRounding
 from ._money import EXACT, ROUNDERS, Currency
 from .errors import InvalidTypeError
 
@@ -67,7 +67,9 @@ class Totals:
     discount: int
     discount_percentage: Decimal
     early_periods: int
-    taxes: tuple[TaxTotal, ...]
+    #: The invoice's taxes, in order, and each one's amount; see :attr:`taxes`.
+    invoice_taxes: tuple[Tax, ...]
+    tax_amounts: tuple[int, ...]
     late_fee: int
     total: int
     payment_total: int
@@ -82,8 +84,16 @@ class Totals:
         return tuple(LineTotals(*amounts) for amounts in self.line_amounts)
 
     @property
+    def taxes(self) -> tuple[TaxTotal, ...]:
+        """Each tax with its amount over the whole invoice, in the invoice's order."""
+        return tuple(
+            TaxTotal(tax.name, tax.rate, tax.compound, amount)
+            for tax, amount in zip(self.invoice_taxes, self.tax_amounts, strict=True)
+        )
+
+    @property
     def tax_total(self) -> int:
-        return sum(tax.amount for tax in self.taxes)
+        return sum(self.tax_amounts)
 
     @property
     def total_before_fees(self) -> int:
@@ -96,18 +106,26 @@ class Totals:
     @property
     def sales_tax(self) -> int:
         """The first tax's amount, as Cashboard names it (0 when there is none)."""
-        return self.taxes[0].amount if self.taxes else 0
+        return self.tax_amounts[0] if self.tax_amounts else 0
 
     @property
     def sales_tax_2(self) -> int:
         """The second tax's amount (0 when there is none)."""
-        return self.taxes[1].amount if len(self.taxes) > 1 else 0
+        return self.tax_amounts[1] if len(self.tax_amounts) > 1 else 0
 
 
 def _discount_and_taxes(
-    invoice: Invoice, actuals: Sequence[int], item_actual: int, rate: Decimal
+    invoice: Invoice,
+    actuals: Sequence[int],
+    group_sums: Sequence[int],
+    item_actual: int,
+    rate: Decimal,
 ) -> tuple[int, list[int]]:
-    """The discount at ``rate`` percent and each tax's amount."""
+    """The discount at ``rate`` percent and each tax's amount.
+
+    ``actuals`` are the lines' actual amounts; ``group_sums`` the sums of the
+    lines of each of ``invoice._tax_groups``, the lines that carry the same taxes.
+    """
     policy = invoice.policy
     rounder = ROUNDERS[policy.rounding]
     pre_tax = policy.discount_base is DiscountBase.PRE_TAX
@@ -146,12 +164,8 @@ def _discount_and_taxes(
             net_factor = scale
         # Every exact amount is linear in a line's net, so lines that carry the same
         # taxes are summed first and taxed once: the same exact sums, fewer steps.
-        groups: dict[tuple[int, ...], int] = {}
-        for actual, carries in zip(actuals, carried, strict=True):
-            if carries:
-                groups[carries] = groups.get(carries, 0) + actual
         exact = [0] * len(ratios)
-        for carries, actual in groups.items():
+        for carries, actual in zip(invoice._tax_groups, group_sums, strict=True):
             net = actual * net_factor
             line_taxes = 0
             for j in carries:
@@ -213,8 +227,9 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     rounder = ROUNDERS[invoice.policy.rounding]
     line_amounts = []
     actuals = []
+    group_sums = [0] * len(invoice._tax_groups)
     item_cost = item_profit = item_taxable = 0
-    for num, den, flat_fee, markup_num, markup_den, taxable in invoice._line_terms:
+    for num, den, flat_fee, markup_num, markup_den, taxable, group in invoice._line_terms:
         cost = flat_fee + (num if den == 1 else rounder(num, den))
         markup = rounder(cost * markup_num, markup_den) if markup_num else 0
         actual = cost + markup
@@ -222,6 +237,8 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
         item_profit += markup
         if taxable:
             item_taxable += actual
+            if group >= 0:
+                group_sums[group] += actual
         actuals.append(actual)
         line_amounts.append((cost, markup, actual))
     item_actual = item_cost + item_profit
@@ -234,8 +251,8 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
 
     rate, periods = invoice.discount_percentage, 0
     if invoice.early_period_in_days is not None:
-        rate, periods = _early_discount(invoice, actuals, item_actual, counted, last)
-    discount, amounts = _discount_and_taxes(invoice, actuals, item_actual, rate)
+        rate, periods = _early_discount(invoice, actuals, group_sums, item_actual, counted, last)
+    discount, amounts = _discount_and_taxes(invoice, actuals, group_sums, item_actual, rate)
     total_before_fees = item_actual - discount + sum(amounts)
     late_fee = 0
     if invoice.late_percentage:
@@ -251,10 +268,8 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
         discount=discount,
         discount_percentage=rate,
         early_periods=periods,
-        taxes=tuple(
-            TaxTotal(tax.name, tax.rate, tax.compound, amount)
-            for tax, amount in zip(invoice.taxes, amounts, strict=True)
-        ),
+        invoice_taxes=invoice.taxes,
+        tax_amounts=tuple(amounts),
         late_fee=late_fee,
         total=total,
         payment_total=payment_total,
@@ -280,6 +295,7 @@ def early_periods_available(invoice: Invoice) -> int:
 def _early_discount(
     invoice: Invoice,
     actuals: Sequence[int],
+    group_sums: Sequence[int],
     item_actual: int,
     counted: Sequence[tuple[int, int]],
     as_of: int,
@@ -299,7 +315,7 @@ def _early_discount(
             deadline = due - k * period
             paid = sum(amount for day, amount in counted if day <= deadline)
             rate = early_discount_rate(invoice, k)
-            discount, amounts = _discount_and_taxes(invoice, actuals, item_actual, rate)
+            discount, amounts = _discount_and_taxes(invoice, actuals, group_sums, item_actual, rate)
             if paid >= item_actual - discount + sum(amounts):
                 return rate, k
     return early_discount_rate(invoice, k_offer), k_offer

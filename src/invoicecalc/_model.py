@@ -291,9 +291,10 @@ class Invoice:
     _carried: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _payments_by_date: tuple[tuple[int, int], ...] = attrs.field(init=False, eq=False, repr=False)
     _tax_ratios: tuple[tuple[int, int, bool], ...] = attrs.field(init=False, eq=False, repr=False)
-    _line_terms: tuple[tuple[int, int, int, int, int, bool], ...] = attrs.field(
+    _line_terms: tuple[tuple[int, int, int, int, int, bool, int], ...] = attrs.field(
         init=False, eq=False, repr=False
     )
+    _tax_groups: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -352,12 +353,22 @@ class Invoice:
             "_total_quantity",
             reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
         )
+        # Lines that carry the same taxes form a group (-1: none); see _calculate.
+        groups = tuple(dict.fromkeys(carries for carries in carried if carries))
+        group_of = {carries: index for index, carries in enumerate(groups)}
+        _set(self, "_tax_groups", groups)
         _set(
             self,
-            "_line_terms",  # quantity * price, flat fee, markup / 100, taxable
+            "_line_terms",  # quantity * price, flat fee, markup / 100, taxable, tax group
             tuple(
-                (*line._cost_ratio, line.flat_fee, *line._markup_ratio, line.taxable)
-                for line in self.lines
+                (
+                    *line._cost_ratio,
+                    line.flat_fee,
+                    *line._markup_ratio,
+                    line.taxable,
+                    group_of.get(carries, -1),
+                )
+                for line, carries in zip(self.lines, carried, strict=True)
             ),
         )
         _set(

@@ -87,8 +87,7 @@ def write_all(results: Sequence[tuple[Entry, Totals]], form: cashboard.Form = "x
 
 def nameless(totals: Totals) -> Totals:
     """Totals with the taxes' names and compound flags left out: their amounts stay."""
-    taxes = tuple(attrs.evolve(t, name="", compound=False) for t in totals.taxes)
-    return attrs.evolve(totals, taxes=taxes)
+    return attrs.evolve(totals, invoice_taxes=())
 
 
 # -- golden output of hand-worked invoices ---------------------------------------------

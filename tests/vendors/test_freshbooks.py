@@ -885,7 +885,12 @@ def _canonical(invoice: Invoice) -> Invoice:
 
 
 def _by_name(totals: Totals) -> Totals:
-    return attrs.evolve(totals, taxes=tuple(sorted(totals.taxes, key=lambda tax: tax.name)))
+    order = sorted(range(len(totals.invoice_taxes)), key=lambda j: totals.invoice_taxes[j].name)
+    return attrs.evolve(
+        totals,
+        invoice_taxes=tuple(totals.invoice_taxes[j] for j in order),
+        tax_amounts=tuple(totals.tax_amounts[j] for j in order),
+    )
 
 
 EXPRESSIBLE = invoices(
