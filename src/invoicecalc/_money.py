@@ -104,9 +104,10 @@ def exact_decimal(value: object, field: str) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, float):
         raise InvalidTypeError(field, value, "a float is not exact; use Decimal or text")
-    elif isinstance(value, (str, Decimal)):
-        return exact_decimal(Decimal(value) if isinstance(value, Decimal) else str(value), field)
-        number = value
+    elif isinstance(value, Decimal):  # a subclass of Decimal
+        number = Decimal(value)
+    elif isinstance(value, str):  # a subclass of str
+        number = decimal_text(str(value), field)
     else:
         raise InvalidTypeError(field, value, "is not a number")
     if number.is_finite() and (
