@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from invoicecalc import LineKind, Rounding, TaxRounding
-from invoicecalc.document import Document, calculate_document, dumps, preview, read
+from invoicecalc.document import Document, calculate_document, dumps, parse_day, preview, read
 from invoicecalc.errors import InvalidValueError, InvoiceCalcError, ParseError
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "invoice.json"
@@ -218,3 +218,21 @@ def test_dumps_one_object_needs_one_invoice() -> None:
         dumps([], array=False)
     assert dumps([], array=True) == "[]"
     assert isinstance(read("[]"), Document)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-05-01", "2024-05-01 13:45:00", "2024-05-01T13:45", "2024-05-01T13:45:00.5+02:00"]
+)
+def test_vendor_dates_may_carry_a_time(text: str) -> None:
+    assert parse_day(text, "date") == dt.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("2024-05-01 25:00:00", "not a real time"),
+    ("2024-05-01 13:60", "not a real time"),
+    ("2024-02-30 10:00:00", "not a real date"),
+    ("01/05/2024", "not a date"),
+])  # fmt: skip
+def test_vendor_dates_are_still_checked(text: str, problem: str) -> None:
+    with pytest.raises(InvalidValueError, match=problem):
+        parse_day(text, "date")

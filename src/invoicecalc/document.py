@@ -42,6 +42,7 @@ __all__ = [
     "dumps",
     "invoice_from_dict",
     "parse_date",
+    "parse_day",
     "parse_json",
     "preview",
     "read",
@@ -49,6 +50,9 @@ __all__ = [
 ]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DATE_AND_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\Z"
+)
 _DAYS = re.compile(r"\d+\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -133,6 +137,22 @@ def parse_date(value: object, field: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValueError(field, value, "is not a real date") from None
+
+
+def parse_day(value: object, field: str) -> dt.date:
+    """A date, or the day of a date and time as vendors write them.
+
+    ``2024-05-01``, ``2024-05-01 13:45:00`` and ``2024-05-01T13:45:00Z`` all
+    give 1 May 2024; the time must be a real one, and is dropped.
+    """
+    if isinstance(value, str) and (match := _DATE_AND_TIME.match(value)):
+        hour, minute, second = match.group(2, 3, 4)
+        try:
+            dt.time(int(hour), int(minute), int(second or 0))
+        except ValueError:
+            raise InvalidValueError(field, value, "is not a real time of day") from None
+        value = match.group(1)
+    return parse_date(value, field)
 
 
 def _days(value: object, field: str) -> int:

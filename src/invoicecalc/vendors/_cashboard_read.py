@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -21,7 +20,7 @@ from typing import Any
 
 from .._model import Invoice, LineItem, LineKind, Payment, sales_taxes
 from .._money import Currency, exact_decimal
-from ..document import Document, parse_date
+from ..document import Document, parse_date, parse_day
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._cashboard_model import CashboardEntry, CashboardLineItem, CashboardRecord
 from ._cashboard_schema import (
@@ -38,9 +37,6 @@ __all__ = ["MAPPED", "STATED", "read", "read_files", "read_line_items"]
 
 _USD = Currency("USD")
 _ZERO = Decimal(0)
-_DATE_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z"
-)
 
 #: The totals an invoice document states, compared by ``invoicecalc check``.
 STATED = (
@@ -177,10 +173,7 @@ def _flag(raw: Raw, tag: str, default: bool) -> bool:
 def _day(raw: Raw, tag: str) -> dt.date | None:
     """A date, or the date of a date and time (``2010-07-27 00:00:00``)."""
     text = raw.text(tag)
-    if text is None:
-        return None
-    match = _DATE_TIME.match(text)
-    return parse_date(match.group(1) if match else text, raw.field(tag))
+    return None if text is None else parse_day(text, raw.field(tag))
 
 
 def _string(raw: Raw, tag: str) -> str | None:

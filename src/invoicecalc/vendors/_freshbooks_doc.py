@@ -8,8 +8,6 @@ back through it too).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,7 +16,7 @@ import attrs
 
 from .._model import Invoice, LineItem, LineKind, Payment, Policy
 from .._money import Currency, exact_decimal
-from ..document import Entry
+from ..document import Entry, parse_day
 from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._freshbooks_taxes import Slots, taxes_from_slots
 
@@ -27,7 +25,6 @@ __all__ = ["POLICY", "FbInvoice", "FbLine", "to_entry"]
 #: How FreshBooks does its arithmetic (see docs/vendors.md, "FreshBooks").
 POLICY = Policy()
 
-_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?\Z")
 _KINDS = {"Item": LineKind.CUSTOM, "Time": LineKind.TASK}
 
 
@@ -80,19 +77,6 @@ def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> 
         return factory(**fields)
     except InvoiceCalcError as exc:
         raise (exc.within(prefix) if prefix else exc) from None
-
-
-def _parse_date(text: str, field: str) -> dt.date:
-    """``YYYY-MM-DD`` or FreshBooks' ``YYYY-MM-DD HH:MM:SS``: the date part."""
-    match = _DATE_TIME.match(text.strip())
-    try:
-        if match is None:
-            raise ValueError
-        if match.group(2) is not None:
-            dt.time(int(match.group(2)), int(match.group(3)), int(match.group(4)))
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        raise InvalidValueError(field, text, "is not a date as YYYY-MM-DD [HH:MM:SS]") from None
 
 
 def _slot(line: FbLine, number: int, prefix: str) -> tuple[str, Decimal] | None:
@@ -167,7 +151,7 @@ def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
             doc.date,
             "is required: FreshBooks would use today, and invoicecalc reads no clock",
         )
-    date = _parse_date(doc.date, "date")
+    date = parse_day(doc.date.strip(), "date")
     taxes, names = taxes_from_slots([_slots(line, i) for i, line in enumerate(doc.lines)])
     lines = tuple(
         _line(line, i, currency, names[i], bool(taxes)) for i, line in enumerate(doc.lines)
