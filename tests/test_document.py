@@ -236,3 +236,11 @@ def test_vendor_dates_may_carry_a_time(text: str) -> None:
 def test_vendor_dates_are_still_checked(text: str, problem: str) -> None:
     with pytest.raises(InvalidValueError, match=problem):
         parse_day(text, "date")
+
+
+def test_a_json_nan_is_refused_naming_where_it_is() -> None:
+    text = json.dumps({**BASE, "lines": [{"quantity": 1}, {"quantity": 2}]}).replace("2}", "NaN}")
+    with pytest.raises(ParseError) as caught:
+        read(text)
+    assert caught.value.field == "lines[1].quantity"
+    assert str(caught.value) == "lines[1].quantity: NaN is not a number JSON allows"

@@ -83,8 +83,42 @@ class Document:
 # -- reading ------------------------------------------------------------------
 
 
+class _Constant(Exception):
+    """``NaN`` or ``Infinity`` met while parsing; :func:`parse_json` names where."""
+
+
 def _refuse_constant(name: str) -> Any:
-    raise ParseError("", f"{name} is not a number JSON allows")
+    raise _Constant(name)
+
+
+_MARK = object()
+
+
+def _constant_path(data: str | bytes) -> str:
+    """Where the first ``NaN`` or ``Infinity`` sits in ``data`` (``lines[2].quantity``).
+
+    Asked only once one was refused, so the path costs nothing on good input.
+    """
+
+    def walk(value: object, path: str) -> str | None:
+        if value is _MARK:
+            return path
+        items: list[tuple[str, object]] = []
+        if isinstance(value, dict):
+            items = [(f"{path}.{key}" if path else key, item) for key, item in value.items()]
+        elif isinstance(value, list):
+            items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+        for where, item in items:
+            found = walk(item, where)
+            if found is not None:
+                return found
+        return None
+
+    try:
+        value = json.loads(data, parse_float=Decimal, parse_constant=lambda _: _MARK)
+    except (ValueError, RecursionError):
+        return ""
+    return walk(value, "") or ""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -119,6 +153,8 @@ def parse_json(data: str | bytes) -> Any:
             parse_constant=_refuse_constant,
             object_pairs_hook=_unique_keys,
         )
+    except _Constant as exc:
+        raise ParseError(_constant_path(data), f"{exc} is not a number JSON allows") from None
     except json.JSONDecodeError as exc:
         raise ParseError("", f"is not valid JSON: {exc}") from None
     except UnicodeDecodeError as exc:

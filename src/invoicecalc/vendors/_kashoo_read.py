@@ -10,7 +10,6 @@ with the invoice, a payment split across invoices).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from functools import cache
@@ -32,7 +31,6 @@ from ..errors import (
     InvalidTypeError,
     InvalidValueError,
     InvoiceCalcError,
-    ParseError,
     UnsupportedError,
 )
 from ._kashoo_schema import (
@@ -348,43 +346,7 @@ def entry_from_record(value: object) -> Entry:
 
 # -- documents -----------------------------------------------------------------
 
-_CONSTANT = object()
-
-
-def _constant_path(data: str | bytes) -> str | None:
-    """Where ``NaN`` or ``Infinity`` sits in ``data``, to name the field in the error."""
-
-    def walk(value: object, path: str) -> str | None:
-        if value is _CONSTANT:
-            return path
-        items: list[tuple[str, object]] = []
-        if isinstance(value, dict):
-            items = [(_at(path, key), item) for key, item in value.items()]
-        elif isinstance(value, list):
-            items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
-        for where, item in items:
-            found = walk(item, where)
-            if found is not None:
-                return found
-        return None
-
-    try:
-        value = json.loads(data, parse_float=Decimal, parse_constant=lambda _: _CONSTANT)
-    except (ValueError, RecursionError):
-        return None
-    return walk(value, "")
-
-
-def _parse(data: str | bytes) -> Any:
-    try:
-        return parse_json(data)
-    except ParseError as exc:
-        where = _constant_path(data) if not exc.field else None
-        if where is None:
-            raise
-        raise ParseError(where, exc.problem) from None
-
 
 def read(data: str | bytes) -> Document:
     """Kashoo JSON: one invoice record, or an array of them (errors then name ``[index]``)."""
-    return document_of(_parse(data), entry_from_record)
+    return document_of(parse_json(data), entry_from_record)
