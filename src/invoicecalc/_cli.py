@@ -13,10 +13,8 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
-
 from ._calculate import Totals, calculate
-from ._cli_formats import CURRENCY_READERS, READERS, WRITERS, Output, Refused, naming
+from ._cli_formats import CURRENCY_READERS, READERS, WRITERS, Output, Refused, check_locale, naming
 from ._money import exact_decimal
 from .document import Document, parse_date
 from .errors import InvoiceCalcError
@@ -27,8 +25,9 @@ EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
 
 
 def _date_argument(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option value; argparse names the option in the message."""
     try:
-        return parse_date(text, "--as-of")
+        return parse_date(text, "")
     except InvoiceCalcError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -58,10 +57,7 @@ def _read_sources(
 
 
 def _preview(args: argparse.Namespace) -> int:
-    try:
-        Locale.parse(args.locale)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
+    check_locale(args.locale)
     sources = _read_sources(args.paths, args.input, args.currency)
     results = [
         (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))

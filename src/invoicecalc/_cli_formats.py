@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 
 from . import document
@@ -22,7 +23,16 @@ from .document import Document, Entry
 from .errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from .vendors import cashboard, freshbooks, kashoo
 
-__all__ = ["READERS", "WRITERS", "Output", "Refused", "money_formatter", "naming", "per_file"]
+__all__ = [
+    "READERS",
+    "WRITERS",
+    "Output",
+    "Refused",
+    "check_locale",
+    "money_formatter",
+    "naming",
+    "per_file",
+]
 
 
 @attrs.frozen
@@ -42,12 +52,21 @@ class Refused(Exception):
 
 
 @contextlib.contextmanager
-def naming(source: str) -> Iterator[None]:
-    """Turn a refusal inside into one line that names ``source`` (a file)."""
+def naming(source: str, index: int | None = None) -> Iterator[None]:
+    """Turn a refusal inside into one line that names ``source`` (a file) and, for an
+    invoice of an array, its ``index``."""
     try:
         yield
     except InvoiceCalcError as exc:
-        raise Refused(f"{source}: {exc}") from None
+        raise Refused(f"{source}: {exc if index is None else exc.within(f'[{index}]')}") from None
+
+
+def check_locale(locale: str) -> None:
+    """Refuse a ``--locale`` babel does not know, before anything is read."""
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise Refused(f"--locale: {locale!r} is not a locale babel knows") from None
 
 
 Sources = Sequence[tuple[str, bytes]]

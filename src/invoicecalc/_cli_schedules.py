@@ -8,25 +8,21 @@ and prints one result per invoice, an array when the file holds an array.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
 
 from ._calculate import Totals, calculate
 from ._cli import EXIT_OK, _date_argument, _read_sources
-from ._cli_formats import READERS, Refused, money_formatter
+from ._cli_formats import READERS, Refused, check_locale, money_formatter, naming
 from ._estimate import estimate
 from ._model import Invoice
 from ._recurring import Frequency, recur
 from ._schedule import Schedule, schedule
 from ._terms import apply_terms
 from .document import totals_to_dict
-from .errors import InvoiceCalcError
 
 __all__ = ["add_schedule_commands"]
 
@@ -38,26 +34,14 @@ Render = Callable[[Invoice, "dt.date | None", argparse.Namespace], tuple[Any, st
 # -- shared --------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _naming(name: str, index: int | None) -> Iterator[None]:
-    """A refusal inside names the file and, in an array, the invoice's index."""
-    try:
-        yield
-    except InvoiceCalcError as exc:
-        raise Refused(f"{name}: {exc if index is None else exc.within(f'[{index}]')}") from None
-
-
 def _run(args: argparse.Namespace, render: Render) -> int:
-    try:
-        Locale.parse(args.locale)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise Refused(f"--locale: {args.locale!r} is not a locale babel knows") from None
+    check_locale(args.locale)
     values, blocks = [], []
     array = False
     for name, doc in _read_sources([args.path], args.input):
         array = array or doc.array
         for index, entry in enumerate(doc.entries):
-            with _naming(name, index if doc.array else None):
+            with naming(name, index if doc.array else None):
                 value, text = render(apply_terms(entry.invoice), entry.as_of, args)
             values.append(value)
             blocks.append(text)
