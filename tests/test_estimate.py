@@ -25,7 +25,8 @@ from invoicecalc import (
 )
 from invoicecalc.errors import InvalidTypeError, InvalidValueError
 from invoicecalc.testing import as_of_dates, invoices
-from invoicecalc.vendors._xml import parse_xml, text_of
+from invoicecalc.vendors import cashboard
+from invoicecalc.vendors._xml import parse_xml
 
 D = Decimal
 USD = Currency("USD")
@@ -35,22 +36,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "vendor-samples" / "c
 
 def _cashboard_estimates() -> list[tuple[str, Invoice, dict[str, str]]]:
     """Each estimate in estimates.xml with its lines from line_items.xml."""
-    line_items = parse_xml((SAMPLES / "line_items.xml").read_bytes())
     lines: dict[str, list[LineItem]] = {}
-    for item in line_items:
-        field = {child.tag: text_of(item, child.tag, "line_item.") for child in item}
-        lines.setdefault(field["estimate_id"] or "", []).append(
-            LineItem(
-                kind=LineKind.from_type_code(int(field["type_code"] or 0)),
-                title=field["title"] or "",
-                unit_price=USD.parse_price(field["price_per"] or "0", "price_per"),
-                flat_fee=USD.parse_amount(field["flat_fee"] or "0", "flat_fee"),
-                markup_percentage=D(field["markup_percentage"] or 0),
-                taxable=field["is_taxable"] == "true",
-                quantity_low=D(field["quantity_low"] or 0),
-                quantity_high=None if field["quantity_high"] is None else D(field["quantity_high"]),
-            )
-        )
+    for resource in cashboard.read_line_items((SAMPLES / "line_items.xml").read_bytes()):
+        lines.setdefault(resource.record.get("estimate_id") or "", []).append(resource.item)
     found = []
     for element in parse_xml((SAMPLES / "estimates.xml").read_bytes()):
         stated = {child.tag: (child.text or "").strip() for child in element}

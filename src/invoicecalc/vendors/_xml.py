@@ -27,7 +27,6 @@ __all__ = [
     "parse_xml",
     "printable",
     "string_of",
-    "text_of",
 ]
 
 #: Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; surrogates; U+FFFE/F).
@@ -54,26 +53,11 @@ def parse_xml(data: bytes | str, source: str = "") -> ET.Element:
     return root
 
 
-def text_of(parent: ET.Element, tag: str, path: str) -> str | None:
-    """The text of ``parent``'s child ``tag``; ``None`` when absent or empty.
-
-    A child that holds elements rather than text is refused.
-    """
-    child = parent.find(tag)
-    if child is None:
-        return None
-    if len(child):
-        raise InvalidValueError(f"{path}{tag}", tag, "must hold text, not elements")
-    text = (child.text or "").strip()
-    return text or None
-
-
 def string_of(parent: ET.Element, tag: str, path: str) -> str | None:
     """The text of ``parent``'s only child ``tag`` exactly as written (``""`` when empty).
 
-    ``None`` when there is no such child. Unlike :func:`text_of` nothing is
-    stripped, and a child that appears twice (which one would count?) or
-    holds elements is refused.
+    ``None`` when there is no such child. Nothing is stripped; a child that
+    appears twice (which one would count?) or holds elements is refused.
     """
     children = parent.findall(tag)
     if not children:
