@@ -123,11 +123,15 @@ def _text(obj: object, name: str, *, optional: bool = False) -> None:
         raise InvalidTypeError(name, value, "must be text" + (" or None" if optional else ""))
 
 
-def _date(obj: object, name: str) -> dt.date:
-    value = getattr(obj, name)
+def check_date(value: object, field: str) -> dt.date:
+    """``value`` if it is a ``datetime.date`` (a ``datetime`` is not one here)."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidTypeError(name, value, "must be a datetime.date")
+        raise InvalidTypeError(field, value, "must be a datetime.date")
     return value
+
+
+def _date(obj: object, name: str) -> dt.date:
+    return check_date(getattr(obj, name), name)
 
 
 def _sequence(value: Any) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ import itertools
 import attrs
 
 from ._dates import shifted
-from ._model import Invoice
+from ._model import Invoice, check_date
 from ._terms import apply_terms, redate
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -77,8 +77,7 @@ def occurrence_dates(
     >>> [d.isoformat() for d in occurrence_dates(dt.date(2024, 1, 31), Frequency.MONTHLY, count=4)]
     ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30']
     """
-    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-        raise InvalidTypeError("start", start, "must be a datetime.date")
+    check_date(start, "start")
     if not isinstance(frequency, Frequency):
         raise InvalidTypeError("frequency", frequency, "must be a Frequency")
     if count is None and until is None:
@@ -88,8 +87,8 @@ def occurrence_dates(
             raise InvalidTypeError("count", count, "must be a whole number (int)")
         if count < 1:
             raise InvalidValueError("count", count, "must be at least 1")
-    if until is not None and (not isinstance(until, dt.date) or isinstance(until, dt.datetime)):
-        raise InvalidTypeError("until", until, "must be a datetime.date")
+    if until is not None:
+        check_date(until, "until")
     if count is not None and until is None:
         _nth(start, frequency, count - 1)  # refuse a series leaving the calendar, up front
     dates = []

@@ -19,7 +19,7 @@ from decimal import Decimal
 import attrs
 
 from ._calculate import Totals, calculate, early_periods_available, late_fees
-from ._model import Invoice
+from ._model import Invoice, check_date
 from .errors import InvalidTypeError
 
 __all__ = ["EarlyDeadline", "LateFee", "Reminder", "ReminderKind", "Schedule", "schedule"]
@@ -109,8 +109,7 @@ def schedule(invoice: Invoice, *, as_of: dt.date) -> Schedule:
     """
     if not isinstance(invoice, Invoice):
         raise InvalidTypeError("invoice", invoice, "must be an Invoice")
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
+    check_date(as_of, "as_of")
     known = attrs.evolve(invoice, payments=[p for p in invoice.payments if p.date <= as_of])
     due = invoice.due_date
     until = max(as_of, due)
