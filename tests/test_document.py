@@ -170,7 +170,7 @@ def test_arrays_keep_their_order_and_shape() -> None:
         (doc(invoice_date="2024-02-30"), "invoice_date"),
         (doc(due_date="31/03/2024"), "due_date"),
         (doc(due_date="20240331"), "due_date"),
-        (doc(policy={"rounding": "up"}), "policy.rounding"),
+        (doc(policy={"rounding": "ceiling"}), "policy.rounding"),
         (doc(early_period_in_days=5.5), "early_period_in_days"),
         (doc(early_period_in_days=True), "early_period_in_days"),
         (doc(lines={"a": 1}), "lines"),

@@ -8,12 +8,23 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from invoicecalc import Currency, Invoice, LineItem, LineKind, Payment, Policy, Tax, sales_taxes
+from invoicecalc import (
+    Currency,
+    Invoice,
+    LineItem,
+    LineKind,
+    Payment,
+    Policy,
+    Tax,
+    calculate,
+    sales_taxes,
+)
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 D = Decimal
 USD = Currency("USD")
 DAY = dt.date(2024, 3, 1)
+MARCH_1, MARCH_31 = DAY, dt.date(2024, 3, 31)
 
 
 def build(**kwargs: object) -> Invoice:
@@ -146,3 +157,38 @@ def test_sales_tax_fields() -> None:
         Tax("sales_tax", D(8)),
         Tax("sales_tax_2", D(5), compound=True),
     )
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "value"),
+    [
+        # 10**16 x 100 cents = 10**18 minor units: one past the largest amount supported
+        ([LineItem(quantity=Decimal(10**16), unit_price=Decimal(100))], "lines[0].cost", 10**18),
+        (
+            [LineItem(quantity=Decimal(-(10**16)), unit_price=Decimal(100))],
+            "lines[0].cost",
+            -(10**18),
+        ),
+        # 10**17 x 10**15 = 10**32: refused, never handed to the text output
+        ([LineItem(quantity=Decimal(10**17), unit_price=Decimal(10**15))], "lines[0].cost", 10**32),
+        # each line fits, their sum does not
+        ([LineItem(flat_fee=10**18 - 1), LineItem(flat_fee=1)], "item_cost", 10**18),
+        # markup lifts a line past the bound
+        (
+            [LineItem(flat_fee=6 * 10**17, markup_percentage=Decimal(100))],
+            "lines[0].actual",
+            12 * 10**17,
+        ),
+    ],
+)
+def test_amounts_beyond_the_bound_are_refused_naming_the_field(
+    lines: list[LineItem], field: str, value: int
+) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        Invoice(USD, MARCH_1, MARCH_31, lines=lines)
+    assert (caught.value.field, caught.value.value) == (field, value)
+
+
+def test_the_largest_supported_amount_is_accepted() -> None:
+    invoice = Invoice(USD, MARCH_1, MARCH_31, lines=[LineItem(flat_fee=10**18 - 1)])
+    assert calculate(invoice, as_of=MARCH_1).total == 10**18 - 1

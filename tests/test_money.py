@@ -117,8 +117,21 @@ def test_rounding_is_symmetric_and_within_one(num: int, den: int, mode: Rounding
     rounded = round_div(num, den, mode)
     assert round_div(-num, den, mode) == -rounded
     assert abs(rounded * den - num) < den
-    if mode is not Rounding.DOWN:
+    if mode is Rounding.DOWN:
+        assert abs(rounded * den) <= abs(num)
+    elif mode is Rounding.UP:
+        assert abs(rounded * den) >= abs(num)
+    else:
         assert 2 * abs(rounded * den - num) <= den
+
+
+@pytest.mark.parametrize(
+    ("num", "den", "up"),
+    # away from zero: any remainder at all moves the result one unit outward
+    [(5, 2, 3), (-5, 2, -3), (1, 3, 1), (-1, 3, -1), (1, 10**30, 1), (0, 7, 0), (10, 5, 2)],
+)
+def test_round_div_up_goes_away_from_zero(num: int, den: int, up: int) -> None:
+    assert round_div(num, den, Rounding.UP) == up
 
 
 @given(st.sampled_from(["JPY", "USD", "BHD", "CLF"]), st.integers(-(10**20), 10**20))

@@ -1,8 +1,10 @@
 """The calculator: one pure function from an invoice and a date to its totals.
 
-All money arithmetic is on integers. Exact intermediate amounts (a line's
-discounted net, its unrounded taxes) are integer numerators over a common
-denominator, and every rounding goes through :func:`round_div`.
+All money arithmetic is on integers. The date-independent amounts (lines,
+the discount amount's allocation, each tax's exact sum) are worked out once
+when the invoice is built (``Invoice.prepared``); here the (early-payment)
+discount rate is applied, every amount is rounded through the invoice's
+rounding mode, and the totals are added up.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from decimal import Decimal
 
 import attrs
 
-from ._model import DiscountBase, Invoice, Tax, TaxRounding
-from ._money import EXACT, ROUNDERS, Currency
-from .errors import InvalidTypeError
+from ._model import MAX_PERIODS, DiscountBase, Invoice, Tax, TaxRounding
+from ._money import EXACT, ROUNDERS, Currency, Rounding
+from ._prepare import check_amount
+from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "HomeTotals",
     "LineTotals",
     "TaxTotal",
     "Totals",
@@ -33,21 +37,38 @@ _HUNDRED = Decimal(100)
 
 @attrs.frozen
 class LineTotals:
-    """One line: ``cost = flat_fee + round(quantity * unit_price)``, ``actual = cost + markup``."""
+    """One line: ``cost = flat_fee + round(quantity * unit_price)``, ``actual = cost + markup``,
+    ``net = actual - discount`` (the line's own discount, before document discounts)."""
 
     cost: int
     markup: int
     actual: int
+    discount: int
+    net: int
 
 
 @attrs.frozen
 class TaxTotal:
-    """One tax over the whole invoice."""
+    """One tax over the whole invoice: its ``amount`` (negative when withheld) and ``base``."""
 
     name: str
     rate: Decimal
-    compound: bool
+    compound: bool | tuple[str, ...]
     amount: int
+    base: int
+    withholding: bool
+
+
+@attrs.frozen
+class HomeTotals:
+    """Amounts in the home currency's minor units, each converted on its own (half up)."""
+
+    currency: Currency
+    subtotal: int
+    tax_amounts: tuple[int, ...]
+    tax_total: int
+    total: int
+    balance: int
 
 
 @attrs.frozen
@@ -55,7 +76,10 @@ class Totals:
     """Everything :func:`calculate` works out, in integer minor units.
 
     ``discount_percentage`` is the rate applied (after early-payment periods)
-    and ``early_periods`` the number of periods it was earned for.
+    and ``early_periods`` the number of periods it was earned for;
+    ``discount`` is the whole document discount (its amount and its
+    percentage part). ``subtotal + tax_total + cash_rounding`` is the total
+    before late fees.
     """
 
     currency: Currency
@@ -64,31 +88,38 @@ class Totals:
     item_profit: int
     item_actual: int
     item_taxable: int
+    line_discount: int
     discount: int
     discount_percentage: Decimal
     early_periods: int
-    #: The invoice's taxes, in order, and each one's amount; see :attr:`taxes`.
+    subtotal: int
+    #: The invoice's taxes, in order, and each one's amount and base; see :attr:`taxes`.
     invoice_taxes: tuple[Tax, ...]
     tax_amounts: tuple[int, ...]
+    tax_bases: tuple[int, ...]
+    cash_rounding: int
     late_fee: int
     total: int
     payment_total: int
     balance: int
     total_quantity: Decimal
-    #: Each line's ``(cost, markup, actual)``, in input order; see :attr:`lines`.
-    line_amounts: tuple[tuple[int, int, int], ...]
+    #: Each line's ``(cost, markup, actual, discount, net)``, in input order; see :attr:`lines`.
+    line_amounts: tuple[tuple[int, int, int, int, int], ...]
+    home: HomeTotals | None = None
 
     @property
     def lines(self) -> tuple[LineTotals, ...]:
-        """Each line's cost, markup and actual, in input order."""
+        """Each line's cost, markup, actual, discount and net, in input order."""
         return tuple(LineTotals(*amounts) for amounts in self.line_amounts)
 
     @property
     def taxes(self) -> tuple[TaxTotal, ...]:
-        """Each tax with its amount over the whole invoice, in the invoice's order."""
+        """Each tax with its amount and base over the whole invoice, in the invoice's order."""
         return tuple(
-            TaxTotal(tax.name, tax.rate, tax.compound, amount)
-            for tax, amount in zip(self.invoice_taxes, self.tax_amounts, strict=True)
+            TaxTotal(tax.name, tax.rate, tax.compound, amount, base, tax.withholding)
+            for tax, amount, base in zip(
+                self.invoice_taxes, self.tax_amounts, self.tax_bases, strict=True
+            )
         )
 
     @property
@@ -114,70 +145,82 @@ class Totals:
         return self.tax_amounts[1] if len(self.tax_amounts) > 1 else 0
 
 
-def _discount_and_taxes(
-    invoice: Invoice,
-    actuals: Sequence[int],
-    group_sums: Sequence[int],
-    item_actual: int,
-    rate: Decimal,
-) -> tuple[int, list[int]]:
-    """The discount at ``rate`` percent and each tax's amount.
+@attrs.frozen
+class _Settlement:
+    """The amounts that depend on the discount rate: what the early-payment search varies."""
 
-    ``actuals`` are the lines' actual amounts; ``group_sums`` the sums of the
-    lines of each of ``invoice._tax_groups``, the lines that carry the same taxes.
-    """
+    discount: int
+    tax_amounts: tuple[int, ...]
+    tax_bases: tuple[int, ...]
+    subtotal: int
+    cash_rounding: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + sum(self.tax_amounts) + self.cash_rounding
+
+
+def _per_line(invoice: Invoice, dn: int, dd: int) -> tuple[int, list[int], list[int]]:
+    """The percentage discount and each tax's amount and base, rounded on every line."""
+    prepared = invoice.prepared
+    rounder = ROUNDERS[invoice.policy.rounding]
+    pre_tax = invoice.policy.discount_base is DiscountBase.PRE_TAX
+    inclusive = invoice.tax_inclusive
+    amounts = [0] * len(invoice.taxes)
+    bases = [0] * len(invoice.taxes)
+    discount = 0
+    for net, line_taxes in zip(prepared.discounted, prepared.line_taxes, strict=True):
+        if pre_tax and dn:
+            line_discount = rounder(net * dn, dd)
+            discount += line_discount
+            net -= line_discount
+        on_line: dict[int, int] = {}
+        for j, num, den, base in line_taxes:
+            earlier = sum(on_line[k] for k in base)
+            on_line[j] = rounder((net if inclusive else net + earlier) * num, den)
+            amounts[j] += on_line[j]
+            bases[j] += net + earlier
+        if inclusive and on_line:
+            extracted = sum(on_line.values())
+            for j, _, _, _ in line_taxes:
+                bases[j] -= extracted
+        if dn and not pre_tax:
+            discount += rounder((net if inclusive else net + sum(on_line.values())) * dn, dd)
+    return discount, amounts, bases
+
+
+def _settle(invoice: Invoice, rate: Decimal) -> _Settlement:
+    """The discount at ``rate`` percent, the taxes, the subtotal and the cash rounding."""
+    prepared = invoice.prepared
     policy = invoice.policy
     rounder = ROUNDERS[policy.rounding]
     pre_tax = policy.discount_base is DiscountBase.PRE_TAX
     dn, dd = rate.as_integer_ratio() if rate else (0, 1)
     dd *= 100  # rate / 100 == dn / dd
-    ratios = invoice._tax_ratios
-    amounts = [0] * len(ratios)
-    carried = invoice._carried
-
     if policy.tax_rounding is TaxRounding.PER_LINE:
+        discount, amounts, bases = _per_line(invoice, dn, dd)
+    else:
+        # Each exact sum is linear in the nets: a pre-tax rate scales it by (1 - rate).
+        kn, kd = (dd - dn, dd) if pre_tax and dn else (1, 1)
+        amounts = [rounder(num * kn, den * kd) for num, den in prepared.tax_sums]
+        bases = [rounder(num * kn, den * kd) for num, den in prepared.base_sums]
         discount = 0
-        for actual, carries in zip(actuals, carried, strict=True):
-            net = actual
-            if pre_tax and dn:
-                line_discount = rounder(actual * dn, dd)
-                discount += line_discount
-                net -= line_discount
-            line_taxes = 0
-            for j in carries:
-                num, den, compound = ratios[j]
-                amount = rounder((net + line_taxes if compound else net) * num, den)
-                line_taxes += amount
-                amounts[j] += amount
-            if dn and not pre_tax:
-                discount += rounder((actual + line_taxes) * dn, dd)
-        return discount, amounts
-
-    # per_document: exact amounts scaled by a common denominator, rounded once.
-    if ratios:
-        scale = 1
-        for _, den, _ in ratios:
-            scale *= den
-        if pre_tax and dn:
-            net_factor, scale = (dd - dn) * scale, scale * dd
-        else:
-            net_factor = scale
-        # Every exact amount is linear in a line's net, so lines that carry the same
-        # taxes are summed first and taxed once: the same exact sums, fewer steps.
-        exact = [0] * len(ratios)
-        for carries, actual in zip(invoice._tax_groups, group_sums, strict=True):
-            net = actual * net_factor
-            line_taxes = 0
-            for j in carries:
-                num, den, compound = ratios[j]
-                amount = (net + line_taxes if compound else net) * num // den  # exact
-                line_taxes += amount
-                exact[j] += amount
-        amounts = [rounder(amount, scale) for amount in exact]
-    if not dn:
-        return 0, amounts
-    base = item_actual if pre_tax else item_actual + sum(amounts)
-    return rounder(base * dn, dd), amounts
+        if dn:
+            base = prepared.discounted_total
+            if not pre_tax and not invoice.tax_inclusive:
+                base += sum(amounts)
+            discount = rounder(base * dn, dd)
+    discount += invoice.discount_amount
+    subtotal = prepared.item_actual - prepared.line_discount - discount
+    if invoice.tax_inclusive:
+        subtotal -= sum(amounts)
+    cash = 0
+    if invoice.cash_rounding is not None:
+        unrounded = subtotal + sum(amounts)
+        increment = invoice.cash_rounding.increment
+        mode = invoice.cash_rounding.rounding or policy.rounding
+        cash = ROUNDERS[mode](unrounded, increment) * increment - unrounded
+    return _Settlement(discount, tuple(amounts), tuple(bases), subtotal, cash)
 
 
 def late_fees(
@@ -186,16 +229,24 @@ def late_fees(
     """Each late-fee boundary up to ``as_of`` (an ordinal day).
 
     Yields ``(day ordinal, fee, outstanding after the fee)``; the calculator's
-    ``late_fee`` is the sum of the fees, and schedules list them.
+    ``late_fee`` is the sum of the fees, and schedules list them. More than
+    :data:`~invoicecalc._model.MAX_PERIODS` boundaries, or an outstanding
+    amount beyond the supported range, is refused.
     """
     percentage, period = invoice.late_percentage, invoice.late_period_in_days
     if not percentage or period is None:
         return
+    boundary = invoice.due_date.toordinal() + period
+    if as_of >= boundary and (as_of - boundary) // period >= MAX_PERIODS:
+        raise InvalidValueError(
+            "late_period_in_days",
+            period,
+            f"gives more than {MAX_PERIODS} late-fee periods up to {dt.date.fromordinal(as_of)}",
+        )
     rounder = ROUNDERS[invoice.policy.rounding]
     num, den = percentage.as_integer_ratio()
     den *= 100
-    payments = invoice._payments_by_date
-    boundary = invoice.due_date.toordinal() + period
+    payments = invoice.prepared.payments_by_day
     index, paid, fees = 0, 0, 0
     while boundary <= as_of:
         while index < len(payments) and payments[index][0] <= boundary:
@@ -203,9 +254,34 @@ def late_fees(
             index += 1
         outstanding = total_before_fees + fees - paid
         fee = rounder(outstanding * num, den) if outstanding > 0 else 0
-        fees += fee
+        fees = check_amount(fees + fee, "late_fee")
         yield boundary, fee, outstanding + fee
         boundary += period
+
+
+def _home(invoice: Invoice, settled: _Settlement, total: int, balance: int) -> HomeTotals | None:
+    home = invoice.home_currency
+    if home is None:
+        return None
+    num, den = home.rate.as_integer_ratio()
+    shift = home.currency.exponent - invoice.currency.exponent
+    if shift >= 0:
+        num *= 10**shift
+    else:
+        den *= 10**-shift
+    rounder = ROUNDERS[Rounding.HALF_UP]
+
+    def convert(amount: int) -> int:
+        return rounder(amount * num, den)
+
+    return HomeTotals(
+        currency=home.currency,
+        subtotal=convert(settled.subtotal),
+        tax_amounts=tuple(convert(amount) for amount in settled.tax_amounts),
+        tax_total=convert(sum(settled.tax_amounts)),
+        total=convert(total),
+        balance=convert(balance),
+    )
 
 
 def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
@@ -224,58 +300,44 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     """
     if type(as_of) is not dt.date:
         raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
-    rounder = ROUNDERS[invoice.policy.rounding]
-    line_amounts = []
-    actuals = []
-    group_sums = [0] * len(invoice._tax_groups)
-    item_cost = item_profit = item_taxable = 0
-    for num, den, flat_fee, markup_num, markup_den, taxable, group in invoice._line_terms:
-        cost = flat_fee + (num if den == 1 else rounder(num, den))
-        markup = rounder(cost * markup_num, markup_den) if markup_num else 0
-        actual = cost + markup
-        item_cost += cost
-        item_profit += markup
-        if taxable:
-            item_taxable += actual
-            if group >= 0:
-                group_sums[group] += actual
-        actuals.append(actual)
-        line_amounts.append((cost, markup, actual))
-    item_actual = item_cost + item_profit
-
+    prepared = invoice.prepared
     last = as_of.toordinal()
-    counted = [p for p in invoice._payments_by_date if p[0] <= last]
-    payment_total = 0
-    for _, amount in counted:
-        payment_total += amount
+    counted = [p for p in prepared.payments_by_day if p[0] <= last]
+    payment_total = sum(amount for _, amount in counted)
 
     rate, periods = invoice.discount_percentage, 0
     if invoice.early_period_in_days is not None:
-        rate, periods = _early_discount(invoice, actuals, group_sums, item_actual, counted, last)
-    discount, amounts = _discount_and_taxes(invoice, actuals, group_sums, item_actual, rate)
-    total_before_fees = item_actual - discount + sum(amounts)
+        rate, periods = _early_discount(invoice, counted, last)
+    settled = _settle(invoice, rate)
+    total_before_fees = settled.total
     late_fee = 0
     if invoice.late_percentage:
         late_fee = sum(fee for _, fee, _ in late_fees(invoice, total_before_fees, last))
-    total = total_before_fees + late_fee
+    total = check_amount(total_before_fees + late_fee, "total")
+    balance = total - payment_total
     return Totals(
         currency=invoice.currency,
         as_of=as_of,
-        item_cost=item_cost,
-        item_profit=item_profit,
-        item_actual=item_actual,
-        item_taxable=item_taxable,
-        discount=discount,
+        item_cost=prepared.item_cost,
+        item_profit=prepared.item_profit,
+        item_actual=prepared.item_actual,
+        item_taxable=prepared.item_taxable,
+        line_discount=prepared.line_discount,
+        discount=settled.discount,
         discount_percentage=rate,
         early_periods=periods,
+        subtotal=settled.subtotal,
         invoice_taxes=invoice.taxes,
-        tax_amounts=tuple(amounts),
+        tax_amounts=settled.tax_amounts,
+        tax_bases=settled.tax_bases,
+        cash_rounding=settled.cash_rounding,
         late_fee=late_fee,
         total=total,
         payment_total=payment_total,
-        balance=total - payment_total,
-        total_quantity=invoice._total_quantity,
-        line_amounts=tuple(line_amounts),
+        balance=balance,
+        total_quantity=invoice.total_quantity,
+        line_amounts=prepared.lines,
+        home=_home(invoice, settled, total, balance),
     )
 
 
@@ -293,12 +355,7 @@ def early_periods_available(invoice: Invoice) -> int:
 
 
 def _early_discount(
-    invoice: Invoice,
-    actuals: Sequence[int],
-    group_sums: Sequence[int],
-    item_actual: int,
-    counted: Sequence[tuple[int, int]],
-    as_of: int,
+    invoice: Invoice, counted: Sequence[tuple[int, int]], as_of: int
 ) -> tuple[Decimal, int]:
     """The early-payment rate and the periods it is for: ``max(k_settled, k_offer)``."""
     period = invoice.early_period_in_days
@@ -315,7 +372,6 @@ def _early_discount(
             deadline = due - k * period
             paid = sum(amount for day, amount in counted if day <= deadline)
             rate = early_discount_rate(invoice, k)
-            discount, amounts = _discount_and_taxes(invoice, actuals, group_sums, item_actual, rate)
-            if paid >= item_actual - discount + sum(amounts):
+            if paid >= _settle(invoice, rate).total:
                 return rate, k
     return early_discount_rate(invoice, k_offer), k_offer

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 import attrs
+from babel.core import get_global
 
 from ._money import EXACT, Currency, Rounding, exact_decimal
+from ._prepare import LineTerms, Prepared, TaxTerms, prepare
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "CashRounding",
     "DiscountBase",
+    "HomeCurrency",
     "Invoice",
     "LineItem",
     "LineKind",
@@ -32,6 +37,22 @@ __all__ = [
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
+#: The most early-payment or late-fee periods an invoice may have.
+MAX_PERIODS = 100_000
+
+#: What a number field accepts: exact values only (a ``float`` is refused).
+Number = Decimal | int | str
+
+
+def _number_input(value: Number) -> Decimal:
+    """Typing only: the value is checked and converted after ``__init__``, where its
+    field's name is known for the error."""
+    return cast(Decimal, value)
+
+
+def _optional_number_input(value: Number | None) -> Decimal | None:
+    """Typing only, as :func:`_number_input`."""
+    return cast(Decimal | None, value)
 
 
 class LineKind(enum.StrEnum):
@@ -144,20 +165,44 @@ def _sequence(value: Any) -> tuple[Any, ...]:
 # -- the value types -----------------------------------------------------------
 
 
+def _compound_input(value: bool | Sequence[str]) -> bool | tuple[str, ...]:
+    """``compound`` as ``True``, ``False`` or a tuple of earlier taxes' names (an empty
+    list is ``False``); the names are checked by the tax and the invoice."""
+    if isinstance(value, (list, tuple)):
+        return tuple(value) if value else False
+    return cast(bool, value)
+
+
 @attrs.frozen
 class Tax:
-    """A tax the invoice defines; a compound tax is also charged on earlier taxes."""
+    """A tax the invoice defines.
+
+    ``compound=True`` charges it also on every earlier tax the line carries;
+    a tuple of names, on only those earlier taxes. A ``withholding`` tax
+    (Spain's IRPF) is taken off the total instead of added to it.
+    """
 
     name: str
-    rate: Decimal
-    compound: bool = False
+    rate: Decimal = attrs.field(converter=_number_input)
+    compound: bool | tuple[str, ...] = attrs.field(default=False, converter=_compound_input)
+    withholding: bool = False
 
     def __attrs_post_init__(self) -> None:
         _text(self, "name")
         if not self.name.strip():
             raise InvalidValueError("name", self.name, "a tax needs a name")
         _number(self, "rate", low=_ZERO)
-        _of_type(self, "compound", bool, "true or false")
+        if isinstance(self.compound, tuple):
+            for name in self.compound:
+                if not isinstance(name, str):
+                    raise InvalidTypeError("compound", name, "must name a tax")
+            if len(set(self.compound)) != len(self.compound):
+                raise InvalidValueError("compound", self.compound, "names a tax twice")
+        else:
+            _of_type(self, "compound", bool, "true, false or a list of earlier taxes")
+        _of_type(self, "withholding", bool, "true or false")
+        if self.withholding and self.compound:
+            raise InvalidValueError("compound", self.compound, "a withholding tax cannot compound")
 
 
 def sales_taxes(
@@ -182,24 +227,29 @@ class LineItem:
 
     ``unit_price`` may be finer than one minor unit (``Decimal("12.5")`` cents);
     ``flat_fee`` is a whole number of minor units. ``taxes`` names the taxes
-    the line carries; a taxable line naming none carries all of them.
+    the line carries; a taxable line naming none carries all of them. The
+    line's own discount is ``discount_percentage`` or ``discount_amount``
+    (minor units, at most the line's amount), taken before tax.
     ``quantity_low`` and ``quantity_high`` are an estimate's range.
     """
 
     kind: LineKind = LineKind.CUSTOM
     title: str = ""
     description: str = ""
-    quantity: Decimal = _ONE
-    unit_price: Decimal = _ZERO
+    quantity: Decimal = attrs.field(default=_ONE, converter=_number_input)
+    unit_price: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     flat_fee: int = 0
-    markup_percentage: Decimal = _ZERO
+    markup_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     taxable: bool = True
     taxes: tuple[str, ...] = attrs.field(default=(), converter=_sequence)
-    quantity_low: Decimal | None = None
-    quantity_high: Decimal | None = None
-    # What the calculator needs, worked out once: (numerator, denominator).
-    _cost_ratio: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
-    _markup_ratio: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
+    discount_percentage: Decimal | None = attrs.field(
+        default=None, converter=_optional_number_input
+    )
+    discount_amount: int | None = None
+    quantity_low: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
+    quantity_high: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
+    #: The line as plain numbers for the calculator, worked out once.
+    terms: LineTerms = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Written for speed: a document of many lines builds one of these per line.
@@ -216,14 +266,42 @@ class LineItem:
             _of_type(self, "taxable", bool, "true or false")
         if self.taxes:
             self._check_taxes()
+        discount_num, discount_den = 0, 1
+        if self.discount_percentage is not None:
+            discount = _number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
+            if self.discount_amount is not None:
+                raise InvalidValueError(
+                    "discount_amount",
+                    self.discount_amount,
+                    "a line has a discount percentage or a discount amount, not both",
+                )
+            discount_num, discount_den = discount.as_integer_ratio()
+            discount_den *= 100
+        elif (
+            self.discount_amount is not None and _whole(self.discount_amount, "discount_amount") < 0
+        ):
+            raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
         if self.quantity_low is not None or self.quantity_high is not None:
             _optional_number(self, "quantity_low")
             _optional_number(self, "quantity_high")
         qn, qd = quantity.as_integer_ratio()
         pn, pd = price.as_integer_ratio()
         mn, md = markup.as_integer_ratio()
-        _set(self, "_cost_ratio", (qn * pn, qd * pd))
-        _set(self, "_markup_ratio", (mn, md * 100))
+        _set(
+            self,
+            "terms",
+            LineTerms(
+                qn * pn,
+                qd * pd,
+                self.flat_fee,
+                mn,
+                md * 100,
+                self.taxable,
+                discount_num,
+                discount_den,
+                self.discount_amount,
+            ),
+        )
 
     def _check_taxes(self) -> None:
         for name in self.taxes:
@@ -264,11 +342,62 @@ class Policy:
 
 
 @attrs.frozen
+class CashRounding:
+    """Round the invoice's total to a coin: a multiple of ``increment`` minor units.
+
+    ``rounding`` is the mode, or ``None`` for the invoice's own.
+
+    >>> from invoicecalc import Currency
+    >>> [CashRounding.of_currency(Currency(c)).increment for c in ("CHF", "SEK", "USD")]
+    [5, 100, 1]
+    """
+
+    increment: int
+    rounding: Rounding | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if _whole(self.increment, "cash_rounding.increment") < 1:
+            raise InvalidValueError(
+                "cash_rounding.increment", self.increment, "must be at least one minor unit"
+            )
+        if self.rounding is not None:
+            _of_type(self, "rounding", Rounding, "a Rounding or None")
+
+    @classmethod
+    def of_currency(cls, currency: Currency) -> CashRounding:
+        """The currency's cash rounding in CLDR (through babel); 1 minor unit when it has none.
+
+        CLDR gives ``(digits, rounding, cash_digits, cash_rounding)``; the
+        increment is ``10**(exponent - cash_digits) * max(1, cash_rounding)``.
+        """
+        fractions = get_global("currency_fractions")
+        if currency.code not in fractions:
+            return cls(1)
+        _, _, cash_digits, cash_rounding = fractions[currency.code]
+        return cls(10 ** max(0, currency.exponent - cash_digits) * max(1, cash_rounding))
+
+
+@attrs.frozen
+class HomeCurrency:
+    """The seller's home currency and ``rate``: home units per one invoice-currency unit."""
+
+    currency: Currency
+    rate: Decimal = attrs.field(converter=_number_input)
+
+    def __attrs_post_init__(self) -> None:
+        _of_type(self, "currency", Currency, "a Currency")
+        if _number(self, "rate") <= 0:
+            raise InvalidValueError("home_currency.rate", self.rate, "must be positive")
+
+
+@attrs.frozen
 class Invoice:
     """An invoice, checked whole when it is built.
 
     ``discount_percentage`` is a plain discount, or with ``early_period_in_days``
-    an early-payment discount per period. ``late_percentage`` needs
+    an early-payment discount per period; ``discount_amount`` (minor units) is
+    a fixed discount beside it. With ``tax_inclusive`` every price and
+    discount amount includes its line's taxes. ``late_percentage`` needs
     ``late_period_in_days``. ``number``, ``po_number``, ``notes``, ``terms`` and
     the reminder periods are carried for the formats and schedules; they do
     not change a total.
@@ -279,9 +408,9 @@ class Invoice:
     due_date: dt.date
     lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_sequence)
     taxes: tuple[Tax, ...] = attrs.field(default=(), converter=_sequence)
-    discount_percentage: Decimal = _ZERO
+    discount_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     early_period_in_days: int | None = None
-    late_percentage: Decimal | None = None
+    late_percentage: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
     late_period_in_days: int | None = None
     payments: tuple[Payment, ...] = attrs.field(default=(), converter=_sequence)
     policy: Policy = Policy()
@@ -291,15 +420,15 @@ class Invoice:
     terms: str | None = None
     pre_reminder_in_days: int | None = None
     post_reminder_in_days: int | None = None
-    # What the calculator needs, worked out once.
-    _carried: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
-    _payments_by_date: tuple[tuple[int, int], ...] = attrs.field(init=False, eq=False, repr=False)
-    _tax_ratios: tuple[tuple[int, int, bool], ...] = attrs.field(init=False, eq=False, repr=False)
-    _line_terms: tuple[tuple[int, int, int, int, int, bool, int], ...] = attrs.field(
-        init=False, eq=False, repr=False
-    )
-    _tax_groups: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
-    _total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
+    discount_amount: int = 0
+    tax_inclusive: bool = False
+    cash_rounding: CashRounding | None = None
+    home_currency: HomeCurrency | None = None
+    #: The positions of the taxes each line carries, in the invoice's order.
+    carried: tuple[tuple[int, ...], ...] = attrs.field(init=False, eq=False, repr=False)
+    #: What the calculator needs, worked out once (see ``invoicecalc._prepare``).
+    prepared: Prepared = attrs.field(init=False, eq=False, repr=False)
+    total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _of_type(self, "currency", Currency, "a Currency")
@@ -314,7 +443,15 @@ class Invoice:
                 if not isinstance(item, kind):
                     raise InvalidTypeError(f"{field}[{index}]", item, f"must be a {kind.__name__}")
         _number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
-        _period(self, "early_period_in_days")
+        early = _period(self, "early_period_in_days")
+        if early is not None:
+            periods = (self.due_date - self.invoice_date).days // early
+            if periods > MAX_PERIODS:
+                raise InvalidValueError(
+                    "early_period_in_days",
+                    self.early_period_in_days,
+                    f"gives {periods} early-payment periods; at most {MAX_PERIODS} are supported",
+                )
         _optional_number(self, "late_percentage", low=_ZERO)
         if _period(self, "late_period_in_days") is None and self.late_percentage is not None:
             raise InvalidValueError(
@@ -326,15 +463,73 @@ class Invoice:
         _text(self, "notes")
         _period(self, "pre_reminder_in_days")
         _period(self, "post_reminder_in_days")
+        if _whole(self.discount_amount, "discount_amount") < 0:
+            raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
+        _of_type(self, "tax_inclusive", bool, "true or false")
+        if self.cash_rounding is not None:
+            _of_type(self, "cash_rounding", CashRounding, "a CashRounding or None")
+        if self.home_currency is not None:
+            _of_type(self, "home_currency", HomeCurrency, "a HomeCurrency or None")
 
+        tax_terms = self._tax_terms()
+        carried = self._carried()
+        _set(self, "carried", carried)
+        _set(
+            self,
+            "total_quantity",
+            reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
+        )
+        policy = self.policy
+        _set(
+            self,
+            "prepared",
+            prepare(
+                [line.terms for line in self.lines],
+                carried,
+                tax_terms,
+                rounding=policy.rounding,
+                per_line=policy.tax_rounding is TaxRounding.PER_LINE,
+                pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
+                inclusive=self.tax_inclusive,
+                discount_amount=self.discount_amount,
+                payments=[(p.date.toordinal(), p.amount) for p in self.payments],
+            ),
+        )
+
+    def _tax_terms(self) -> list[TaxTerms]:
         positions: dict[str, int] = {}
+        terms = []
         for position, tax in enumerate(self.taxes):
+            where = f"taxes[{position}]"
             if tax.name in positions:
-                raise InvalidValueError(f"taxes[{position}].name", tax.name, "is defined twice")
+                raise InvalidValueError(f"{where}.name", tax.name, "is defined twice")
+            if tax.withholding and self.tax_inclusive:
+                raise InvalidValueError(
+                    f"{where}.withholding", True, "a withholding tax cannot be tax-inclusive"
+                )
+            if tax.compound is True:
+                base = tuple(k for k in range(position) if not self.taxes[k].withholding)
+            elif tax.compound:
+                for name in tax.compound:
+                    if name not in positions:
+                        raise InvalidValueError(
+                            f"{where}.compound", name, "is not an earlier tax of this invoice"
+                        )
+                    if self.taxes[positions[name]].withholding:
+                        raise InvalidValueError(f"{where}.compound", name, "is a withholding tax")
+                base = tuple(sorted(positions[name] for name in tax.compound))
+            else:
+                base = ()
+            num, den = tax.rate.as_integer_ratio()
+            terms.append(TaxTerms(-num if tax.withholding else num, den * 100, base))
             positions[tax.name] = position
+        return terms
+
+    def _carried(self) -> tuple[tuple[int, ...], ...]:
+        positions = {tax.name: position for position, tax in enumerate(self.taxes)}
         everything = tuple(range(len(self.taxes)))
         carried: list[tuple[int, ...]] = []
-        for position, line in enumerate(self.lines):
+        for index, line in enumerate(self.lines):
             if not line.taxable:
                 carried.append(())
             elif not line.taxes:
@@ -343,40 +538,7 @@ class Invoice:
                 for name in line.taxes:
                     if name not in positions:
                         raise InvalidValueError(
-                            f"lines[{position}].taxes", name, "is not a tax this invoice defines"
+                            f"lines[{index}].taxes", name, "is not a tax this invoice defines"
                         )
                 carried.append(tuple(sorted(positions[name] for name in line.taxes)))
-        _set(self, "_carried", tuple(carried))
-        ratios = []
-        for tax in self.taxes:  # rate / 100 as (numerator, denominator)
-            num, den = tax.rate.as_integer_ratio()
-            ratios.append((num, den * 100, tax.compound))
-        _set(self, "_tax_ratios", tuple(ratios))
-        _set(
-            self,
-            "_total_quantity",
-            reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
-        )
-        # Lines that carry the same taxes form a group (-1: none); see _calculate.
-        groups = tuple(dict.fromkeys(carries for carries in carried if carries))
-        group_of = {carries: index for index, carries in enumerate(groups)}
-        _set(self, "_tax_groups", groups)
-        _set(
-            self,
-            "_line_terms",  # quantity * price, flat fee, markup / 100, taxable, tax group
-            tuple(
-                (
-                    *line._cost_ratio,
-                    line.flat_fee,
-                    *line._markup_ratio,
-                    line.taxable,
-                    group_of.get(carries, -1),
-                )
-                for line, carries in zip(self.lines, carried, strict=True)
-            ),
-        )
-        _set(
-            self,
-            "_payments_by_date",
-            tuple(sorted((p.date.toordinal(), p.amount) for p in self.payments)),
-        )
+        return tuple(carried)

@@ -14,9 +14,11 @@ from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
     "EXACT",
+    "LIMIT",
     "ROUNDERS",
     "Currency",
     "Rounding",
+    "allocate",
     "decimal_text",
     "exact_decimal",
     "round_div",
@@ -26,6 +28,9 @@ __all__ = [
 #: and zero: a quantity, a rate or an amount outside that is refused as absurd.
 MIN_EXPONENT = -18
 _TOO_LARGE = Decimal(10**18)
+_ZERO = Decimal(0)
+#: Every amount the engine works out stays below this many minor units.
+LIMIT = 10**18
 
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
 #: Wide enough that sums and products of accepted numbers are exact; used
@@ -39,6 +44,7 @@ class Rounding(enum.StrEnum):
     HALF_UP = "half_up"  # half away from zero
     HALF_EVEN = "half_even"  # banker's rounding
     DOWN = "down"  # toward zero
+    UP = "up"  # away from zero
 
 
 def _half_up(num: int, den: int) -> int:
@@ -59,9 +65,18 @@ def _down(num: int, den: int) -> int:
     return num // den if num >= 0 else -(-num // den)
 
 
+def _up(num: int, den: int) -> int:
+    return -(-num // den) if num >= 0 else num // den
+
+
 #: The rounding function of each mode, for hot loops: ``ROUNDERS[mode](num, den)``
 #: is ``round_div(num, den, mode)``.
-ROUNDERS = {Rounding.HALF_UP: _half_up, Rounding.HALF_EVEN: _half_even, Rounding.DOWN: _down}
+ROUNDERS = {
+    Rounding.HALF_UP: _half_up,
+    Rounding.HALF_EVEN: _half_even,
+    Rounding.DOWN: _down,
+    Rounding.UP: _up,
+}
 
 
 def round_div(num: int, den: int, mode: Rounding) -> int:
@@ -73,10 +88,35 @@ def round_div(num: int, den: int, mode: Rounding) -> int:
     (3, -3)
     >>> round_div(5, 2, Rounding.HALF_EVEN), round_div(7, 2, Rounding.HALF_EVEN)
     (2, 4)
-    >>> round_div(-19, 10, Rounding.DOWN)
-    -1
+    >>> round_div(-19, 10, Rounding.DOWN), round_div(-11, 10, Rounding.UP)
+    (-1, -2)
     """
     return ROUNDERS[mode](num, den)
+
+
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """``amount`` (``>= 0``) split in proportion to ``weights`` (``>= 0``), by largest remainder.
+
+    Each share is the floor of its exact share ``amount * w / sum(weights)``;
+    the units left go one each to the largest remainders, the earlier weight
+    first on a tie. The shares add up to ``amount`` exactly (when any weight
+    is positive; with none, nothing is allocated).
+
+    >>> allocate(201, [1005, 1005]), allocate(100, [1, 1, 1]), allocate(5, [0, 0])
+    ([101, 100], [34, 33, 33], [0, 0])
+    """
+    whole = sum(weights)
+    if not whole:
+        return [0] * len(weights)
+    shares, remainders = [], []
+    for weight in weights:
+        share, remainder = divmod(amount * weight, whole)
+        shares.append(share)
+        remainders.append(remainder)
+    left = amount - sum(shares)
+    for index in sorted(range(len(weights)), key=lambda i: -remainders[i])[:left]:
+        shares[index] += 1
+    return shares
 
 
 def exact_decimal(value: object, field: str) -> Decimal:
@@ -110,8 +150,15 @@ def exact_decimal(value: object, field: str) -> Decimal:
         number = decimal_text(str(value), field)
     else:
         raise InvalidTypeError(field, value, "is not a number")
-    if number.is_finite() and (
-        not number or (-_TOO_LARGE < number < _TOO_LARGE and number.adjusted() >= MIN_EXPONENT)
+    if not number and number.is_finite():
+        # a zero written with an absurd exponent ("0e-999999999") is plain 0
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)
+        return number if MIN_EXPONENT <= exponent <= -MIN_EXPONENT else _ZERO
+    if (
+        number.is_finite()
+        and -_TOO_LARGE < number < _TOO_LARGE
+        and number.adjusted() >= MIN_EXPONENT
     ):
         return number
     if not number.is_finite():

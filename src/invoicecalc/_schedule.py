@@ -178,8 +178,8 @@ def _reminders(
         # balance on a day is that total plus the fees so far less the payments
         # so far: what calculate() gives, without recomputing every day.
         fee_days = [fee.date.toordinal() for fee in fees]
-        paid_days = [day for day, _ in invoice._payments_by_date]
-        paid = list(itertools.accumulate(amount for _, amount in invoice._payments_by_date))
+        paid_days = [day for day, _ in invoice.prepared.payments_by_day]
+        paid = list(itertools.accumulate(amount for _, amount in invoice.prepared.payments_by_day))
         for ordinal in range(due + every, after_due.as_of.toordinal() + 1, every):
             fee_index = bisect.bisect_right(fee_days, ordinal)
             paid_index = bisect.bisect_right(paid_days, ordinal)

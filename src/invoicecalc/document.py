@@ -429,7 +429,7 @@ def totals_to_dict(totals: Totals) -> dict[str, Any]:
         "total_quantity": f"{totals.total_quantity:f}",
         "lines": [
             {"cost": money(cost), "markup": money(markup), "actual": money(actual)}
-            for cost, markup, actual in totals.line_amounts
+            for cost, markup, actual, _, _ in totals.line_amounts
         ],
     }
 

@@ -174,7 +174,7 @@ def cashboard_taxes(invoice: Invoice) -> tuple[Tax, ...]:
     return sales_taxes(
         rates[0] if rates else None,
         rates[1] if len(rates) > 1 else None,
-        len(rates) > 1 and invoice.taxes[1].compound,
+        len(rates) > 1 and bool(invoice.taxes[1].compound),
     )
 
 

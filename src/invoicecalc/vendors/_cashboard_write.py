@@ -163,7 +163,7 @@ def _invoice_values(item: _Item) -> dict[str, str | None]:
         "pre_reminder_in_days": _text(invoice.pre_reminder_in_days),
         "sales_tax": rate_text(taxes[0].rate) if taxes else None,
         "sales_tax_2": rate_text(taxes[1].rate) if len(taxes) > 1 else None,
-        "sales_tax_2_cumulative": _flag(len(taxes) > 1 and taxes[1].compound),
+        "sales_tax_2_cumulative": _flag(len(taxes) > 1 and bool(taxes[1].compound)),
         "total": money(totals.total),
         "total_quantity": rate_text(totals.total_quantity),
     }

@@ -61,7 +61,7 @@ def slots_for(invoice: Invoice, index: int, line: LineItem) -> Slots:
             return Slots(tax2=(tax.name, tax.rate), compound=True)
         return Slots(tax1=(tax.name, tax.rate))
     first, second = taxes
-    return Slots((first.name, first.rate), (second.name, second.rate), second.compound)
+    return Slots((first.name, first.rate), (second.name, second.rate), bool(second.compound))
 
 
 def taxes_from_slots(lines: Sequence[Slots]) -> tuple[tuple[Tax, ...], list[tuple[str, ...]]]:

@@ -1,0 +1,219 @@
+"""What the calculator needs from an invoice, worked out once when it is built.
+
+Everything here depends on the invoice alone, never on the date it is
+looked at: each line's cost, markup, own discount and net; the document
+discount amount's allocation over the lines; and each tax's exact amount as
+a ratio of the discounted nets. :func:`~invoicecalc.calculate` then applies
+the (early-payment) discount rate, rounds, and adds up.
+
+This module knows nothing of the value types: the model hands it plain
+numbers (:class:`LineTerms`, :class:`TaxTerms`) and keeps the
+:class:`Prepared` result as ``Invoice.prepared``, the documented interface
+between the model and the calculator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import NamedTuple
+
+import attrs
+
+from ._money import LIMIT, ROUNDERS, Rounding, allocate
+from .errors import InvalidValueError
+
+__all__ = ["LineTax", "LineTerms", "Prepared", "TaxTerms", "check_amount", "prepare"]
+
+
+def check_amount(amount: int, field: str) -> int:
+    """``amount`` if it is inside the supported range (below 10**18 minor units)."""
+    if -LIMIT < amount < LIMIT:
+        return amount
+    raise InvalidValueError(field, amount, "is beyond the supported 10**18 minor units")
+
+
+class LineTerms(NamedTuple):
+    """One line as plain numbers: ``quantity * unit_price == cost_num / cost_den``."""
+
+    cost_num: int
+    cost_den: int
+    flat_fee: int
+    markup_num: int  # markup_percentage / 100 == markup_num / markup_den
+    markup_den: int
+    taxable: bool
+    discount_num: int  # discount_percentage / 100 == discount_num / discount_den
+    discount_den: int
+    discount_amount: int | None
+
+
+class TaxTerms(NamedTuple):
+    """One tax as plain numbers: ``rate / 100 == rate_num / rate_den`` (negative to withhold)."""
+
+    rate_num: int
+    rate_den: int
+    #: The positions of the earlier taxes in this tax's compound base (every
+    #: earlier non-withholding tax for ``compound=True``); a line counts only
+    #: those it carries.
+    base: tuple[int, ...]
+
+
+#: One tax a line carries, for per-line rounding: ``(position, num, den, base)``:
+#: ``base`` holds the positions of the line's earlier taxes in its compound base;
+#: ``num / den`` is the signed rate, or with tax-inclusive prices the tax's share
+#: of the line's gross, ``c_j / F``.
+LineTax = tuple[int, int, int, tuple[int, ...]]
+
+
+@attrs.frozen
+class Prepared:
+    """An invoice's date-independent amounts, in integer minor units.
+
+    ``lines`` holds each line's ``(cost, markup, actual, discount, net)``.
+    ``discounted[i]`` is line i's net less its share of the document discount
+    amount (pre-tax; post-tax it is the net): what the percentage discount
+    and the taxes work on. Per document, ``tax_sums[j]`` and ``base_sums[j]``
+    are tax j's exact amount and base over the invoice, as ``(num, den)``,
+    before the percentage discount. Per line, ``line_taxes[i]`` lists the
+    taxes line i carries (see :data:`LineTax`).
+    """
+
+    lines: tuple[tuple[int, int, int, int, int], ...]
+    item_cost: int
+    item_profit: int
+    item_actual: int
+    item_taxable: int
+    line_discount: int
+    discounted: tuple[int, ...]
+    discounted_total: int
+    tax_sums: tuple[tuple[int, int], ...]
+    base_sums: tuple[tuple[int, int], ...]
+    line_taxes: tuple[tuple[LineTax, ...], ...]
+    #: The payments as ``(date ordinal, amount)``, oldest first.
+    payments_by_day: tuple[tuple[int, int], ...]
+
+
+def _line(index: int, line: LineTerms, rounding: Rounding) -> tuple[int, int, int, int, int]:
+    """``(cost, markup, actual, discount, net)`` of one line."""
+    rounder = ROUNDERS[rounding]
+    num, den = line.cost_num, line.cost_den
+    cost = check_amount(
+        line.flat_fee + (num if den == 1 else rounder(num, den)), f"lines[{index}].cost"
+    )
+    markup = rounder(cost * line.markup_num, line.markup_den) if line.markup_num else 0
+    actual = check_amount(cost + markup, f"lines[{index}].actual")
+    if line.discount_amount is not None:
+        if line.discount_amount > abs(actual):
+            raise InvalidValueError(
+                f"lines[{index}].discount_amount",
+                line.discount_amount,
+                f"is more than the line's amount ({abs(actual)} minor units)",
+            )
+        discount = line.discount_amount if actual > 0 else -line.discount_amount
+    elif line.discount_num:
+        discount = rounder(actual * line.discount_num, line.discount_den)
+    else:
+        discount = 0
+    return cost, markup, actual, discount, actual - discount
+
+
+def _coefficients(
+    carried: tuple[int, ...], taxes: Sequence[TaxTerms], inclusive: bool
+) -> list[tuple[int, Fraction, Fraction]]:
+    """``(position, tax, base)`` per tax carried: each as a multiple of the line's net.
+
+    A tax is ``rate * (1 + the earlier taxes in its base)`` of the net; with
+    tax-inclusive prices both are divided by ``F = 1 + every tax``, so that
+    they are multiples of the gross.
+    """
+    tax_of: dict[int, Fraction] = {}
+    base_of: dict[int, Fraction] = {}
+    for j in carried:
+        terms = taxes[j]
+        base = 1 + sum((tax_of[k] for k in terms.base if k in tax_of), Fraction(0))
+        base_of[j] = base
+        tax_of[j] = base * Fraction(terms.rate_num, terms.rate_den)
+    whole = 1 + sum(tax_of.values(), Fraction(0)) if inclusive else Fraction(1)
+    return [(j, tax_of[j] / whole, base_of[j] / whole) for j in carried]
+
+
+def prepare(
+    lines: Sequence[LineTerms],
+    carried: Sequence[tuple[int, ...]],
+    taxes: Sequence[TaxTerms],
+    *,
+    rounding: Rounding,
+    per_line: bool,
+    pre_tax: bool,
+    inclusive: bool,
+    discount_amount: int,
+    payments: Sequence[tuple[int, int]],
+) -> Prepared:
+    """Work out an invoice's :class:`Prepared` amounts; refuses what cannot be."""
+    amounts = tuple(_line(index, line, rounding) for index, line in enumerate(lines))
+    nets = [amount[4] for amount in amounts]
+    positive = sum(net for net in nets if net > 0)
+    if discount_amount > positive:
+        raise InvalidValueError(
+            "discount_amount",
+            discount_amount,
+            f"is more than the lines' positive amounts ({positive} minor units)",
+        )
+    discounted = nets
+    if pre_tax and discount_amount:
+        shares = allocate(discount_amount, [max(net, 0) for net in nets])
+        discounted = [net - share for net, share in zip(nets, shares, strict=True)]
+
+    groups: dict[tuple[int, ...], list[tuple[int, Fraction, Fraction]]] = {}
+    for carries in carried:
+        if carries and carries not in groups:
+            groups[carries] = _coefficients(carries, taxes, inclusive)
+
+    tax_sums: tuple[tuple[int, int], ...] = ()
+    base_sums: tuple[tuple[int, int], ...] = ()
+    line_taxes: tuple[tuple[LineTax, ...], ...] = ()
+    if per_line:
+        per_group: dict[tuple[int, ...], tuple[LineTax, ...]] = {(): ()}
+        for carries, coefficients in groups.items():
+            per_group[carries] = tuple(
+                (
+                    j,
+                    tax.numerator if inclusive else taxes[j].rate_num,
+                    tax.denominator if inclusive else taxes[j].rate_den,
+                    tuple(k for k in taxes[j].base if k in carries),
+                )
+                for j, tax, _ in coefficients
+            )
+        line_taxes = tuple(per_group[carries] for carries in carried)
+    else:
+        sums = [Fraction(0)] * len(taxes)
+        bases = [Fraction(0)] * len(taxes)
+        totals: dict[tuple[int, ...], int] = {}
+        for carries, net in zip(carried, discounted, strict=True):
+            if carries:
+                totals[carries] = totals.get(carries, 0) + net
+        for carries, total in totals.items():
+            for j, tax, base in groups[carries]:
+                sums[j] += total * tax
+                bases[j] += total * base
+        tax_sums = tuple((s.numerator, s.denominator) for s in sums)
+        base_sums = tuple((b.numerator, b.denominator) for b in bases)
+
+    item_cost = sum(amount[0] for amount in amounts)
+    item_profit = sum(amount[1] for amount in amounts)
+    return Prepared(
+        lines=amounts,
+        item_cost=check_amount(item_cost, "item_cost"),
+        item_profit=check_amount(item_profit, "item_profit"),
+        item_actual=check_amount(item_cost + item_profit, "item_actual"),
+        item_taxable=sum(
+            amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
+        ),
+        line_discount=sum(amount[3] for amount in amounts),
+        discounted=tuple(discounted),
+        discounted_total=check_amount(sum(discounted), "subtotal"),
+        tax_sums=tax_sums,
+        base_sums=base_sums,
+        line_taxes=line_taxes,
+        payments_by_day=tuple(sorted(payments)),
+    )
