@@ -10,10 +10,12 @@
 '25.01'
 """
 
-from ._calculate import LineTotals, TaxTotal, Totals, calculate
+from ._calculate import HomeTotals, LineTotals, TaxTotal, Totals, calculate
 from ._estimate import Bound, EstimateTotals, accept_estimate, estimate
 from ._model import (
+    CashRounding,
     DiscountBase,
+    HomeCurrency,
     Invoice,
     LineItem,
     LineKind,
@@ -31,12 +33,15 @@ from ._uninvoiced import Expense, ImportedItems, Task, TimeEntry, import_uninvoi
 
 __all__ = [
     "Bound",
+    "CashRounding",
     "Currency",
     "DiscountBase",
     "EarlyDeadline",
     "EstimateTotals",
     "Expense",
     "Frequency",
+    "HomeCurrency",
+    "HomeTotals",
     "ImportedItems",
     "Invoice",
     "LateFee",
