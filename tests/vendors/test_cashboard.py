@@ -50,9 +50,7 @@ D = Decimal
 USD, JPY = Currency("USD"), Currency("JPY")
 HERE = Path(__file__).resolve()
 GOLDEN = HERE.parents[1] / "golden" / "cashboard"
-SHARED = HERE.parents[3] / "shared"
-SAMPLES = SHARED / "vendor-samples" / "cashboard"
-SEEDS = SHARED / "seeds"
+SAMPLES = HERE.parents[1] / "fixtures" / "cashboard"
 INVOICE_SET = ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
 MAY_10, JULY_15 = "2024-05-10", "2024-07-15"
 
@@ -263,11 +261,10 @@ def test_an_error_document_read_is_cashboards_error() -> None:
 # -- the data reference and the samples: element order and attributes -------------------
 
 
-def _reference(seed: str, tag: str) -> list[tuple[str, dict[str, str]]]:
-    text = next(SEEDS.glob(f"{seed}_*.txt")).read_text()
-    match = re.search(rf"<{tag}>.*?</{tag}>", text, re.DOTALL)
-    assert match is not None
-    return [(child.tag, dict(child.attrib)) for child in ET.fromstring(match.group())]
+def _reference(tag: str) -> list[tuple[str, dict[str, str]]]:
+    """The elements of the API's data reference for ``tag``, in order."""
+    root = ET.fromstring((SAMPLES / f"{tag}.dataref.xml").read_bytes())
+    return [(child.tag, dict(child.attrib)) for child in root]
 
 
 def _sample(name: str, record: str) -> list[tuple[str, dict[str, str]]]:
@@ -275,7 +272,7 @@ def _sample(name: str, record: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_invoice_follows_the_data_reference(capsys: pytest.CaptureFixture[str]) -> None:
-    reference = _reference("001", "invoice")
+    reference = _reference("invoice")
     assert len(reference) == 36
     _, xml, _ = run(capsys, "preview", GOLDEN / "studio.neutral.json", "--output", "cashboard-xml")
     assert [(c.tag, dict(c.attrib)) for c in children(xml)] == reference
@@ -284,7 +281,7 @@ def test_invoice_follows_the_data_reference(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_line_item_follows_the_data_reference() -> None:
-    reference = _reference("002", "line_item")
+    reference = _reference("line_item")
     xml = cashboard.write_line_items([_line_item_resources()[1]], USD, array=False)
     assert [(c.tag, dict(c.attrib)) for c in children(xml)] == reference
 
@@ -326,7 +323,7 @@ def test_array_form(capsys: pytest.CaptureFixture[str]) -> None:
 
 # -- the employee view -----------------------------------------------------------------
 
-FINANCIAL = {tag for tag, attrib in _reference("001", "invoice") if attrib.get("rel")}
+FINANCIAL = {tag for tag, attrib in _reference("invoice") if attrib.get("rel")}
 
 
 @pytest.mark.parametrize(
@@ -682,7 +679,7 @@ QUADRATIC = (
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <invoice><notes>&xxe;</notes></invoice>"""
-SAMPLE_INVOICES = (SAMPLES / "invoices.xml").read_text() if SAMPLES.exists() else ""
+SAMPLE_INVOICES = (SAMPLES / "invoices.xml").read_text()
 
 
 def _sample_with(old: str, new: str) -> str:

@@ -48,7 +48,7 @@ D = Decimal
 EUR, CAD, JPY, USD = Currency("EUR"), Currency("CAD"), Currency("JPY"), Currency("USD")
 HERE = Path(__file__).resolve()
 GOLDEN = HERE.parents[1] / "golden" / "freshbooks"
-SAMPLES = HERE.parents[3] / "shared" / "vendor-samples" / "freshbooks"
+SAMPLES = HERE.parents[1] / "fixtures" / "freshbooks"
 CAPTURED = SAMPLES / "invoice.get.response.captured.xml"
 NS = "{http://www.freshbooks.com/api/}"
 

@@ -103,7 +103,7 @@ class CashboardEntry(Entry):
 
 @attrs.frozen
 class CashboardLineItem:
-    """A ``line_item`` resource (seed 002): a line of an estimate or a project.
+    """A ``line_item`` resource: a line of an estimate or a project.
 
     It has no ``quantity``, only the estimate's ``quantity_low`` and
     ``quantity_high``; ``item.quantity`` is therefore always 1.

@@ -406,7 +406,7 @@ def read(*documents: bytes | str, currency: Currency = _USD) -> Document:
 def read_line_items(
     data: bytes | str, *, currency: Currency = _USD, source: str = "document"
 ) -> tuple[CashboardLineItem, ...]:
-    """``line_item`` resources (seed 002): each a line of quantity 1 with its range and kind."""
+    """``line_item`` resources: each a line of quantity 1 with its range and kind."""
     resource, _, raws = parse_document(data, source)
     if resource is not LINE_ITEM:
         raise ParseError(source, f"is an {resource.plural} document, not line_items")

@@ -1,9 +1,9 @@
 """Cashboard's documents as data: which elements, in which order, with which attributes.
 
-The element lists follow the API's data references (seeds ``001`` for the
-invoice and ``002`` for the line item) and, for the resources the reference
-does not list (invoice line items, invoice payments, payments), the real
-server output in ``vendor-samples/cashboard``. Writing builds
+The element lists follow the API's data references (the Invoices and Line
+Items pages of the Cashboard API documentation) and, for the resources the
+reference does not list (invoice line items, invoice payments, payments), real
+server output (the official Ruby client's test fixtures). Writing builds
 :class:`Written` records and renders them as XML or JSON; reading turns
 either form into :class:`Raw` records. Nothing here knows the domain types.
 """
@@ -87,7 +87,7 @@ class Resource:
         object.__setattr__(self, "known", known)
 
 
-#: The Invoices data reference (seed 001), element for element.
+#: The Invoices data reference of the API documentation, element for element.
 INVOICE = Resource(
     "invoice",
     "invoices",
@@ -182,7 +182,7 @@ PAYMENT = Resource(
     """),
 )
 
-#: The Line Items data reference (seed 002), element for element.
+#: The Line Items data reference of the API documentation, element for element.
 LINE_ITEM = Resource(
     "line_item",
     "line_items",

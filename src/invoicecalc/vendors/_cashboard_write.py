@@ -311,7 +311,7 @@ def write_line_items(
     financial: bool = True,
     base_url: str | None = None,
 ) -> str:
-    """``line_item`` resources (seed 002) with ``type_code`` and the quantity range.
+    """``line_item`` resources with ``type_code`` and the quantity range.
 
     ``price_actual`` is the engine's line total for one unit (the resource has
     no quantity): ``flat_fee + price_per`` plus markup. A line whose quantity
