@@ -35,7 +35,7 @@ from invoicecalc.document import Entry
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, ParseError, UnsupportedError
 from invoicecalc.testing import as_of_dates, invoices
 from invoicecalc.vendors import kashoo
-from invoicecalc.vendors._kashoo_schema import INVOICE, LINE, PAYMENT, TAX, TAX_AMOUNT
+from invoicecalc.vendors.kashoo._schema import INVOICE, LINE, PAYMENT, TAX, TAX_AMOUNT
 
 D = Decimal
 USD, JPY, BHD = Currency("USD"), Currency("JPY"), Currency("BHD")

@@ -13,12 +13,12 @@ import attrs
 from babel import UnknownLocaleError
 from babel.numbers import format_currency
 
-from .._calculate import Totals
-from .._model import Invoice, LineItem, Payment
-from .._money import EXACT, Currency, Rounding, exact_decimal, round_div
-from ..document import Entry
-from ..errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
-from ._kashoo_schema import (
+from ..._calculate import Totals
+from ..._model import Invoice, LineItem, Payment
+from ..._money import EXACT, Currency, Rounding, exact_decimal, round_div
+from ...document import Entry
+from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
+from ._schema import (
     INT64_MAX,
     INT64_MIN,
     INVOICE,
@@ -31,7 +31,7 @@ from ._kashoo_schema import (
     Keys,
     keys_in_order,
 )
-from ._kashoo_shape import shape
+from ._shape import shape
 
 __all__ = ["Exchange", "invoice_record", "write"]
 

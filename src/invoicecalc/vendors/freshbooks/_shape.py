@@ -13,13 +13,13 @@ from decimal import Decimal
 
 import attrs
 
-from .._calculate import LineTotals, Totals, calculate
-from .._model import Invoice, LineItem, LineKind, Policy
-from ..errors import UnsupportedError
-from ._freshbooks_doc import POLICY, FbInvoice, FbLine, to_entry
-from ._freshbooks_taxes import Slots, slots_for
+from ..._calculate import LineTotals, Totals, calculate
+from ..._model import Invoice, LineItem, LineKind, Policy
+from ...errors import UnsupportedError
+from ._model import POLICY, FbInvoice, FbLine, to_entry
+from ._taxes import Slots, slots_for
 
-__all__ = ["from_invoice"]
+__all__ = ["canonical", "from_invoice"]
 
 # FreshBooks' Item covers what is sold, custom or product alike; Item reads back as custom.
 _TYPES = {LineKind.CUSTOM: "Item", LineKind.PRODUCT: "Item", LineKind.TASK: "Time"}
@@ -177,6 +177,14 @@ def from_invoice(invoice: Invoice, as_of: dt.date) -> FbInvoice:
     back = to_entry(doc, invoice.currency.code).invoice
     _check(invoice, totals, back, [origin for origin, _ in parts])
     return doc
+
+
+def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:
+    """``invoice`` as FreshBooks holds it on ``as_of`` (what reading its response gives).
+
+    The same totals as ``invoice`` on that date, or :class:`UnsupportedError`.
+    """
+    return to_entry(from_invoice(invoice, as_of), invoice.currency.code).invoice
 
 
 def _policy_text(policy: Policy) -> str:

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 import attrs
 
-from .._model import Invoice, LineItem, LineKind, Policy, Tax, sales_taxes
-from .._money import EXACT, Currency
-from ..document import Entry
-from ..errors import InvalidTypeError, InvalidValueError, UnsupportedError
+from ..._model import Invoice, LineItem, LineKind, Policy, Tax, sales_taxes
+from ..._money import EXACT, Currency
+from ...document import Entry
+from ...errors import InvalidTypeError, InvalidValueError, UnsupportedError
 
 __all__ = [
     "CASHBOARD_POLICY",

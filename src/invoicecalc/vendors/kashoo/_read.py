@@ -15,9 +15,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from .._model import Invoice, LineItem, LineKind, Payment, Tax
-from .._money import Currency, exact_decimal
-from ..document import (  # the neutral format's checks of JSON values: both say the same
+from ..._model import Invoice, LineItem, LineKind, Payment, Tax
+from ..._money import Currency, exact_decimal
+from ...document import (  # the neutral format's checks of JSON values: both say the same
     Document,
     Entry,
     _array,
@@ -27,13 +27,13 @@ from ..document import (  # the neutral format's checks of JSON values: both say
     parse_date,
     parse_json,
 )
-from ..errors import (
+from ...errors import (
     InvalidTypeError,
     InvalidValueError,
     InvoiceCalcError,
     UnsupportedError,
 )
-from ._kashoo_schema import (
+from ._schema import (
     INT64_MAX,
     INT64_MIN,
     INVOICE,
@@ -50,7 +50,7 @@ from ._kashoo_schema import (
     Keys,
     keys_in_order,
 )
-from ._kashoo_shape import line_taxes
+from ._shape import line_taxes
 
 __all__ = ["entry_from_record", "read"]
 

@@ -25,9 +25,9 @@ the concept, where it would not. Reading gives back the invoice
 [('total', 1250)]
 """
 
-from ._kashoo_read import entry_from_record, read
-from ._kashoo_shape import as_kashoo, line_taxes
-from ._kashoo_write import Exchange, invoice_record, write
+from ._read import entry_from_record, read
+from ._shape import as_kashoo, line_taxes
+from ._write import Exchange, invoice_record, write
 
 __all__ = [
     "Exchange",

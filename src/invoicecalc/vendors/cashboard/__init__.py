@@ -20,16 +20,16 @@ readers take it as ``currency`` (default USD) and writers use the
 invoice's.
 """
 
-from ._cashboard_model import (
+from ._model import (
     CASHBOARD_POLICY,
     CashboardEntry,
     CashboardLineItem,
     CashboardRecord,
     canonical,
 )
-from ._cashboard_read import MAPPED, STATED, read, read_files, read_line_items
-from ._cashboard_schema import Form
-from ._cashboard_write import (
+from ._read import MAPPED, STATED, read, read_files, read_line_items
+from ._schema import Form
+from ._write import (
     error_document,
     write,
     write_invoice_lines,

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import attrs
 
-from .._model import Invoice, LineItem, Tax
-from ..errors import InvalidValueError, UnsupportedError
+from ..._model import Invoice, LineItem, Tax
+from ...errors import InvalidValueError, UnsupportedError
 
 __all__ = ["Slots", "carried", "slots_for", "taxes_from_slots"]
 

@@ -18,12 +18,12 @@ from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
-from .._model import Invoice, LineItem, LineKind, Payment, sales_taxes
-from .._money import Currency, exact_decimal
-from ..document import Document, parse_date, parse_day
-from ..errors import InvalidValueError, InvoiceCalcError, ParseError
-from ._cashboard_model import CashboardEntry, CashboardLineItem, CashboardRecord
-from ._cashboard_schema import (
+from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
+from ..._money import Currency, exact_decimal
+from ...document import Document, parse_date, parse_day
+from ...errors import InvalidValueError, InvoiceCalcError, ParseError
+from ._model import CashboardEntry, CashboardLineItem, CashboardRecord
+from ._schema import (
     INVOICE,
     INVOICE_LINE_ITEM,
     INVOICE_PAYMENT,

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
-from ..document import parse_json
-from ..errors import InvalidTypeError, InvalidValueError, ParseError, VendorError
-from ._xml import ET, attribute, element, parse_xml
+from ...document import parse_json
+from ...errors import InvalidTypeError, InvalidValueError, ParseError, VendorError
+from .._xml import ET, attribute, element, parse_xml
 
 __all__ = [
     "INVOICE",

@@ -17,10 +17,10 @@ from decimal import Decimal
 
 import attrs
 
-from .._calculate import Totals, calculate
-from .._model import DiscountBase, Invoice, LineItem, Policy, TaxRounding
-from .._money import Rounding, exact_decimal, round_div
-from ..errors import InvalidValueError, UnsupportedError
+from ..._calculate import Totals, calculate
+from ..._model import DiscountBase, Invoice, LineItem, Policy, TaxRounding
+from ..._money import Rounding, exact_decimal, round_div
+from ...errors import InvalidValueError, UnsupportedError
 
 __all__ = ["as_kashoo", "line_taxes", "shape"]
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
-from .._model import Invoice, LineItem, LineKind, Payment, Policy
-from .._money import Currency, exact_decimal
-from ..document import Entry, parse_day
-from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
-from ._freshbooks_taxes import Slots, taxes_from_slots
+from ..._model import Invoice, LineItem, LineKind, Payment, Policy
+from ..._money import Currency, exact_decimal
+from ...document import Entry, parse_day
+from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
+from ._taxes import Slots, taxes_from_slots
 
 __all__ = ["POLICY", "FbInvoice", "FbLine", "to_entry"]
 

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from .._model import Tax
-from .._money import exact_decimal
-from ..errors import InvalidValueError, ParseError, UnsupportedError, VendorError
-from ._freshbooks_doc import FbInvoice, FbLine
-from ._xml import ET, attribute, element, local_names, parse_xml, string_of
+from ..._model import Tax
+from ..._money import exact_decimal
+from ...errors import InvalidValueError, ParseError, UnsupportedError, VendorError
+from .._xml import ET, attribute, element, local_names, parse_xml, string_of
+from ._model import FbInvoice, FbLine
 
 __all__ = [
     "NAMESPACE",

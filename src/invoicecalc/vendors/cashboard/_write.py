@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import quote
 
-from .._calculate import Totals, calculate
-from .._model import Invoice, Tax
-from .._money import Currency
-from ..document import Entry
-from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
-from ._cashboard_model import (
+from ..._calculate import Totals, calculate
+from ..._model import Invoice, Tax
+from ..._money import Currency
+from ...document import Entry
+from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
+from .._xml import attribute, element, printable
+from ._model import (
     CashboardEntry,
     CashboardLineItem,
     CashboardRecord,
@@ -29,7 +30,7 @@ from ._cashboard_model import (
     rate_text,
     records_of,
 )
-from ._cashboard_schema import (
+from ._schema import (
     INVOICE,
     INVOICE_LINE_ITEM,
     INVOICE_PAYMENT,
@@ -41,7 +42,6 @@ from ._cashboard_schema import (
     Written,
     render,
 )
-from ._xml import attribute, element, printable
 
 __all__ = [
     "error_document",
