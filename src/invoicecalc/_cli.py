@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from ._calculate import Totals, calculate
 from ._cli_formats import CURRENCY_READERS, READERS, WRITERS, Output, Refused, check_locale, naming
+from ._documents import Document
 from ._money import exact_decimal
-from .document import Document, parse_date
+from ._parse import parse_date
 from .errors import InvoiceCalcError
 
 __all__ = ["main"]

@@ -18,8 +18,8 @@ from babel.numbers import format_currency
 
 from . import document
 from ._calculate import Totals
+from ._documents import Document, Entry
 from ._money import Currency
-from .document import Document, Entry
 from .errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from .vendors import cashboard, freshbooks, kashoo
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import attrs
 
+from ..._documents import Entry
 from ..._model import Invoice, LineItem, LineKind, Policy, Tax, sales_taxes
 from ..._money import EXACT, Currency
-from ...document import Entry
 from ...errors import InvalidTypeError, InvalidValueError, UnsupportedError
 
 __all__ = [

@@ -18,9 +18,10 @@ from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
+from ..._documents import Document
 from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
 from ..._money import Currency, exact_decimal
-from ...document import Document, parse_date, parse_day
+from ..._parse import parse_date, parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._model import CashboardEntry, CashboardLineItem, CashboardRecord
 from ._schema import (

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ...document import parse_json
+from ..._parse import parse_json
 from ...errors import InvalidTypeError, InvalidValueError, ParseError, VendorError
 from .._xml import ET, attribute, element, parse_xml
 

@@ -16,9 +16,9 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from ..._calculate import Totals, calculate
+from ..._documents import Entry
 from ..._model import Invoice, Tax
 from ..._money import Currency
-from ...document import Entry
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from .._xml import attribute, element, printable
 from ._model import (

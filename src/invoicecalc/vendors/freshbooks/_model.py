@@ -14,9 +14,10 @@ from typing import Any
 
 import attrs
 
+from ..._documents import Entry
 from ..._model import Invoice, LineItem, LineKind, Payment, Policy
 from ..._money import Currency, exact_decimal
-from ...document import Entry, parse_day
+from ..._parse import parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._taxes import Slots, taxes_from_slots
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..._documents import Document
 from ..._model import Tax
-from ...document import Document
 from ...errors import InvoiceCalcError
 from . import _schema as fx
 from ._model import to_entry

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import attrs
 
 from ..._calculate import Totals
+from ..._documents import Entry
 from ..._model import Invoice
-from ...document import Entry
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from . import _schema as fx
 from ._shape import from_invoice

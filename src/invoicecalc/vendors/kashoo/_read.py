@@ -15,18 +15,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from ..._documents import Document, Entry, document_of
 from ..._model import Invoice, LineItem, LineKind, Payment, Tax
 from ..._money import Currency, exact_decimal
-from ...document import (  # the neutral format's checks of JSON values: both say the same
-    Document,
-    Entry,
-    _array,
-    _flag,
-    _string,
-    document_of,
-    parse_date,
-    parse_json,
-)
+from ..._parse import array, flag, parse_date, parse_json, string
 from ...errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -103,7 +95,7 @@ def _object(value: object, path: str, keys: Keys, ignored: Collection[str]) -> d
 
 
 def _currency(code: object, field: str) -> Currency:
-    text = _string(code, field)
+    text = string(code, field)
     try:
         return Currency(text)
     except InvoiceCalcError as exc:
@@ -145,15 +137,15 @@ def _build(factory: Callable[..., Any], path: str, /, *args: Any, **kwargs: Any)
 def _taxes(value: object) -> tuple[Tax, ...]:
     taxes = []
     seen: set[str] = set()
-    for index, item in enumerate(_array(value, INVOICE.taxes)):
+    for index, item in enumerate(array(value, INVOICE.taxes)):
         path = f"{INVOICE.taxes}[{index}]"
         fields = _object(item, path, TAX, TAX_IGNORED)
-        name = _string(_required(fields, "name", path, TAX), _at(path, TAX.name))
+        name = string(_required(fields, "name", path, TAX), _at(path, TAX.name))
         if name in seen:
             raise InvalidValueError(_at(path, TAX.name), name, "is defined twice")
         seen.add(name)
         rate = _number(_required(fields, "rate", path, TAX), _at(path, TAX.rate))
-        compound = _flag(fields.get("compound", False), _at(path, TAX.compound))
+        compound = flag(fields.get("compound", False), _at(path, TAX.compound))
         taxes.append(_build(Tax, path, name, rate, compound))
     return tuple(taxes)
 
@@ -161,7 +153,7 @@ def _taxes(value: object) -> tuple[Tax, ...]:
 def _line(value: object, index: int, currency: Currency, names: tuple[str, ...]) -> LineItem:
     path = f"{INVOICE.lines}[{index}]"
     fields = _object(value, path, LINE, LINE_IGNORED)
-    kind = _string(fields.get("kind", LineKind.CUSTOM.value), _at(path, LINE.kind))
+    kind = string(fields.get("kind", LineKind.CUSTOM.value), _at(path, LINE.kind))
     if kind not in {member.value for member in LineKind}:
         raise InvalidValueError(_at(path, LINE.kind), kind, "must be custom, task or product")
     numbers = {
@@ -179,8 +171,8 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
     else:
         raise InvalidValueError(_at(path, LINE.rate), None, "is required (or an amount alone)")
     listed = [
-        _string(name, f"{_at(path, LINE.taxes)}[{i}]")
-        for i, name in enumerate(_array(fields.get("taxes", []), _at(path, LINE.taxes)))
+        string(name, f"{_at(path, LINE.taxes)}[{i}]")
+        for i, name in enumerate(array(fields.get("taxes", []), _at(path, LINE.taxes)))
     ]
     for name in listed:
         if name not in names:
@@ -194,8 +186,8 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
         LineItem,
         path,
         kind=LineKind(kind),
-        title=_string(fields.get("name", ""), _at(path, LINE.name)),
-        description=_string(fields.get("description", ""), _at(path, LINE.description)),
+        title=string(fields.get("name", ""), _at(path, LINE.name)),
+        description=string(fields.get("description", ""), _at(path, LINE.description)),
         unit_price=unit_price,
         taxable=taxable,
         taxes=taxes,
@@ -212,7 +204,7 @@ def _payment(value: object, index: int, currency: Currency) -> Payment:
         raise InvalidValueError(
             _at(path, PAYMENT.currency), code, f"must be the invoice's currency ({currency.code})"
         )
-    removed = _flag(fields.get("removed", False), _at(path, PAYMENT.removed))
+    removed = flag(fields.get("removed", False), _at(path, PAYMENT.removed))
     _refuse_if(removed, _at(path, PAYMENT.removed), True, "a removed payment does not pay")
     unallocated = _amount(
         fields.get("unallocated_amount", 0), _at(path, PAYMENT.unallocated_amount)
@@ -223,7 +215,7 @@ def _payment(value: object, index: int, currency: Currency) -> Payment:
         unallocated,
         "part of this payment pays no invoice; only a payment wholly for this invoice is read",
     )
-    allocations = _array(fields.get("allocations", []), _at(path, PAYMENT.allocations))
+    allocations = array(fields.get("allocations", []), _at(path, PAYMENT.allocations))
     _refuse_if(
         bool(allocations),
         _at(path, PAYMENT.allocations),
@@ -233,7 +225,7 @@ def _payment(value: object, index: int, currency: Currency) -> Payment:
     )
     date = parse_date(_required(fields, "date", path, PAYMENT), _at(path, PAYMENT.date))
     amount = _amount(_required(fields, "amount", path, PAYMENT), _at(path, PAYMENT.amount))
-    note = _string(fields.get("memo", ""), _at(path, PAYMENT.memo))
+    note = string(fields.get("memo", ""), _at(path, PAYMENT.memo))
     return _build(Payment, path, date, amount, note)  # type: ignore[no-any-return]
 
 
@@ -248,10 +240,10 @@ def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, 
     if "tax_amounts" in fields:
         positions = {tax.name: position for position, tax in enumerate(taxes)}
         amounts: dict[int, int] = {}
-        for index, item in enumerate(_array(fields["tax_amounts"], INVOICE.tax_amounts)):
+        for index, item in enumerate(array(fields["tax_amounts"], INVOICE.tax_amounts)):
             path = f"{INVOICE.tax_amounts}[{index}]"
             entry = _object(item, path, TAX_AMOUNT, TAX_IGNORED)
-            name = _string(_required(entry, "name", path, TAX_AMOUNT), _at(path, TAX_AMOUNT.name))
+            name = string(_required(entry, "name", path, TAX_AMOUNT), _at(path, TAX_AMOUNT.name))
             if name not in positions:
                 raise InvalidValueError(
                     _at(path, TAX_AMOUNT.name), name, "is not a tax this invoice defines"
@@ -273,7 +265,7 @@ def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, 
         if name in fields:
             stated.append((total_name, _amount(fields[name], getattr(INVOICE, name))))
     if "paid" in fields:
-        stated.append(("has_been_paid", _flag(fields["paid"], INVOICE.paid)))
+        stated.append(("has_been_paid", flag(fields["paid"], INVOICE.paid)))
     return tuple(stated)
 
 
@@ -289,16 +281,16 @@ def _check_home_currency(fields: dict[str, Any]) -> None:
         _amount(fields["total_local_due"], INVOICE.total_local_due)
     for name in ("balance_due_formatted", "total_due_formatted"):
         if name in fields:
-            _string(fields[name], getattr(INVOICE, name))
+            string(fields[name], getattr(INVOICE, name))
 
 
 def entry_from_record(value: object) -> Entry:
     """One Kashoo invoice record (already parsed from JSON) as an :class:`Entry`."""
     fields = _object(value, "", INVOICE, INVOICE_IGNORED)
     _record_type(fields, "", INVOICE.type, INVOICE_TYPE)
-    removed = _flag(fields.get("removed", False), INVOICE.removed)
+    removed = flag(fields.get("removed", False), INVOICE.removed)
     _refuse_if(removed, INVOICE.removed, True, "a removed invoice is not read")
-    paid_invoice = _flag(fields.get("paid_invoice", False), INVOICE.paid_invoice)
+    paid_invoice = flag(fields.get("paid_invoice", False), INVOICE.paid_invoice)
     _refuse_if(
         paid_invoice,
         INVOICE.paid_invoice,
@@ -317,15 +309,15 @@ def entry_from_record(value: object) -> Entry:
     names = tuple(tax.name for tax in taxes)
     lines = tuple(
         _line(line, index, currency, names)
-        for index, line in enumerate(_array(fields.get("lines", []), INVOICE.lines))
+        for index, line in enumerate(array(fields.get("lines", []), INVOICE.lines))
     )
     payments = tuple(
         _payment(payment, index, currency)
-        for index, payment in enumerate(_array(fields.get("payments", []), INVOICE.payments))
+        for index, payment in enumerate(array(fields.get("payments", []), INVOICE.payments))
     )
     _check_home_currency(fields)
     optional = {
-        name: _string(fields[name], getattr(INVOICE, name))
+        name: string(fields[name], getattr(INVOICE, name))
         for name in ("number", "po_number", "terms")
         if name in fields
     }
@@ -338,7 +330,7 @@ def entry_from_record(value: object) -> Entry:
         lines=lines,
         taxes=taxes,
         payments=payments,
-        notes=_string(fields.get("memo", ""), INVOICE.memo),
+        notes=string(fields.get("memo", ""), INVOICE.memo),
         **optional,
     )
     return Entry(invoice, None, _stated(fields, taxes))

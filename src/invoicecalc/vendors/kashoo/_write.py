@@ -14,9 +14,9 @@ from babel import UnknownLocaleError
 from babel.numbers import format_currency
 
 from ..._calculate import Totals
+from ..._documents import Entry
 from ..._model import Invoice, LineItem, Payment
 from ..._money import EXACT, Currency, Rounding, exact_decimal, round_div
-from ...document import Entry
 from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._schema import (
     INT64_MAX,
