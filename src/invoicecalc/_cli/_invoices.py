@@ -1,65 +1,21 @@
-"""The ``invoicecalc`` command line (``docs/cli.md``).
-
-The command line, unlike the library, may read the clock (today is the
-default ``--as-of``) and print. Refused input exits 2 with one line on stderr
-and nothing on stdout.
-"""
+"""The ``preview`` and ``check`` commands (``docs/cli.md``)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
-from decimal import Decimal
 
-from ._calculate import Totals, calculate
-from ._cli_formats import CURRENCY_READERS, READERS, WRITERS, Output, Refused, check_locale, naming
-from ._documents import Document
-from ._money import exact_decimal
-from ._parse import parse_date
-from .errors import InvoiceCalcError
+from .._calculate import Totals, calculate
+from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
+from ._formats import READERS, WRITERS, Output, check_locale, naming
 
-__all__ = ["main"]
-
-EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
-
-
-def _date_argument(text: str) -> dt.date:
-    """A ``YYYY-MM-DD`` option value; argparse names the option in the message."""
-    try:
-        return parse_date(text, "")
-    except InvoiceCalcError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _read_sources(
-    paths: Sequence[str], fmt: str, currency: str | None = None
-) -> list[tuple[str, Document]]:
-    sources = []
-    for path in paths:
-        name = "<stdin>" if path == "-" else path
-        try:
-            if path == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-        except OSError as exc:
-            raise Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
-        sources.append((name, data))
-    reader = READERS[fmt]
-    if currency is not None:
-        if fmt not in CURRENCY_READERS:
-            raise Refused(f"--currency: --input {fmt} documents state their own currency")
-        reader = CURRENCY_READERS[fmt](currency)
-    with naming(", ".join(name for name, _ in sources)):
-        return reader(sources)
+__all__ = ["add_invoice_commands"]
 
 
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
-    sources = _read_sources(args.paths, args.input, args.currency)
+    sources = read_sources(args.paths, args.input, args.currency)
     results = [
         (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))
         for _, doc in sources
@@ -79,13 +35,6 @@ def _preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rate_argument(text: str) -> Decimal:
-    try:
-        return exact_decimal(text, "--exchange-rate")
-    except InvoiceCalcError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _shown(totals: Totals, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -95,7 +44,7 @@ def _shown(totals: Totals, value: object) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    sources = _read_sources(args.paths, args.input, args.currency)
+    sources = read_sources(args.paths, args.input, args.currency)
     differs = False
     lines = []
     for name, doc in sources:
@@ -133,7 +82,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--as-of",
-        type=_date_argument,
+        type=date_argument,
         metavar="YYYY-MM-DD",
         help="the date to compute on (default: the document's, else today)",
     )
@@ -164,7 +113,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--as-of",
-        type=_date_argument,
+        type=date_argument,
         metavar="YYYY-MM-DD",
         help="the date the totals stand on (wins over the document's as_of; default: today)",
     )
@@ -205,7 +154,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--exchange-rate",
-        type=_rate_argument,
+        type=rate_argument,
         metavar="RATE",
         help="Kashoo output: home-currency units per one invoice-currency unit",
     )
@@ -213,26 +162,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=_preview)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="invoicecalc",
-        description="Exact invoice totals: amounts in integer minor units, never a float.",
-        epilog="Exit status: 0 success, 1 stated totals differ (check), 2 refused input.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add_invoice_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``preview`` and ``check`` commands."""
     _add_preview(commands)
     _add_check(commands)
-    from ._cli_schedules import add_schedule_commands  # here: it imports this module
-
-    add_schedule_commands(commands)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        status: int = args.run(args)
-    except Refused as exc:
-        sys.stderr.write(f"invoicecalc: {exc}\n")
-        return EXIT_REFUSED
-    return status

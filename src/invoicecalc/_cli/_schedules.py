@@ -14,15 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._calculate import Totals, calculate
-from ._cli import EXIT_OK, _date_argument, _read_sources
-from ._cli_formats import READERS, Refused, check_locale, money_formatter, naming
-from ._estimate import estimate
-from ._model import Invoice
-from ._recurring import Frequency, recur
-from ._schedule import Schedule, schedule
-from ._terms import apply_terms
-from .document import totals_to_dict
+from .._calculate import Totals, calculate
+from .._estimate import estimate
+from .._model import Invoice
+from .._recurring import Frequency, recur
+from .._schedule import Schedule, schedule
+from .._terms import apply_terms
+from ..document import totals_to_dict
+from ._args import EXIT_OK, date_argument, read_sources
+from ._formats import READERS, Refused, check_locale, money_formatter, naming
 
 __all__ = ["add_schedule_commands"]
 
@@ -38,7 +38,7 @@ def _run(args: argparse.Namespace, render: Render) -> int:
     check_locale(args.locale)
     values, blocks = [], []
     array = False
-    for name, doc in _read_sources([args.path], args.input):
+    for name, doc in read_sources([args.path], args.input):
         array = array or doc.array
         for index, entry in enumerate(doc.entries):
             with naming(name, index if doc.array else None):
@@ -79,7 +79,7 @@ def _heading(invoice: Invoice, what: str) -> str:
 def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
     parser.add_argument("path", metavar="FILE", help="the file to read, or - for standard input")
     if as_of is not None:
-        parser.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD", help=as_of)
+        parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD", help=as_of)
     parser.add_argument(
         "--input",
         choices=sorted(READERS),
@@ -312,7 +312,7 @@ def add_schedule_commands(commands: argparse._SubParsersAction[argparse.Argument
     )
     parser.add_argument(
         "--until",
-        type=_date_argument,
+        type=date_argument,
         metavar="YYYY-MM-DD",
         help="the last day an occurrence may fall on (an end date)",
     )
@@ -324,7 +324,7 @@ def add_schedule_commands(commands: argparse._SubParsersAction[argparse.Argument
     )
     parser.add_argument(
         "--start",
-        type=_date_argument,
+        type=date_argument,
         metavar="YYYY-MM-DD",
         help="the first occurrence's date (default: the template's invoice_date)",
     )

@@ -16,12 +16,12 @@ import attrs
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 
-from . import document
-from ._calculate import Totals
-from ._documents import Document, Entry
-from ._money import Currency
-from .errors import InvalidValueError, InvoiceCalcError, UnsupportedError
-from .vendors import cashboard, freshbooks, kashoo
+from .. import document
+from .._calculate import Totals
+from .._documents import Document, Entry
+from .._money import Currency
+from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
+from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
     "READERS",
