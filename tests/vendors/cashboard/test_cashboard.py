@@ -49,8 +49,8 @@ from invoicecalc.vendors import cashboard
 D = Decimal
 USD, JPY = Currency("USD"), Currency("JPY")
 HERE = Path(__file__).resolve()
-GOLDEN = HERE.parents[1] / "golden" / "cashboard"
-SAMPLES = HERE.parents[1] / "fixtures" / "cashboard"
+GOLDEN = HERE.parents[2] / "golden" / "cashboard"
+SAMPLES = HERE.parents[2] / "fixtures" / "cashboard"
 INVOICE_SET = ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
 MAY_10, JULY_15 = "2024-05-10", "2024-07-15"
 

@@ -47,8 +47,8 @@ from invoicecalc.vendors import freshbooks
 D = Decimal
 EUR, CAD, JPY, USD = Currency("EUR"), Currency("CAD"), Currency("JPY"), Currency("USD")
 HERE = Path(__file__).resolve()
-GOLDEN = HERE.parents[1] / "golden" / "freshbooks"
-SAMPLES = HERE.parents[1] / "fixtures" / "freshbooks"
+GOLDEN = HERE.parents[2] / "golden" / "freshbooks"
+SAMPLES = HERE.parents[2] / "fixtures" / "freshbooks"
 CAPTURED = SAMPLES / "invoice.get.response.captured.xml"
 NS = "{http://www.freshbooks.com/api/}"
 

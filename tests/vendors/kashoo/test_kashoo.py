@@ -39,8 +39,8 @@ from invoicecalc.vendors.kashoo._schema import INVOICE, LINE, PAYMENT, TAX, TAX_
 
 D = Decimal
 USD, JPY, BHD = Currency("USD"), Currency("JPY"), Currency("BHD")
-GOLDEN = Path(__file__).parent.parent / "golden" / "kashoo"
-DOCS = Path(__file__).parent.parent.parent / "docs" / "vendors.md"
+GOLDEN = Path(__file__).parents[2] / "golden" / "kashoo"
+DOCS = Path(__file__).parents[3] / "docs" / "vendors.md"
 MARCH_1, MARCH_31, MARCH_20 = dt.date(2024, 3, 1), dt.date(2024, 3, 31), dt.date(2024, 3, 20)
 INT64_MAX = 2**63 - 1
 

@@ -14,7 +14,7 @@ import pytest
 from invoicecalc._cli import main
 from invoicecalc.document import preview
 
-EXAMPLE = str(Path(__file__).parent.parent / "examples" / "invoice.json")
+EXAMPLE = str(Path(__file__).parents[2] / "examples" / "invoice.json")
 BASE = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
 
 
