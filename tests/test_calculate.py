@@ -1,4 +1,4 @@
-"""Hand-worked examples of every rule in ../shared/spec/calculation.md.
+"""Hand-worked examples of every calculation rule (docs/calculation.md).
 
 Each expected value is worked out in the comment above it, in minor units.
 """

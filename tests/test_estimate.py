@@ -31,7 +31,7 @@ from invoicecalc.vendors._xml import parse_xml
 D = Decimal
 USD = Currency("USD")
 MARCH_1 = dt.date(2024, 3, 1)
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "vendor-samples" / "cashboard"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "cashboard"
 
 
 def _cashboard_estimates() -> list[tuple[str, Invoice, dict[str, str]]]:

@@ -135,7 +135,7 @@ def test_values_are_frozen_and_hashable() -> None:
 
 
 def test_due_date_before_invoice_date_is_accepted() -> None:
-    # A real Cashboard server returned one (vendor-samples/cashboard/invoices.xml).
+    # A real Cashboard server returned one (tests/fixtures/cashboard/invoices.xml).
     build(invoice_date=dt.date(2010, 7, 28), due_date=dt.date(2010, 7, 21))
 
 

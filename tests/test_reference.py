@@ -1,6 +1,6 @@
 """calculate() against a second, independent reading of the spec.
 
-The reference below is written straight from ../shared/spec/calculation.md with
+The reference below is written straight from the rules in docs/calculation.md with
 ``fractions.Fraction``: no precomputed ratios, no common denominators, no
 grouping of lines, no shortcuts in the early-discount search. It is slow and
 plain on purpose. Every generated invoice, in every exponent and policy, must

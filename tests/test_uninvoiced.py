@@ -32,7 +32,7 @@ from invoicecalc.vendors._xml import parse_xml
 D = Decimal
 USD = Currency("USD")
 day = dt.date
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "vendor-samples" / "cashboard"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "cashboard"
 INVOICE = Invoice(USD, day(2010, 7, 31), day(2010, 8, 30))
 
 

@@ -14,8 +14,9 @@ import itertools
 
 import attrs
 
+from ._checks import check_date
 from ._dates import shifted
-from ._model import Invoice, check_date
+from ._model import Invoice
 from ._terms import apply_terms, redate
 from .errors import InvalidTypeError, InvalidValueError
 

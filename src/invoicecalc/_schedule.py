@@ -19,7 +19,8 @@ from decimal import Decimal
 import attrs
 
 from ._calculate import Totals, calculate, early_periods_available, late_fees
-from ._model import Invoice, check_date
+from ._checks import check_date
+from ._model import Invoice
 from .errors import InvalidTypeError
 
 __all__ = ["EarlyDeadline", "LateFee", "Reminder", "ReminderKind", "Schedule", "schedule"]

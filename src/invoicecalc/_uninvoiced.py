@@ -29,17 +29,8 @@ from typing import Any
 
 import attrs
 
-from ._model import (
-    Invoice,
-    LineItem,
-    LineKind,
-    _date,
-    _number,
-    _of_type,
-    _sequence,
-    _text,
-    _whole,
-)
+from . import _checks as check
+from ._model import Invoice, LineItem, LineKind
 from ._money import round_div
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -53,11 +44,11 @@ _ONE = Decimal(1)
 
 def _flags(obj: object, *names: str) -> None:
     for name in names:
-        _of_type(obj, name, bool, "true or false")
+        check.of_type(obj, name, bool, "true or false")
 
 
 def _identifier(obj: object, name: str) -> None:
-    _text(obj, name)
+    check.text(obj, name)
     if not getattr(obj, name):
         raise InvalidValueError(name, getattr(obj, name), "must not be empty")
 
@@ -86,14 +77,14 @@ class Task:
         _identifier(self, "id")
         if self.project_id is not None:
             _identifier(self, "project_id")
-        _text(self, "title")
-        _text(self, "description")
-        _number(self, "hourly_rate")
-        _whole(self.flat_fee, "flat_fee")
-        _number(self, "markup_percentage")
+        check.text(self, "title")
+        check.text(self, "description")
+        check.number(self, "hourly_rate")
+        check.whole(self.flat_fee, "flat_fee")
+        check.number(self, "markup_percentage")
         _flags(self, "taxable", "invoiced")
         if self.date is not None:
-            _date(self, "date")
+            check.date(self, "date")
 
 
 @attrs.frozen
@@ -111,11 +102,11 @@ class TimeEntry:
     def __attrs_post_init__(self) -> None:
         _identifier(self, "id")
         _identifier(self, "task_id")
-        _date(self, "date")
-        if _whole(self.minutes, "minutes") < 0:
+        check.date(self, "date")
+        if check.whole(self.minutes, "minutes") < 0:
             raise InvalidValueError("minutes", self.minutes, "must not be negative")
         _flags(self, "billable", "invoiced")
-        _text(self, "description")
+        check.text(self, "description")
 
 
 @attrs.frozen
@@ -134,13 +125,13 @@ class Expense:
 
     def __attrs_post_init__(self) -> None:
         _identifier(self, "id")
-        _date(self, "date")
-        _whole(self.amount, "amount")
+        check.date(self, "date")
+        check.whole(self.amount, "amount")
         if self.project_id is not None:
             _identifier(self, "project_id")
         _flags(self, "billable", "invoiced", "taxable")
-        _text(self, "category")
-        _text(self, "description")
+        check.text(self, "category")
+        check.text(self, "description")
 
 
 @attrs.frozen
@@ -198,7 +189,7 @@ def import_uninvoiced_items(
     >>> calculate(result.invoice, as_of=dt.date(2024, 3, 31)).total
     9000
     """
-    tasks, time_entries, expenses = (_sequence(v) for v in (tasks, time_entries, expenses))
+    tasks, time_entries, expenses = (check.sequence(v) for v in (tasks, time_entries, expenses))
     _unique(tasks, "tasks", Task)
     _unique(time_entries, "time_entries", TimeEntry)
     _unique(expenses, "expenses", Expense)

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from ._calculate import Totals, calculate
+from ._documents import Document, Entry, document_of
 from ._model import (
     DiscountBase,
     Invoice,
@@ -31,8 +28,20 @@ from ._model import (
     TaxRounding,
     sales_taxes,
 )
-from ._money import Currency, Rounding, decimal_text, exact_decimal
-from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
+from ._money import Currency, Rounding, exact_decimal
+from ._parse import (
+    array,
+    choice,
+    days,
+    flag,
+    known_object,
+    names,
+    parse_date,
+    parse_day,
+    parse_json,
+    string,
+)
+from .errors import InvalidValueError, InvoiceCalcError
 
 __all__ = [
     "Document",
@@ -49,202 +58,8 @@ __all__ = [
     "totals_to_dict",
 ]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_DATE_AND_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\Z"
-)
-_DAYS = re.compile(r"\d+\Z")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@attrs.frozen
-class Entry:
-    """One invoice read from a document.
-
-    ``as_of`` is the date the document asks for, if any. ``stated`` holds the
-    totals a vendor document states, as ``(name, value)`` pairs named after
-    :class:`~invoicecalc.Totals` attributes (``"total"``, ``"balance"``, ...),
-    money in minor units; ``invoicecalc check`` compares them with the engine.
-    """
-
-    invoice: Invoice
-    as_of: dt.date | None = None
-    stated: tuple[tuple[str, object], ...] = ()
-
-
-@attrs.frozen
-class Document:
-    """What a file held: its invoices, and whether they came as an array."""
-
-    entries: tuple[Entry, ...]
-    array: bool = False
-
 
 # -- reading ------------------------------------------------------------------
-
-
-class _Constant(Exception):
-    """``NaN`` or ``Infinity`` met while parsing; :func:`parse_json` names where."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _Constant(name)
-
-
-_MARK = object()
-
-
-def _constant_path(data: str | bytes) -> str:
-    """Where the first ``NaN`` or ``Infinity`` sits in ``data`` (``lines[2].quantity``).
-
-    Asked only once one was refused, so the path costs nothing on good input.
-    """
-
-    def walk(value: object, path: str) -> str | None:
-        if value is _MARK:
-            return path
-        items: list[tuple[str, object]] = []
-        if isinstance(value, dict):
-            items = [(f"{path}.{key}" if path else key, item) for key, item in value.items()]
-        elif isinstance(value, list):
-            items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
-        for where, item in items:
-            found = walk(item, where)
-            if found is not None:
-                return found
-        return None
-
-    try:
-        value = json.loads(data, parse_float=Decimal, parse_constant=lambda _: _MARK)
-    except (ValueError, RecursionError):
-        return ""
-    return walk(value, "") or ""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise ParseError(key, "appears twice in one object")
-    return result
-
-
-def _decimal_number(text: str) -> Decimal:
-    return decimal_text(text, "number")
-
-
-def _whole_number(text: str) -> int:
-    if len(text) > 60:  # before int() is asked to convert it
-        raise ParseError("", "has a number too long to be an amount", text[:20] + "...")
-    return int(text)
-
-
-def parse_json(data: str | bytes) -> Any:
-    """JSON text as Python values, numbers as exact ``Decimal`` (never ``float``).
-
-    Duplicate keys, ``NaN`` and ``Infinity`` are refused with :class:`ParseError`.
-    """
-    try:
-        return json.loads(
-            data,
-            parse_float=_decimal_number,
-            parse_int=_whole_number,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_unique_keys,
-        )
-    except _Constant as exc:
-        raise ParseError(_constant_path(data), f"{exc} is not a number JSON allows") from None
-    except json.JSONDecodeError as exc:
-        raise ParseError("", f"is not valid JSON: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ParseError("", f"is not UTF-8 text: {exc.reason}") from None
-    except RecursionError:
-        raise ParseError("", "is nested too deeply") from None
-
-
-def parse_date(value: object, field: str) -> dt.date:
-    """A ``YYYY-MM-DD`` date; anything else is refused."""
-    if not isinstance(value, str):
-        raise InvalidTypeError(field, value, "must be a date as YYYY-MM-DD text")
-    if not _DATE.match(value):
-        raise InvalidValueError(field, value, "is not a date as YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValueError(field, value, "is not a real date") from None
-
-
-def parse_day(value: object, field: str) -> dt.date:
-    """A date, or the day of a date and time as vendors write them.
-
-    ``2024-05-01``, ``2024-05-01 13:45:00`` and ``2024-05-01T13:45:00Z`` all
-    give 1 May 2024; the time must be a real one, and is dropped.
-    """
-    if isinstance(value, str) and (match := _DATE_AND_TIME.match(value)):
-        hour, minute, second = match.group(2, 3, 4)
-        try:
-            dt.time(int(hour), int(minute), int(second or 0))
-        except ValueError:
-            raise InvalidValueError(field, value, "is not a real time of day") from None
-        value = match.group(1)
-    return parse_date(value, field)
-
-
-def _days(value: object, field: str) -> int:
-    if isinstance(value, str) and _DAYS.match(value):
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise InvalidTypeError(field, value, "must be a whole number of days")
-
-
-def _flag(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidTypeError(field, value, "must be true or false")
-    return value
-
-
-def _string(value: object, field: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidTypeError(field, value, "must be text")
-    if not value.isascii() and _SURROGATE.search(value):
-        raise InvalidValueError(field, value, "holds a lone surrogate, which is not text")
-    return value
-
-
-def _choice(kind: Any) -> Callable[[object, str], Any]:
-    members = {member.value: member for member in kind}
-
-    def parse(value: object, field: str) -> Any:
-        member = members.get(value) if type(value) is str else None
-        if member is None:
-            raise InvalidValueError(field, value, f"must be one of {', '.join(members)}")
-        return member
-
-    return parse
-
-
-def _object(value: object, keys: Mapping[str, object]) -> dict[str, Any]:
-    """A JSON object whose keys are all known; ``null`` values are left out (absent)."""
-    if type(value) is not dict:
-        raise InvalidTypeError("", value, "must be a JSON object")
-    if not value.keys() <= keys.keys():
-        unknown = next(key for key in value if key not in keys)
-        raise InvalidValueError(unknown, unknown, "is not a key this document knows")
-    if None in value.values():
-        return {key: item for key, item in value.items() if item is not None}
-    return value
-
-
-def _array(value: object, field: str) -> list[Any]:
-    if type(value) is not list:
-        raise InvalidTypeError(field, value, "must be a JSON array")
-    return value
-
-
-def _names(value: object, field: str) -> tuple[str, ...]:
-    return tuple(_string(name, f"{field}[{i}]") for i, name in enumerate(_array(value, field)))
 
 
 def _items(
@@ -252,7 +67,7 @@ def _items(
 ) -> tuple[Any, ...]:
     """Each object of the array ``raw[key]`` parsed; an error names it as ``key[i]``."""
     items = []
-    for index, item in enumerate(_array(raw.get(key, []), key)):
+    for index, item in enumerate(array(raw.get(key, []), key)):
         try:
             items.append(parse(item, parsers))
         except InvoiceCalcError as exc:
@@ -269,15 +84,15 @@ def _parsed(raw: dict[str, Any], parsers: Parsers) -> dict[str, Any]:
 
 
 def _line(value: object, parsers: Parsers) -> LineItem:
-    return LineItem(**_parsed(_object(value, parsers), parsers))
+    return LineItem(**_parsed(known_object(value, parsers), parsers))
 
 
 def _tax(value: object, parsers: Parsers) -> Tax:
-    return Tax(**_parsed(_object(value, _TAX_KEYS), _TAX_KEYS))
+    return Tax(**_parsed(known_object(value, _TAX_KEYS), _TAX_KEYS))
 
 
 def _payment(value: object, parsers: Parsers) -> Payment:
-    raw = _object(value, parsers)
+    raw = known_object(value, parsers)
     for key in ("date", "amount"):
         if key not in raw:
             raise InvalidValueError(key, None, "is required")
@@ -285,22 +100,22 @@ def _payment(value: object, parsers: Parsers) -> Payment:
 
 
 _LINE_KEYS: dict[str, Parser] = {
-    "title": _string,
-    "description": _string,
-    "kind": _choice(LineKind),
+    "title": string,
+    "description": string,
+    "kind": choice(LineKind),
     "quantity": exact_decimal,
     "markup_percentage": exact_decimal,
-    "taxable": _flag,
-    "taxes": _names,
+    "taxable": flag,
+    "taxes": names,
     "quantity_low": exact_decimal,
     "quantity_high": exact_decimal,
     # unit_price and flat_fee are parsed in the invoice's currency
 }
-_TAX_KEYS: dict[str, Parser] = {"name": _string, "rate": exact_decimal, "compound": _flag}
+_TAX_KEYS: dict[str, Parser] = {"name": string, "rate": exact_decimal, "compound": flag}
 _POLICY_KEYS: dict[str, Parser] = {
-    "rounding": _choice(Rounding),
-    "tax_rounding": _choice(TaxRounding),
-    "discount_base": _choice(DiscountBase),
+    "rounding": choice(Rounding),
+    "tax_rounding": choice(TaxRounding),
+    "discount_base": choice(DiscountBase),
 }
 _SALES_TAX_KEYS = ("sales_tax", "sales_tax_2", "sales_tax_2_cumulative")
 _INVOICE_KEYS: dict[str, Parser] = {
@@ -309,17 +124,17 @@ _INVOICE_KEYS: dict[str, Parser] = {
     "as_of": parse_date,
     "sales_tax": exact_decimal,
     "sales_tax_2": exact_decimal,
-    "sales_tax_2_cumulative": _flag,
+    "sales_tax_2_cumulative": flag,
     "discount_percentage": exact_decimal,
-    "early_period_in_days": _days,
+    "early_period_in_days": days,
     "late_percentage": exact_decimal,
-    "late_period_in_days": _days,
-    "number": _string,
-    "po_number": _string,
-    "notes": _string,
-    "terms": _string,
-    "pre_reminder_in_days": _days,
-    "post_reminder_in_days": _days,
+    "late_period_in_days": days,
+    "number": string,
+    "po_number": string,
+    "notes": string,
+    "terms": string,
+    "pre_reminder_in_days": days,
+    "post_reminder_in_days": days,
 }
 #: Keys whose values are parsed by invoice_from_dict itself.
 _STRUCTURED = ("currency", "lines", "taxes", "payments", "policy")
@@ -328,11 +143,11 @@ _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 
 def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
-    raw = _object(value, _ALL_INVOICE_KEYS)
+    raw = known_object(value, _ALL_INVOICE_KEYS)
     for key in ("currency", "invoice_date", "due_date"):
         if key not in raw:
             raise InvalidValueError(key, None, "is required")
-    currency = Currency(_string(raw["currency"], "currency"))
+    currency = Currency(string(raw["currency"], "currency"))
     fields = {
         key: _INVOICE_KEYS[key](item, key) for key, item in raw.items() if key not in _STRUCTURED
     }
@@ -359,11 +174,13 @@ def invoice_from_dict(value: object) -> Entry:
         "flat_fee": currency.parse_amount,
     }
     fields["lines"] = _items(raw, "lines", _line, line_keys)
-    payment_keys = {"date": parse_date, "amount": currency.parse_amount, "note": _string}
+    payment_keys = {"date": parse_date, "amount": currency.parse_amount, "note": string}
     fields["payments"] = _items(raw, "payments", _payment, payment_keys)
     if "policy" in raw:
         try:
-            fields["policy"] = Policy(**_parsed(_object(raw["policy"], _POLICY_KEYS), _POLICY_KEYS))
+            fields["policy"] = Policy(
+                **_parsed(known_object(raw["policy"], _POLICY_KEYS), _POLICY_KEYS)
+            )
         except InvoiceCalcError as exc:
             raise exc.within("policy") from None
     return Entry(Invoice(**fields), as_of)
@@ -375,25 +192,6 @@ def read(data: str | bytes) -> Document:
     An error inside an array names the invoice by its index: ``[3].lines[0].quantity``.
     """
     return document_of(parse_json(data), invoice_from_dict)
-
-
-def document_of(value: object, entry_of: Callable[[Any], Entry]) -> Document:
-    """A parsed JSON value, one object or an array of them, as a :class:`Document`.
-
-    ``entry_of`` reads one object; an error inside an array names its index.
-    """
-    if isinstance(value, list):
-        entries = []
-        for index, item in enumerate(value):
-            try:
-                entries.append(entry_of(item))
-            except InvoiceCalcError as exc:
-                raise exc.within(f"[{index}]") from None
-        return Document(tuple(entries), array=True)
-    return Document((entry_of(value),))
-
-
-# -- writing ------------------------------------------------------------------
 
 
 def totals_to_dict(totals: Totals) -> dict[str, Any]:

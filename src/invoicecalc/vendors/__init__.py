@@ -1,4 +1,4 @@
-"""The invoice formats of three services, one module each (docs/vendors.md).
+"""The invoice formats of three services, one subpackage each (docs/vendors.md).
 
 - :mod:`invoicecalc.vendors.cashboard`: Cashboard's XML and JSON documents.
 - :mod:`invoicecalc.vendors.freshbooks`: FreshBooks' classic API 2.1 XML.

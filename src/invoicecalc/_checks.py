@@ -1,0 +1,71 @@
+"""The checks the value types share: each refuses a field's value, naming the field.
+
+They take the object being built and the field's name, and normalise the
+value in place where that is the rule (numbers become exact ``Decimal``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ._money import exact_decimal
+from .errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["check_date", "date", "number", "of_type", "sequence", "text", "whole"]
+
+
+def number(
+    obj: object, name: str, *, low: Decimal | None = None, high: Decimal | None = None
+) -> Decimal:
+    """The field as an exact ``Decimal`` within ``low`` and ``high``, stored back if converted."""
+    raw = getattr(obj, name)
+    value = exact_decimal(raw, name)
+    if low is not None and value < low:
+        raise InvalidValueError(name, raw, f"must be at least {low}")
+    if high is not None and value > high:
+        raise InvalidValueError(name, raw, f"must be at most {high}")
+    if value is not raw:
+        object.__setattr__(obj, name, value)
+    return value
+
+
+def whole(value: object, name: str) -> int:
+    """``value`` if it is an ``int`` (a ``bool`` is not one here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(name, value, "must be a whole number (int)")
+    return value
+
+
+def of_type(obj: object, name: str, kind: type | tuple[type, ...], what: str) -> None:
+    """The field is a ``kind``; ``what`` says what that is in the message."""
+    value = getattr(obj, name)
+    if not isinstance(value, kind):
+        raise InvalidTypeError(name, value, f"must be {what}")
+
+
+def text(obj: object, name: str, *, optional: bool = False) -> None:
+    """The field is text (or ``None`` when ``optional``)."""
+    value = getattr(obj, name)
+    if not (isinstance(value, str) or (optional and value is None)):
+        raise InvalidTypeError(name, value, "must be text" + (" or None" if optional else ""))
+
+
+def check_date(value: object, field: str) -> dt.date:
+    """``value`` if it is a ``datetime.date`` (a ``datetime`` is not one here)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidTypeError(field, value, "must be a datetime.date")
+    return value
+
+
+def date(obj: object, name: str) -> dt.date:
+    """The field, checked with :func:`check_date`."""
+    return check_date(getattr(obj, name), name)
+
+
+def sequence(value: Any) -> tuple[Any, ...]:
+    """A list or tuple as a tuple; the items are checked by the owner."""
+    if not isinstance(value, (list, tuple)):
+        raise InvalidTypeError("", value, "must be a list or tuple")
+    return tuple(value)

@@ -1,0 +1,45 @@
+"""The ``invoicecalc`` command line (``docs/cli.md``).
+
+The command line, unlike the library, may read the clock (today is the
+default ``--as-of``) and print. Refused input exits 2 with one line on stderr
+and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ._args import EXIT_REFUSED
+from ._formats import Refused
+from ._invoices import add_invoice_commands
+from ._schedules import add_schedule_commands
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command; each sets ``run``, the function that carries it out."""
+    parser = argparse.ArgumentParser(
+        prog="invoicecalc",
+        description="Exact invoice totals: amounts in integer minor units, never a float.",
+        epilog="Exit status: 0 success, 1 stated totals differ (check), 2 refused input.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_invoice_commands(commands)
+    add_schedule_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and give its exit status (refused input: one line, status 2)."""
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except Refused as exc:
+        sys.stderr.write(f"invoicecalc: {exc}\n")
+        return EXIT_REFUSED
+    return status

@@ -1,0 +1,67 @@
+"""What every command shares: exit statuses, option types and reading the files given."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+
+from .._documents import Document
+from .._money import exact_decimal
+from .._parse import parse_date
+from ..errors import InvoiceCalcError
+from ._formats import CURRENCY_READERS, READERS, Refused, naming
+
+__all__ = [
+    "EXIT_DIFFERS",
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "date_argument",
+    "rate_argument",
+    "read_sources",
+]
+
+EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
+
+
+def date_argument(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option value; argparse names the option in the message."""
+    try:
+        return parse_date(text, "")
+    except InvoiceCalcError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def read_sources(
+    paths: Sequence[str], fmt: str, currency: str | None = None
+) -> list[tuple[str, Document]]:
+    """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by."""
+    sources = []
+    for path in paths:
+        name = "<stdin>" if path == "-" else path
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            raise Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
+        sources.append((name, data))
+    reader = READERS[fmt]
+    if currency is not None:
+        if fmt not in CURRENCY_READERS:
+            raise Refused(f"--currency: --input {fmt} documents state their own currency")
+        reader = CURRENCY_READERS[fmt](currency)
+    with naming(", ".join(name for name, _ in sources)):
+        return reader(sources)
+
+
+def rate_argument(text: str) -> Decimal:
+    """An exact ``--exchange-rate`` value; argparse names the option in the message."""
+    try:
+        return exact_decimal(text, "--exchange-rate")
+    except InvoiceCalcError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -1,0 +1,231 @@
+"""The formats ``invoicecalc`` reads (``--input``) and writes (``--output``).
+
+Each format is one entry in :data:`READERS` or :data:`WRITERS`: a reader turns
+every file given into the invoices they hold; a writer turns the results into
+the text printed. The vendor entries adapt ``invoicecalc.vendors.*`` to that
+shape and to the command's options (:class:`Output`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+
+import attrs
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency
+
+from .. import document
+from .._calculate import Totals
+from .._documents import Document, Entry
+from .._money import Currency
+from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
+from ..vendors import cashboard, freshbooks, kashoo
+
+__all__ = [
+    "READERS",
+    "WRITERS",
+    "Output",
+    "Refused",
+    "check_locale",
+    "money_formatter",
+    "naming",
+    "per_file",
+]
+
+
+@attrs.frozen
+class Output:
+    """What a writer is given besides the results (from the command's options)."""
+
+    locale: str = "en_US"
+    array: bool = False
+    financial: bool = True  # False: Cashboard's employee view
+    base_url: str | None = None  # Cashboard links
+    home_currency: str | None = None  # Kashoo totalLocalDue
+    exchange_rate: Decimal | None = None
+
+
+class Refused(Exception):
+    """Input the command refuses; its message is the one line printed."""
+
+
+@contextlib.contextmanager
+def naming(source: str, index: int | None = None) -> Iterator[None]:
+    """Turn a refusal inside into one line that names ``source`` (a file) and, for an
+    invoice of an array, its ``index``."""
+    try:
+        yield
+    except InvoiceCalcError as exc:
+        raise Refused(f"{source}: {exc if index is None else exc.within(f'[{index}]')}") from None
+
+
+def check_locale(locale: str) -> None:
+    """Refuse a ``--locale`` babel does not know, before anything is read."""
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise Refused(f"--locale: {locale!r} is not a locale babel knows") from None
+
+
+Sources = Sequence[tuple[str, bytes]]
+Reader = Callable[[Sources], list[tuple[str, Document]]]
+
+
+def per_file(read: Callable[[bytes], Document]) -> Reader:
+    """A reader of every file given from a reader of one file."""
+
+    def read_all(sources: Sources) -> list[tuple[str, Document]]:
+        documents = []
+        for name, data in sources:
+            with naming(name):
+                documents.append((name, read(data)))
+        return documents
+
+    return read_all
+
+
+#: ``--input`` formats: every file given (name, bytes) to the invoices they hold,
+#: grouped by the file named in errors. A format whose invoice is spread over
+#: several files (Cashboard) reads them together.
+READERS: dict[str, Reader] = {"json": per_file(document.read)}
+
+Results = Sequence[tuple[Entry, Totals]]
+
+
+def _write_json(results: Results, output: Output) -> str:
+    return document.dumps([totals for _, totals in results], array=output.array, indent=2)
+
+
+def _write_text(results: Results, output: Output) -> str:
+    blocks = []
+    for index, (entry, totals) in enumerate(results):
+        money = money_formatter(totals, output.locale)
+        invoice = entry.invoice
+        title = f"Invoice {invoice.number}" if invoice.number else f"Invoice {index + 1}"
+        rows = [
+            (f"{title} ({totals.currency.code})", f"as of {totals.as_of.isoformat()}"),
+            ("Invoice date", invoice.invoice_date.isoformat()),
+            ("Due date", invoice.due_date.isoformat()),
+        ]
+        for number, (line, line_totals) in enumerate(zip(invoice.lines, totals.lines, strict=True)):
+            label = line.title or line.kind.value
+            rows.append((f"  {number + 1}. {label}", money(line_totals.actual)))
+        rows += [
+            ("Item cost", money(totals.item_cost)),
+            ("Markup (profit)", money(totals.item_profit)),
+            ("Items", money(totals.item_actual)),
+            ("Taxable items", money(totals.item_taxable)),
+            (f"Discount ({totals.discount_percentage:f}%)", money(-totals.discount)),
+        ]
+        rows += [(f"{tax.name} ({tax.rate:f}%)", money(tax.amount)) for tax in totals.taxes]
+        rows += [
+            ("Late fees", money(totals.late_fee)),
+            ("Total", money(totals.total)),
+            ("Payments", money(-totals.payment_total)),
+            ("Balance", money(totals.balance)),
+            ("Paid", "yes" if totals.has_been_paid else "no"),
+        ]
+        width = max(len(label) for label, _ in rows)
+        blocks.append("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
+    return "\n\n".join(blocks)
+
+
+def money_formatter(totals: Totals, locale: str) -> Callable[[int], str]:
+    currency = totals.currency
+
+    def money(minor: int) -> str:
+        text: str = format_currency(currency.to_decimal(minor), currency.code, locale=locale)
+        return text
+
+    return money
+
+
+#: ``--output`` formats: results to the text printed.
+WRITERS: dict[str, Callable[[Results, Output], str]] = {"text": _write_text, "json": _write_json}
+
+
+def _write_kashoo(results: Results, output: Output) -> str:
+    """Kashoo invoice records; ``--home-currency`` and ``--exchange-rate`` go together."""
+    home, rate = output.home_currency, output.exchange_rate
+    if rate is None and home is not None:
+        raise InvalidValueError("--home-currency", home, "needs --exchange-rate")
+    if home is None and rate is not None:
+        raise InvalidValueError("--exchange-rate", f"{rate:f}", "needs --home-currency")
+    try:
+        exchange = None if home is None else kashoo.Exchange.parse(home, rate)
+        return kashoo.write(results, array=output.array, locale=output.locale, exchange=exchange)
+    except InvoiceCalcError as exc:
+        if exc.field not in ("home_currency", "exchange_rate"):
+            raise
+        option = "--" + exc.field.replace("_", "-")
+        raise InvalidValueError(option, exc.value, exc.problem) from None
+
+
+READERS["kashoo"] = per_file(kashoo.read)
+WRITERS["kashoo-json"] = _write_kashoo
+
+#: Readers of formats whose documents do not state their currency: ``--currency``
+#: CODE to the reader in that currency (without it they read USD).
+CURRENCY_READERS: dict[str, Callable[[str], Reader]] = {}
+
+
+def _cashboard_reader(code: str) -> Reader:
+    """Invoices, line items, invoice payments and payments documents, read together."""
+
+    def read_all(sources: Sources) -> list[tuple[str, Document]]:
+        with naming("--currency"):
+            currency = Currency(code)
+        return cashboard.read_files(sources, currency=currency, naming=naming)
+
+    return read_all
+
+
+def _cashboard_invoices(form: cashboard.Form) -> Callable[[Results, Output], str]:
+    def write(results: Results, output: Output) -> str:
+        return cashboard.write(
+            results,
+            array=output.array,
+            form=form,
+            financial=output.financial,
+            base_url=output.base_url,
+        )
+
+    return write
+
+
+def _cashboard_array(write: Callable[..., str]) -> Callable[[Results, Output], str]:
+    def run(results: Results, output: Output) -> str:
+        return write(results, financial=output.financial, base_url=output.base_url)
+
+    return run
+
+
+READERS["cashboard"] = _cashboard_reader("USD")
+CURRENCY_READERS["cashboard"] = _cashboard_reader
+WRITERS["cashboard-xml"] = _cashboard_invoices("xml")
+WRITERS["cashboard-json"] = _cashboard_invoices("json")
+WRITERS["cashboard-lines-xml"] = _cashboard_array(cashboard.write_invoice_lines)
+WRITERS["cashboard-payments-xml"] = _cashboard_array(cashboard.write_invoice_payments)
+WRITERS["cashboard-payment-resources-xml"] = _cashboard_array(cashboard.write_payments)
+
+
+def _write_freshbooks(results: Results, output: Output) -> str:
+    """FreshBooks' invoice.get response; invoice.list for several invoices."""
+    return freshbooks.write(results, array=output.array)
+
+
+def _write_freshbooks_create(results: Results, output: Output) -> str:
+    """FreshBooks' invoice.create request: one invoice per request."""
+    if output.array:
+        raise UnsupportedError(
+            "invoices", "FreshBooks creates one invoice per request: give one", len(results)
+        )
+    ((entry, totals),) = results
+    return freshbooks.invoice_create_request(entry.invoice, as_of=totals.as_of)
+
+
+READERS["freshbooks"] = per_file(freshbooks.read)
+WRITERS["freshbooks-xml"] = _write_freshbooks
+WRITERS["freshbooks-create-xml"] = _write_freshbooks_create

@@ -1,0 +1,168 @@
+"""The ``preview`` and ``check`` commands (``docs/cli.md``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from .._calculate import Totals, calculate
+from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
+from ._formats import READERS, WRITERS, Output, check_locale, naming
+
+__all__ = ["add_invoice_commands"]
+
+
+def _preview(args: argparse.Namespace) -> int:
+    check_locale(args.locale)
+    sources = read_sources(args.paths, args.input, args.currency)
+    results = [
+        (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))
+        for _, doc in sources
+        for entry in doc.entries
+    ]
+    output = Output(
+        locale=args.locale,
+        array=len(sources) > 1 or any(doc.array for _, doc in sources),
+        financial=not args.no_financial,
+        base_url=args.base_url,
+        home_currency=args.home_currency,
+        exchange_rate=args.exchange_rate,
+    )
+    with naming(f"--output {args.output}"):
+        text = WRITERS[args.output](results, output)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def _shown(totals: Totals, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return totals.currency.format(value)
+    return str(value)
+
+
+def _check(args: argparse.Namespace) -> int:
+    sources = read_sources(args.paths, args.input, args.currency)
+    differs = False
+    lines = []
+    for name, doc in sources:
+        for index, entry in enumerate(doc.entries):
+            as_of = args.as_of or entry.as_of or dt.date.today()
+            totals = calculate(entry.invoice, as_of=as_of)
+            label = entry.invoice.number or str(index)
+            lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
+            if not entry.stated:
+                lines.append("  states no totals")
+            for key, stated in entry.stated:
+                computed = getattr(totals, key)
+                same = stated == computed
+                differs = differs or not same
+                lines.append(
+                    f"  {key:<15} stated {_shown(totals, stated):>14}  "
+                    f"computed {_shown(totals, computed):>14}  {'ok' if same else 'DIFFERS'}"
+                )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_DIFFERS if differs else EXIT_OK
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="compare the totals a vendor document states with the engine's",
+        description=(
+            "Read vendor documents, recompute every invoice and print each stated and computed "
+            "total. Exits 1 when any differs, 2 when the input is refused."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE", help="a file to read, or -")
+    parser.add_argument(
+        "--input", choices=sorted(READERS), required=True, help="the format of the files"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date_argument,
+        metavar="YYYY-MM-DD",
+        help="the date to compute on (default: the document's, else today)",
+    )
+    _add_currency(parser)
+    parser.set_defaults(run=_check)
+
+
+def _add_currency(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard input: the account's currency, which its documents do not state "
+        "(default: USD)",
+    )
+
+
+def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "preview",
+        help="compute and print the totals of invoices",
+        description=(
+            "Read invoices and print their totals. A file may hold one invoice or an array; "
+            "with several files (or an array) the JSON output is an array in input order."
+        ),
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a file to read, or - for standard input"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date_argument,
+        metavar="YYYY-MM-DD",
+        help="the date the totals stand on (wins over the document's as_of; default: today)",
+    )
+    parser.add_argument(
+        "--input",
+        choices=sorted(READERS),
+        default="json",
+        help="the format of the input files (default: json, the neutral document; "
+        "the others are vendor formats, docs/vendors.md)",
+    )
+    parser.add_argument(
+        "--output",
+        choices=sorted(WRITERS),
+        default="text",
+        help="text: a readable summary (default); json: the totals document (docs/json.md); "
+        "the others are vendor formats (docs/vendors.md)",
+    )
+    parser.add_argument(
+        "--locale",
+        default="en_US",
+        help="the locale amounts are formatted for in text (and Kashoo's *Formatted) output "
+        "(default: en_US)",
+    )
+    parser.add_argument(
+        "--no-financial",
+        action="store_true",
+        help='Cashboard outputs: the employee view, every rel="financial" element removed',
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="Cashboard outputs: write <link> elements under this base URL",
+    )
+    parser.add_argument(
+        "--home-currency",
+        metavar="CODE",
+        help="Kashoo output: the home currency for totalLocalDue (needs --exchange-rate)",
+    )
+    parser.add_argument(
+        "--exchange-rate",
+        type=rate_argument,
+        metavar="RATE",
+        help="Kashoo output: home-currency units per one invoice-currency unit",
+    )
+    _add_currency(parser)
+    parser.set_defaults(run=_preview)
+
+
+def add_invoice_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``preview`` and ``check`` commands."""
+    _add_preview(commands)
+    _add_check(commands)

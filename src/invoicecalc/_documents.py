@@ -1,0 +1,53 @@
+"""What a file of invoices holds, in any format: its entries and whether they came as an array."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ._model import Invoice
+from .errors import InvoiceCalcError
+
+__all__ = ["Document", "Entry", "document_of"]
+
+
+@attrs.frozen
+class Entry:
+    """One invoice read from a document.
+
+    ``as_of`` is the date the document asks for, if any. ``stated`` holds the
+    totals a vendor document states, as ``(name, value)`` pairs named after
+    :class:`~invoicecalc.Totals` attributes (``"total"``, ``"balance"``, ...),
+    money in minor units; ``invoicecalc check`` compares them with the engine.
+    """
+
+    invoice: Invoice
+    as_of: dt.date | None = None
+    stated: tuple[tuple[str, object], ...] = ()
+
+
+@attrs.frozen
+class Document:
+    """What a file held: its invoices, and whether they came as an array."""
+
+    entries: tuple[Entry, ...]
+    array: bool = False
+
+
+def document_of(value: object, entry_of: Callable[[Any], Entry]) -> Document:
+    """A parsed JSON value, one object or an array of them, as a :class:`Document`.
+
+    ``entry_of`` reads one object; an error inside an array names its index.
+    """
+    if isinstance(value, list):
+        entries = []
+        for index, item in enumerate(value):
+            try:
+                entries.append(entry_of(item))
+            except InvoiceCalcError as exc:
+                raise exc.within(f"[{index}]") from None
+        return Document(tuple(entries), array=True)
+    return Document((entry_of(value),))

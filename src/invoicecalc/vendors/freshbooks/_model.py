@@ -1,0 +1,187 @@
+"""A FreshBooks 2.1 invoice as the text its XML holds, and how it reads as the engine's.
+
+:class:`FbInvoice` and :class:`FbLine` hold each element's text, so the XML
+layer stays a plain mapping; :func:`to_entry` is the one reading of that
+text as an :class:`~invoicecalc.Invoice` (the writer reads its own output
+back through it too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..._documents import Entry
+from ..._model import Invoice, LineItem, LineKind, Payment, Policy
+from ..._money import Currency, exact_decimal
+from ..._parse import parse_day
+from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
+from ._taxes import Slots, taxes_from_slots
+
+__all__ = ["POLICY", "FbInvoice", "FbLine", "to_entry"]
+
+#: How FreshBooks does its arithmetic (see docs/vendors.md, "FreshBooks").
+POLICY = Policy()
+
+_KINDS = {"Item": LineKind.CUSTOM, "Time": LineKind.TASK}
+
+
+@attrs.frozen
+class FbLine:
+    """One ``<line>``: each field the element's text (``None`` when absent)."""
+
+    amount: str | None = None
+    name: str | None = None
+    description: str | None = None
+    unit_cost: str | None = None
+    quantity: str | None = None
+    tax1_name: str | None = None
+    tax2_name: str | None = None
+    tax1_percent: str | None = None
+    tax2_percent: str | None = None
+    compound_tax: str | None = None
+    type: str | None = None
+
+
+@attrs.frozen
+class FbInvoice:
+    """One ``<invoice>`` (or ``<estimate>``): the fields invoicecalc reads or writes."""
+
+    invoice_id: str | None = None
+    client_id: str | None = None
+    number: str | None = None
+    amount: str | None = None
+    amount_outstanding: str | None = None
+    paid: str | None = None
+    status: str | None = None
+    date: str | None = None
+    po_number: str | None = None
+    discount: str | None = None
+    notes: str | None = None
+    terms: str | None = None
+    currency_code: str | None = None
+    lines: tuple[FbLine, ...] = ()
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> Any:
+    try:
+        return factory(**fields)
+    except InvoiceCalcError as exc:
+        raise (exc.within(prefix) if prefix else exc) from None
+
+
+def _slot(line: FbLine, number: int, prefix: str) -> tuple[str, Decimal] | None:
+    name = getattr(line, f"tax{number}_name")
+    percent = getattr(line, f"tax{number}_percent")
+    field = f"{prefix}tax{number}_percent"
+    rate = None if _blank(percent) else exact_decimal(percent, field)
+    if _blank(name):
+        if rate:
+            raise UnsupportedError(f"{prefix}tax{number}_name", "is missing: a tax needs a name")
+        return None
+    if rate is None:
+        raise UnsupportedError(
+            field,
+            f"is missing: FreshBooks would take {name}'s rate from the account, "
+            "which this document does not hold",
+        )
+    if rate < 0:
+        raise InvalidValueError(field, percent, "must be at least 0")
+    return name, rate
+
+
+def _slots(line: FbLine, index: int) -> Slots:
+    prefix = f"lines[{index}]."
+    flag = (line.compound_tax or "").strip() or "0"
+    if flag not in ("0", "1"):
+        raise InvalidValueError(prefix + "compound_tax", line.compound_tax, "must be 0 or 1")
+    return Slots(_slot(line, 1, prefix), _slot(line, 2, prefix), flag == "1")
+
+
+def _line(
+    line: FbLine, index: int, currency: Currency, names: tuple[str, ...], taxed: bool
+) -> LineItem:
+    prefix = f"lines[{index}]."
+    kind = (line.type or "").strip() or "Item"
+    if kind not in _KINDS:
+        raise InvalidValueError(prefix + "type", line.type, "must be Item or Time")
+    fields = {
+        "kind": _KINDS[kind],
+        "title": line.name or "",
+        "description": line.description or "",
+        "quantity": Decimal(0),  # FreshBooks' default
+        "taxable": bool(names) or not taxed,
+        "taxes": names,
+    }
+    if not _blank(line.quantity):
+        fields["quantity"] = exact_decimal(line.quantity, prefix + "quantity")
+    if not _blank(line.unit_cost):
+        fields["unit_price"] = currency.parse_price(line.unit_cost, prefix + "unit_cost")
+    item: LineItem = _build(LineItem, fields, prefix.rstrip("."))
+    return item
+
+
+def _amount(currency: Currency, text: str | None, field: str) -> int | None:
+    return None if _blank(text) else currency.parse_amount(text, field)
+
+
+def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
+    """The invoice ``doc`` describes, with the totals it states.
+
+    ``paid`` (or, without it, ``amount - amount_outstanding``) becomes one
+    payment dated the invoice date; the due date is the invoice date.
+    """
+    code = base_currency if _blank(doc.currency_code) else (doc.currency_code or "").strip()
+    try:
+        currency = Currency(code)
+    except InvoiceCalcError as exc:
+        raise InvalidValueError("currency_code", code, exc.problem) from None
+    if doc.date is None or _blank(doc.date):
+        raise InvalidValueError(
+            "date",
+            doc.date,
+            "is required: FreshBooks would use today, and invoicecalc reads no clock",
+        )
+    date = parse_day(doc.date.strip(), "date")
+    taxes, names = taxes_from_slots([_slots(line, i) for i, line in enumerate(doc.lines)])
+    lines = tuple(
+        _line(line, i, currency, names[i], bool(taxes)) for i, line in enumerate(doc.lines)
+    )
+    total = _amount(currency, doc.amount, "amount")
+    balance = _amount(currency, doc.amount_outstanding, "amount_outstanding")
+    paid = _amount(currency, doc.paid, "paid")
+    received = paid
+    if received is None and total is not None and balance is not None:
+        received = total - balance
+    stated = (("total", total), ("payment_total", paid), ("balance", balance))
+    fields = {
+        "currency": currency,
+        "invoice_date": date,
+        "due_date": date,
+        "lines": lines,
+        "taxes": taxes,
+        "discount_percentage": Decimal(0),
+        "payments": (Payment(date, received),) if received else (),
+        "policy": POLICY,
+        "number": doc.number,
+        "po_number": doc.po_number,
+        "notes": doc.notes or "",
+        "terms": doc.terms,
+    }
+    if not _blank(doc.discount):
+        discount = exact_decimal(doc.discount, "discount")
+        if not 0 <= discount <= 100:
+            raise InvalidValueError("discount", doc.discount, "must be a percentage from 0 to 100")
+        fields["discount_percentage"] = discount
+    invoice: Invoice = _build(Invoice, fields, "")
+    return Entry(invoice, None, tuple((key, value) for key, value in stated if value is not None))

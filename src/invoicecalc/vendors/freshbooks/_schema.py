@@ -1,0 +1,257 @@
+"""FreshBooks 2.1 XML: requests and responses to and from :class:`FbInvoice`.
+
+Element order follows FreshBooks' own documents (the API reference samples
+and a response captured from a live account).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ..._model import Tax
+from ..._money import exact_decimal
+from ...errors import InvalidValueError, ParseError, UnsupportedError, VendorError
+from .._xml import ET, attribute, element, local_names, parse_xml, string_of
+from ._model import FbInvoice, FbLine
+
+__all__ = [
+    "NAMESPACE",
+    "Found",
+    "listing",
+    "parse",
+    "parse_taxes",
+    "record",
+    "request",
+    "response",
+    "write_invoice",
+]
+
+NAMESPACE = "http://www.freshbooks.com/api/"
+#: FreshBooks' newer pages write the namespace with https; both are read.
+_NAMESPACES = (NAMESPACE, "https://www.freshbooks.com/api/")
+_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+
+#: ``<invoice>`` children in an ``invoice.get`` response, then in a request.
+GET_FIELDS = (
+    "invoice_id",
+    "number",
+    "amount",
+    "amount_outstanding",
+    "paid",
+    "status",
+    "date",
+    "po_number",
+    "discount",
+    "notes",
+    "terms",
+    "currency_code",
+)
+REQUEST_FIELDS = (
+    "invoice_id",
+    "client_id",
+    "number",
+    "date",
+    "po_number",
+    "discount",
+    "notes",
+    "currency_code",
+    "terms",
+)
+GET_LINE_FIELDS = tuple(field.name for field in attrs.fields(FbLine))
+REQUEST_LINE_FIELDS = tuple(name for name in GET_LINE_FIELDS if name != "amount")
+_INVOICE_FIELDS = tuple(field.name for field in attrs.fields(FbInvoice) if field.name != "lines")
+
+#: What a response or request holds when it is not an invoice, for the refusal.
+_TAXES = "taxes (freshbooks.read_taxes reads them)"
+_NOT_INVOICES = {
+    "invoice_id": "only the id of a created invoice",
+    "invoice.lines.add": "lines to add to an existing invoice",
+    "invoice.update": "only the fields an update changes (read the invoice.get response)",
+    "payment": "a payment",
+    "payments": "payments",
+    "payment.create": "a payment",
+    "tax": _TAXES,
+    "taxes": _TAXES,
+    "tax.create": _TAXES,
+    "recurring": "a recurring profile",
+    "recurrings": "recurring profiles",
+    "recurring.create": "a recurring profile",
+}
+
+
+@attrs.frozen
+class Found:
+    """The invoices (or estimates) a document holds, each with its path for errors."""
+
+    invoices: tuple[tuple[str, FbInvoice], ...]
+    array: bool
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def _root(data: bytes | str) -> ET.Element:
+    return local_names(parse_xml(data, ""), _NAMESPACES, "")
+
+
+def _only(parent: ET.Element, tag: str, path: str) -> ET.Element | None:
+    found = parent.findall(tag)
+    if len(found) > 1:
+        raise InvalidValueError(f"{path}{tag}", len(found), "appears more than once")
+    return found[0] if found else None
+
+
+def _failure(root: ET.Element) -> VendorError:
+    messages = [(error.text or "").strip() for error in root.findall("error")]
+    message = "; ".join(text for text in messages if text) or "the request failed"
+    field = (root.findtext("field") or "").strip()
+    code = (root.findtext("code") or "").strip() or None
+    return VendorError("FreshBooks", f"{field}: {message}" if field else message, code)
+
+
+def _invoice(node: ET.Element, path: str) -> FbInvoice:
+    fields = {name: string_of(node, name, path) for name in _INVOICE_FIELDS}
+    lines: list[FbLine] = []
+    holder = _only(node, "lines", path)
+    if holder is not None:
+        for index, line in enumerate(holder.findall("line")):
+            where = f"{path}lines[{index}]."
+            lines.append(FbLine(**{name: string_of(line, name, where) for name in GET_LINE_FIELDS}))
+    return FbInvoice(lines=tuple(lines), **fields)
+
+
+def _refuse(kind: str, what: str) -> UnsupportedError:
+    held = _NOT_INVOICES.get(what, "no invoice")
+    return UnsupportedError(kind, f"holds {held}, not an invoice", what)
+
+
+def _from_response(root: ET.Element) -> Found:
+    status = root.get("status")
+    if status == "fail":
+        raise _failure(root)
+    if status != "ok":
+        raise ParseError("response", "needs status ok or fail", status)
+    for single, plural in (("invoice", "invoices"), ("estimate", "estimates")):
+        node = _only(root, single, "")
+        if node is not None:
+            return Found(((single, _invoice(node, f"{single}.")),), array=False)
+        many = _only(root, plural, "")
+        if many is not None:
+            found = many.findall(single)
+            return Found(
+                tuple(
+                    (f"{plural}[{i}]", _invoice(node, f"{plural}[{i}]."))
+                    for i, node in enumerate(found)
+                ),
+                array=True,
+            )
+    tags = [child.tag for child in root if isinstance(child.tag, str)]
+    raise _refuse("response", tags[0] if tags else "")
+
+
+def _from_request(root: ET.Element) -> Found:
+    method = root.get("method") or ""
+    single = {"invoice.create": "invoice", "estimate.create": "estimate"}.get(method)
+    if single is None:
+        raise _refuse("request", method)
+    node = _only(root, single, "")
+    if node is None:
+        raise InvalidValueError(single, None, f"is required in a {method} request")
+    return Found(((single, _invoice(node, f"{single}.")),), array=False)
+
+
+def parse(data: bytes | str) -> Found:
+    """The invoices in a FreshBooks response or request; a ``fail`` response raises."""
+    root = _root(data)
+    if root.tag == "response":
+        return _from_response(root)
+    if root.tag == "request":
+        return _from_request(root)
+    raise ParseError("document", "is not a FreshBooks <request> or <response>", root.tag)
+
+
+def parse_taxes(data: bytes | str) -> tuple[Tax, ...]:
+    """The taxes of a ``tax.list``/``tax.get`` response or a ``tax.create`` request."""
+    root = _root(data)
+    if root.tag == "response":
+        if root.get("status") == "fail":
+            raise _failure(root)
+        holder = _only(root, "taxes", "")
+        nodes = holder.findall("tax") if holder is not None else root.findall("tax")
+        prefix = "taxes" if holder is not None else "tax"
+        if holder is None and not nodes:
+            raise UnsupportedError("response", "holds no taxes", [child.tag for child in root])
+    elif root.tag == "request" and root.get("method") == "tax.create":
+        nodes, prefix = root.findall("tax"), "tax"
+    else:
+        raise UnsupportedError("document", "holds no taxes", root.get("method") or root.tag)
+    taxes = []
+    for index, node in enumerate(nodes):
+        path = f"{prefix}[{index}]." if prefix == "taxes" else "tax."
+        name = string_of(node, "name", path) or ""
+        rate = exact_decimal((string_of(node, "rate", path) or "").strip() or "0", path + "rate")
+        flag = (string_of(node, "compound", path) or "").strip() or "0"
+        if flag not in ("0", "1"):
+            raise InvalidValueError(path + "compound", flag, "must be 0 or 1")
+        try:
+            taxes.append(Tax(name, rate, flag == "1"))
+        except InvalidValueError as exc:
+            raise exc.within(path.rstrip(".")) from None
+    return tuple(taxes)
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def _children(record: object, names: Iterable[str], indent: str) -> list[str]:
+    """One element per field that is not ``None``, in ``names`` order."""
+    return [
+        element(name, value, indent=indent)
+        for name in names
+        if (value := getattr(record, name)) is not None
+    ]
+
+
+def write_invoice(
+    doc: FbInvoice, fields: Sequence[str], line_fields: Sequence[str], indent: str
+) -> list[str]:
+    """``<invoice>`` with the ``fields`` and each line's ``line_fields`` that are set."""
+    inner = indent + "  "
+    out = [f"{indent}<invoice>", *_children(doc, fields, inner)]
+    if not doc.lines:
+        return [*out, f"{inner}<lines></lines>", f"{indent}</invoice>"]
+    out.append(f"{inner}<lines>")
+    for line in doc.lines:
+        out += [
+            f"{inner}  <line>",
+            *_children(line, line_fields, inner + "    "),
+            f"{inner}  </line>",
+        ]
+    return [*out, f"{inner}</lines>", f"{indent}</invoice>"]
+
+
+def response(body: Sequence[str]) -> str:
+    """A successful response around ``body`` (lines already indented)."""
+    head = f"<response{attribute('xmlns', NAMESPACE)}{attribute('status', 'ok')}>"
+    return "\n".join([_DECLARATION, head, *body, "</response>"]) + "\n"
+
+
+def request(method: str, body: Sequence[str]) -> str:
+    """A request for ``method`` around ``body`` (lines already indented)."""
+    head = f"<request{attribute('method', method)}>"
+    return "\n".join([_DECLARATION, head, *body, "</request>"]) + "\n"
+
+
+def record(tag: str, fields: Sequence[tuple[str, str | None]]) -> list[str]:
+    """``<tag>`` holding one element per field that is not ``None``."""
+    inner = [element(name, value, indent="    ") for name, value in fields if value is not None]
+    return [f"  <{tag}>", *inner, f"  </{tag}>"]
+
+
+def listing(body: Sequence[str], count: int) -> list[str]:
+    """``<invoices>`` as one page of ``count`` invoices around ``body``."""
+    pages = (("page", "1"), ("per_page", str(count)), ("pages", "1"), ("total", str(count)))
+    head = "".join(attribute(name, value) for name, value in pages)
+    return [f"  <invoices{head}>", *body, "  </invoices>"]

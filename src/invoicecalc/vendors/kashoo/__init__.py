@@ -1,0 +1,40 @@
+"""Kashoo / TrulySmall invoice records (``docs/vendors.md``, section Kashoo).
+
+The surface every vendor module shares: :func:`write` gives the JSON
+invoice records of ``(Entry, Totals)`` results and :func:`read` gives them
+back as a :class:`~invoicecalc.document.Document`, with the totals each
+record states for ``invoicecalc check``. :func:`invoice_record` gives one
+record as Python values.
+
+A record (``type: "INVOICE"``) has every amount in integer minor units,
+checked against Kashoo's ``int64``; the payments are ``INVOICE_PAYMENT``
+records nested under ``invoicePayments``. Kashoo has no markup, flat fee,
+discount, late-fee terms or rounding policy, so :func:`as_kashoo` expresses
+them as lines where that keeps every total exact and refuses them, naming
+the concept, where it would not. Reading gives back the invoice
+:func:`as_kashoo` wrote.
+
+>>> import datetime as dt
+>>> from invoicecalc import Currency, Invoice, LineItem, calculate
+>>> from invoicecalc.document import Entry
+>>> usd = Currency("USD")
+>>> invoice = Invoice(usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31),
+...                   lines=[LineItem(unit_price=usd.parse_price("12.50", "unit_price"))])
+>>> text = write([(Entry(invoice), calculate(invoice, as_of=dt.date(2024, 3, 1)))])
+>>> [(key, value) for key, value in read(text).entries[0].stated if key == "total"]
+[('total', 1250)]
+"""
+
+from ._read import entry_from_record, read
+from ._shape import as_kashoo, line_taxes
+from ._write import Exchange, invoice_record, write
+
+__all__ = [
+    "Exchange",
+    "as_kashoo",
+    "entry_from_record",
+    "invoice_record",
+    "line_taxes",
+    "read",
+    "write",
+]
