@@ -10,6 +10,8 @@
 '25.01'
 """
 
+import importlib.metadata
+
 from ._calculate import LineTotals, TaxTotal, Totals, calculate
 from ._estimate import Bound, EstimateTotals, accept_estimate, estimate
 from ._model import (
@@ -28,6 +30,8 @@ from ._recurring import Frequency, occurrence_dates, recur
 from ._schedule import EarlyDeadline, LateFee, Reminder, ReminderKind, Schedule, schedule
 from ._terms import Terms, apply_terms, due_date
 from ._uninvoiced import Expense, ImportedItems, Task, TimeEntry, import_uninvoiced_items
+
+__version__ = importlib.metadata.version("invoicecalc")
 
 __all__ = [
     "Bound",
