@@ -1,0 +1,133 @@
+"""The public API as users write it, for ``mypy --strict`` (``.ci/run``); not a test to run.
+
+Every call here is one the runtime accepts. If mypy refuses a line, the
+annotations are narrower than the runtime (or wider, for ``assert_type``):
+fix the annotations, not this file. pytest ignores this folder
+(``--ignore=tests/typing`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import assert_type
+
+import invoicecalc
+from invoicecalc import (
+    Currency,
+    Invoice,
+    LineItem,
+    LineTotals,
+    Payment,
+    Policy,
+    Rounding,
+    Tax,
+    TaxRounding,
+    TaxTotal,
+    Totals,
+    calculate,
+)
+from invoicecalc.document import Document, Entry
+from invoicecalc.errors import InvoiceCalcError
+from invoicecalc.vendors import cashboard, freshbooks, kashoo
+
+assert_type(invoicecalc.__version__, str)
+
+# -- values ---------------------------------------------------------------------
+
+usd = Currency("USD")
+assert_type(usd.code, str)
+assert_type(usd.exponent, int)
+
+# A rate or a quantity as a Decimal, an int or decimal text: all exact.
+vat = Tax("VAT", Decimal("20"))
+gst = Tax("GST", "5")
+pst = Tax("PST", 7, compound=True)
+assert_type(vat.rate, Decimal)
+
+design = LineItem(
+    title="Design",
+    quantity=Decimal("10.5"),
+    unit_price=usd.parse_price("85.00", "unit_price"),
+    taxes=["VAT"],
+)
+two = LineItem(quantity=2)
+half = LineItem(quantity="1.5", markup_percentage="10")
+assert_type(design.quantity, Decimal)
+assert_type(design.taxes, tuple[str, ...])
+
+invoice = Invoice(
+    usd,
+    invoice_date=dt.date(2024, 3, 1),
+    due_date=dt.date(2024, 3, 31),
+    lines=[design, two, half],
+    taxes=(vat, gst, pst),
+    discount_percentage="2",
+    early_period_in_days=10,
+    payments=[Payment(dt.date(2024, 3, 5), usd.parse_amount("100.00", "amount"))],
+    policy=Policy(rounding=Rounding.HALF_EVEN, tax_rounding=TaxRounding.PER_LINE),
+)
+assert_type(invoice.lines, tuple[LineItem, ...])
+assert_type(invoice.taxes, tuple[Tax, ...])
+
+# -- totals ---------------------------------------------------------------------
+
+totals = calculate(invoice, as_of=dt.date(2024, 3, 10))
+assert_type(totals, Totals)
+assert_type(totals.item_actual, int)
+assert_type(totals.tax_total, int)
+assert_type(totals.discount, int)
+assert_type(totals.late_fee, int)
+assert_type(totals.total, int)
+assert_type(totals.payment_total, int)
+assert_type(totals.balance, int)
+assert_type(totals.has_been_paid, bool)
+assert_type(totals.total_quantity, Decimal)
+assert_type(totals.lines, tuple[LineTotals, ...])
+assert_type(totals.taxes, tuple[TaxTotal, ...])
+assert_type(totals.lines[0].actual, int)
+assert_type(totals.taxes[0].amount, int)
+
+assert_type(usd.format(totals.total), str)
+assert_type(usd.format(totals.total, locale="de_DE"), str)
+assert_type(usd.parse_amount("19.99", "flat_fee"), int)
+assert_type(usd.parse_price("0.125", "unit_price"), Decimal)
+
+# -- vendor formats ---------------------------------------------------------------
+
+# What every vendor can carry: one taxed line, the default policy.
+simple = Invoice(usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31), lines=[design], taxes=[vat])
+results = [(Entry(simple), calculate(simple, as_of=dt.date(2024, 3, 10)))]
+
+cashboard_xml = cashboard.write(results)
+assert_type(cashboard_xml, str)
+assert_type(cashboard.write(results, form="json", array=True, financial=False), str)
+assert_type(cashboard.write_invoice_lines(results), str)
+assert_type(cashboard.write_invoice_payments(results), str)
+assert_type(cashboard.write_payments(results), str)
+assert_type(cashboard.read(cashboard_xml), Document)
+assert_type(cashboard.read(cashboard_xml.encode(), currency=usd), Document)
+assert_type(cashboard.read_files([("invoice.xml", cashboard_xml)]), list[tuple[str, Document]])
+
+freshbooks_xml = freshbooks.write(results)
+assert_type(freshbooks_xml, str)
+assert_type(freshbooks.read(freshbooks_xml), Document)
+assert_type(freshbooks.read(freshbooks_xml.encode(), base_currency="USD"), Document)
+assert_type(freshbooks.canonical(simple, as_of=dt.date(2024, 3, 10)), Invoice)
+
+kashoo_json = kashoo.write(results, locale="en_US", exchange=kashoo.Exchange.parse("CAD", "1.35"))
+assert_type(kashoo_json, str)
+assert_type(kashoo.read(kashoo_json), Document)
+
+document = kashoo.read(kashoo_json)
+assert_type(document.entries, tuple[Entry, ...])
+assert_type(document.entries[0].invoice, Invoice)
+assert_type(document.entries[0].as_of, dt.date | None)
+
+# -- errors -------------------------------------------------------------------------
+
+try:
+    Tax("VAT", "-1")
+except InvoiceCalcError as error:
+    assert_type(error, InvoiceCalcError)
+    assert_type(str(error), str)
