@@ -142,3 +142,14 @@ def test_format_and_parse_round_trip(code: str, minor: int) -> None:
         assert currency.parse_amount(text, "amount") == minor
     assert currency.to_decimal(minor) == Decimal(minor).scaleb(-currency.exponent)
     assert len(text.partition(".")[2]) == currency.exponent
+
+
+def test_format_with_a_locale_writes_the_amount_as_that_locale_does() -> None:
+    # CLDR: German groups with "." and puts the euro sign after the amount, behind a
+    # no-break space; US English writes BHD's code in front (babel adds no spacing) and
+    # keeps all three of its digits.
+    assert Currency("EUR").format(-123456, locale="de_DE") == "-1.234,56\xa0€"
+    assert Currency("BHD").format(1250, locale="en_US") == "BHD1.250"
+    with pytest.raises(InvalidValueError) as caught:
+        Currency("USD").format(1, locale="xx_NOPE")
+    assert (caught.value.field, caught.value.value) == ("locale", "xx_NOPE")

@@ -13,7 +13,17 @@ from typing import Any
 from ._money import exact_decimal
 from .errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["check_date", "date", "number", "of_type", "sequence", "text", "whole"]
+__all__ = [
+    "check_date",
+    "date",
+    "number",
+    "of_type",
+    "optional_number",
+    "period",
+    "sequence",
+    "text",
+    "whole",
+]
 
 
 def number(
@@ -29,6 +39,22 @@ def number(
     if value is not raw:
         object.__setattr__(obj, name, value)
     return value
+
+
+def optional_number(obj: object, name: str, *, low: Decimal | None = None) -> None:
+    """The field, if it is not ``None``, as :func:`number` makes it."""
+    if getattr(obj, name) is not None:
+        number(obj, name, low=low)
+
+
+def period(obj: object, name: str) -> int | None:
+    """The field as a positive number of days, or ``None``."""
+    value = getattr(obj, name)
+    if value is None:
+        return None
+    if whole(value, name) <= 0:
+        raise InvalidValueError(name, value, "must be a positive number of days")
+    return int(value)
 
 
 def whole(value: object, name: str) -> int:

@@ -11,12 +11,13 @@ import enum
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import reduce
-from typing import Any, cast
+from typing import cast
 
 import attrs
 from babel.core import get_global
 
-from ._money import EXACT, Currency, Rounding, exact_decimal
+from . import _checks
+from ._money import EXACT, Currency, Rounding
 from ._prepare import LineTerms, Prepared, TaxTerms, prepare
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -91,75 +92,8 @@ class DiscountBase(enum.StrEnum):
     POST_TAX = "post_tax"
 
 
-# -- checks shared by the value types -----------------------------------------
-
-
 def _set(obj: object, name: str, value: object) -> None:
     object.__setattr__(obj, name, value)
-
-
-def _number(
-    obj: object, name: str, *, low: Decimal | None = None, high: Decimal | None = None
-) -> Decimal:
-    raw = getattr(obj, name)
-    value = exact_decimal(raw, name)
-    if low is not None and value < low:
-        raise InvalidValueError(name, raw, f"must be at least {low}")
-    if high is not None and value > high:
-        raise InvalidValueError(name, raw, f"must be at most {high}")
-    if value is not raw:
-        _set(obj, name, value)
-    return value
-
-
-def _optional_number(obj: object, name: str, *, low: Decimal | None = None) -> None:
-    if getattr(obj, name) is not None:
-        _number(obj, name, low=low)
-
-
-def _whole(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTypeError(name, value, "must be a whole number (int)")
-    return value
-
-
-def _period(obj: object, name: str) -> int | None:
-    value = getattr(obj, name)
-    if value is None:
-        return None
-    if _whole(value, name) <= 0:
-        raise InvalidValueError(name, value, "must be a positive number of days")
-    return int(value)
-
-
-def _of_type(obj: object, name: str, kind: type | tuple[type, ...], what: str) -> None:
-    value = getattr(obj, name)
-    if not isinstance(value, kind):
-        raise InvalidTypeError(name, value, f"must be {what}")
-
-
-def _text(obj: object, name: str, *, optional: bool = False) -> None:
-    value = getattr(obj, name)
-    if not (isinstance(value, str) or (optional and value is None)):
-        raise InvalidTypeError(name, value, "must be text" + (" or None" if optional else ""))
-
-
-def check_date(value: object, field: str) -> dt.date:
-    """``value`` if it is a ``datetime.date`` (a ``datetime`` is not one here)."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidTypeError(field, value, "must be a datetime.date")
-    return value
-
-
-def _date(obj: object, name: str) -> dt.date:
-    return check_date(getattr(obj, name), name)
-
-
-def _sequence(value: Any) -> tuple[Any, ...]:
-    """A list or tuple as a tuple; the items are checked by the owner."""
-    if not isinstance(value, (list, tuple)):
-        raise InvalidTypeError("", value, "must be a list or tuple")
-    return tuple(value)
 
 
 # -- the value types -----------------------------------------------------------
@@ -188,10 +122,10 @@ class Tax:
     withholding: bool = False
 
     def __attrs_post_init__(self) -> None:
-        _text(self, "name")
+        _checks.text(self, "name")
         if not self.name.strip():
             raise InvalidValueError("name", self.name, "a tax needs a name")
-        _number(self, "rate", low=_ZERO)
+        _checks.number(self, "rate", low=_ZERO)
         if isinstance(self.compound, tuple):
             for name in self.compound:
                 if not isinstance(name, str):
@@ -199,8 +133,8 @@ class Tax:
             if len(set(self.compound)) != len(self.compound):
                 raise InvalidValueError("compound", self.compound, "names a tax twice")
         else:
-            _of_type(self, "compound", bool, "true, false or a list of earlier taxes")
-        _of_type(self, "withholding", bool, "true or false")
+            _checks.of_type(self, "compound", bool, "true, false or a list of earlier taxes")
+        _checks.of_type(self, "withholding", bool, "true or false")
         if self.withholding and self.compound:
             raise InvalidValueError("compound", self.compound, "a withholding tax cannot compound")
 
@@ -241,7 +175,7 @@ class LineItem:
     flat_fee: int = 0
     markup_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     taxable: bool = True
-    taxes: tuple[str, ...] = attrs.field(default=(), converter=_sequence)
+    taxes: tuple[str, ...] = attrs.field(default=(), converter=_checks.sequence)
     discount_percentage: Decimal | None = attrs.field(
         default=None, converter=_optional_number_input
     )
@@ -253,22 +187,22 @@ class LineItem:
 
     def __attrs_post_init__(self) -> None:
         # Written for speed: a document of many lines builds one of these per line.
-        _of_type(self, "kind", LineKind, "a LineKind")
+        _checks.of_type(self, "kind", LineKind, "a LineKind")
         if type(self.title) is not str or type(self.description) is not str:
-            _text(self, "title")
-            _text(self, "description")
-        quantity = _number(self, "quantity")
-        price = _number(self, "unit_price")
-        markup = _number(self, "markup_percentage")
+            _checks.text(self, "title")
+            _checks.text(self, "description")
+        quantity = _checks.number(self, "quantity")
+        price = _checks.number(self, "unit_price")
+        markup = _checks.number(self, "markup_percentage")
         if type(self.flat_fee) is not int:
-            _whole(self.flat_fee, "flat_fee")
+            _checks.whole(self.flat_fee, "flat_fee")
         if type(self.taxable) is not bool:
-            _of_type(self, "taxable", bool, "true or false")
+            _checks.of_type(self, "taxable", bool, "true or false")
         if self.taxes:
             self._check_taxes()
         discount_num, discount_den = 0, 1
         if self.discount_percentage is not None:
-            discount = _number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
+            discount = _checks.number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
             if self.discount_amount is not None:
                 raise InvalidValueError(
                     "discount_amount",
@@ -278,12 +212,13 @@ class LineItem:
             discount_num, discount_den = discount.as_integer_ratio()
             discount_den *= 100
         elif (
-            self.discount_amount is not None and _whole(self.discount_amount, "discount_amount") < 0
+            self.discount_amount is not None
+            and _checks.whole(self.discount_amount, "discount_amount") < 0
         ):
             raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
         if self.quantity_low is not None or self.quantity_high is not None:
-            _optional_number(self, "quantity_low")
-            _optional_number(self, "quantity_high")
+            _checks.optional_number(self, "quantity_low")
+            _checks.optional_number(self, "quantity_high")
         qn, qd = quantity.as_integer_ratio()
         pn, pd = price.as_integer_ratio()
         mn, md = markup.as_integer_ratio()
@@ -322,9 +257,9 @@ class Payment:
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
-        _date(self, "date")
-        _whole(self.amount, "amount")
-        _text(self, "note")
+        _checks.date(self, "date")
+        _checks.whole(self.amount, "amount")
+        _checks.text(self, "note")
 
 
 @attrs.frozen
@@ -336,9 +271,9 @@ class Policy:
     discount_base: DiscountBase = DiscountBase.PRE_TAX
 
     def __attrs_post_init__(self) -> None:
-        _of_type(self, "rounding", Rounding, "a Rounding")
-        _of_type(self, "tax_rounding", TaxRounding, "a TaxRounding")
-        _of_type(self, "discount_base", DiscountBase, "a DiscountBase")
+        _checks.of_type(self, "rounding", Rounding, "a Rounding")
+        _checks.of_type(self, "tax_rounding", TaxRounding, "a TaxRounding")
+        _checks.of_type(self, "discount_base", DiscountBase, "a DiscountBase")
 
 
 @attrs.frozen
@@ -356,12 +291,12 @@ class CashRounding:
     rounding: Rounding | None = None
 
     def __attrs_post_init__(self) -> None:
-        if _whole(self.increment, "cash_rounding.increment") < 1:
+        if _checks.whole(self.increment, "cash_rounding.increment") < 1:
             raise InvalidValueError(
                 "cash_rounding.increment", self.increment, "must be at least one minor unit"
             )
         if self.rounding is not None:
-            _of_type(self, "rounding", Rounding, "a Rounding or None")
+            _checks.of_type(self, "rounding", Rounding, "a Rounding or None")
 
     @classmethod
     def of_currency(cls, currency: Currency) -> CashRounding:
@@ -385,8 +320,8 @@ class HomeCurrency:
     rate: Decimal = attrs.field(converter=_number_input)
 
     def __attrs_post_init__(self) -> None:
-        _of_type(self, "currency", Currency, "a Currency")
-        if _number(self, "rate") <= 0:
+        _checks.of_type(self, "currency", Currency, "a Currency")
+        if _checks.number(self, "rate") <= 0:
             raise InvalidValueError("home_currency.rate", self.rate, "must be positive")
 
 
@@ -406,13 +341,13 @@ class Invoice:
     currency: Currency
     invoice_date: dt.date
     due_date: dt.date
-    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_sequence)
-    taxes: tuple[Tax, ...] = attrs.field(default=(), converter=_sequence)
+    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_checks.sequence)
+    taxes: tuple[Tax, ...] = attrs.field(default=(), converter=_checks.sequence)
     discount_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     early_period_in_days: int | None = None
     late_percentage: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
     late_period_in_days: int | None = None
-    payments: tuple[Payment, ...] = attrs.field(default=(), converter=_sequence)
+    payments: tuple[Payment, ...] = attrs.field(default=(), converter=_checks.sequence)
     policy: Policy = Policy()
     number: str | None = None
     po_number: str | None = None
@@ -431,9 +366,9 @@ class Invoice:
     total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        _of_type(self, "currency", Currency, "a Currency")
-        _date(self, "invoice_date")
-        _date(self, "due_date")
+        _checks.of_type(self, "currency", Currency, "a Currency")
+        _checks.date(self, "invoice_date")
+        _checks.date(self, "due_date")
         for field, items, kind in (
             ("lines", self.lines, LineItem),
             ("taxes", self.taxes, Tax),
@@ -442,8 +377,8 @@ class Invoice:
             for index, item in enumerate(items):
                 if not isinstance(item, kind):
                     raise InvalidTypeError(f"{field}[{index}]", item, f"must be a {kind.__name__}")
-        _number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
-        early = _period(self, "early_period_in_days")
+        _checks.number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
+        early = _checks.period(self, "early_period_in_days")
         if early is not None:
             periods = (self.due_date - self.invoice_date).days // early
             if periods > MAX_PERIODS:
@@ -452,24 +387,24 @@ class Invoice:
                     self.early_period_in_days,
                     f"gives {periods} early-payment periods; at most {MAX_PERIODS} are supported",
                 )
-        _optional_number(self, "late_percentage", low=_ZERO)
-        if _period(self, "late_period_in_days") is None and self.late_percentage is not None:
+        _checks.optional_number(self, "late_percentage", low=_ZERO)
+        if _checks.period(self, "late_period_in_days") is None and self.late_percentage is not None:
             raise InvalidValueError(
                 "late_percentage", self.late_percentage, "needs late_period_in_days"
             )
-        _of_type(self, "policy", Policy, "a Policy")
+        _checks.of_type(self, "policy", Policy, "a Policy")
         for name in ("number", "po_number", "terms"):
-            _text(self, name, optional=True)
-        _text(self, "notes")
-        _period(self, "pre_reminder_in_days")
-        _period(self, "post_reminder_in_days")
-        if _whole(self.discount_amount, "discount_amount") < 0:
+            _checks.text(self, name, optional=True)
+        _checks.text(self, "notes")
+        _checks.period(self, "pre_reminder_in_days")
+        _checks.period(self, "post_reminder_in_days")
+        if _checks.whole(self.discount_amount, "discount_amount") < 0:
             raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
-        _of_type(self, "tax_inclusive", bool, "true or false")
+        _checks.of_type(self, "tax_inclusive", bool, "true or false")
         if self.cash_rounding is not None:
-            _of_type(self, "cash_rounding", CashRounding, "a CashRounding or None")
+            _checks.of_type(self, "cash_rounding", CashRounding, "a CashRounding or None")
         if self.home_currency is not None:
-            _of_type(self, "home_currency", HomeCurrency, "a HomeCurrency or None")
+            _checks.of_type(self, "home_currency", HomeCurrency, "a HomeCurrency or None")
 
         tax_terms = self._tax_terms()
         carried = self._carried()

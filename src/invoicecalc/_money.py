@@ -8,7 +8,13 @@ from decimal import Context, Decimal, InvalidOperation
 from functools import cache
 
 import attrs
-from babel.numbers import UnknownCurrencyError, get_currency_precision, validate_currency
+from babel import UnknownLocaleError
+from babel.numbers import (
+    UnknownCurrencyError,
+    format_currency,
+    get_currency_precision,
+    validate_currency,
+)
 
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -248,12 +254,23 @@ class Currency:
         """Minor units as a ``Decimal`` of major units with exactly the minor digits."""
         return Decimal(self.format(minor))
 
-    def format(self, minor: int) -> str:
-        """Minor units as plain text with exactly the currency's digits.
+    def format(self, minor: int, *, locale: str | None = None) -> str:
+        """Minor units as plain text with exactly the currency's digits, or with
+        ``locale`` as that locale writes an amount of the currency (through babel).
 
         >>> [Currency(code).format(-1250) for code in ("USD", "JPY", "BHD")]
         ['-12.50', '-1250', '-1.250']
+        >>> Currency("EUR").format(123456, locale="de_DE")
+        '1.234,56\xa0€'
+        >>> Currency("JPY").format(1250, locale="en_US")
+        '¥1,250'
         """
+        if locale is not None:
+            try:
+                text: str = format_currency(self.to_decimal(minor), self.code, locale=locale)
+            except (UnknownLocaleError, ValueError, TypeError):
+                raise InvalidValueError("locale", locale, "is not a locale babel knows") from None
+            return text
         if not self.exponent:
             return str(minor)
         if minor < 0:

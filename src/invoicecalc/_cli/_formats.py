@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import attrs
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency
 
 from .. import document
 from .._calculate import Totals
@@ -136,8 +135,7 @@ def money_formatter(totals: Totals, locale: str) -> Callable[[int], str]:
     currency = totals.currency
 
     def money(minor: int) -> str:
-        text: str = format_currency(currency.to_decimal(minor), currency.code, locale=locale)
-        return text
+        return currency.format(minor, locale=locale)
 
     return money
 
