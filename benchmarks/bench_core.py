@@ -46,7 +46,7 @@ def make_invoice(lines: int) -> Invoice:
                 kind=LineKind.TASK,
                 title=f"Line {i}",
                 quantity=q,
-                unit_price=USD.parse_price(p, "unit_price"),
+                unit_price=USD.price(p, "unit_price"),
                 flat_fee=f,
                 markup_percentage=Decimal(15),
                 taxable=taxable,

@@ -36,7 +36,7 @@ def make_invoice(lines: int) -> Invoice:
                 kind=LineKind.TASK,
                 title=f"Line {i}",
                 quantity=Decimal(f"{1 + i % 7}.25"),
-                unit_price=USD.parse_price(f"{80 + i % 10}.00", "unit_price"),
+                unit_price=USD.price(f"{80 + i % 10}.00", "unit_price"),
             )
             for i in range(lines)
         ],

@@ -37,7 +37,7 @@ def invoice(*lines: LineItem, **kwargs: object) -> Invoice:
 
 
 def price(text: str, currency: Currency = USD) -> Decimal:
-    return currency.parse_price(text, "unit_price")
+    return currency.price(text, "unit_price")
 
 
 def test_freshbooks_worked_check() -> None:

@@ -80,10 +80,10 @@ def test_cashboards_own_best_and_worst_totals(
     both = estimate(invoice, as_of=invoice.invoice_date)
     for suffix, totals in (("best", both.low), ("worst", both.high)):
         for element, attribute in STATED.items():
-            expected = USD.parse_amount(stated[f"{element}_{suffix}"], element)
+            expected = USD.amount(stated[f"{element}_{suffix}"], element)
             assert getattr(totals, attribute) == expected, (name, element, suffix)
         # Cashboard writes the discount negated ("-0.0").
-        assert totals.discount == -USD.parse_amount(stated[f"discount_{suffix}"], "discount")
+        assert totals.discount == -USD.amount(stated[f"discount_{suffix}"], "discount")
 
 
 def test_the_samples_hold_estimates_with_lines() -> None:

@@ -116,7 +116,7 @@ def test_errors_are_also_the_builtins_they_refine() -> None:
     with pytest.raises(TypeError):
         LineItem(quantity=0.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="finer than USD"):
-        USD.parse_amount("10.001", "flat_fee")
+        USD.amount("10.001", "flat_fee")
 
 
 def test_whole_numbers_become_decimals() -> None:

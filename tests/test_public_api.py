@@ -46,7 +46,7 @@ def test_top_level_surface() -> None:
         # the engine
         "Currency", "DiscountBase", "Invoice", "LineItem", "LineKind", "LineTotals", "Payment",
         "Policy", "Rounding", "Tax", "TaxRounding", "TaxTotal", "Totals", "calculate",
-        "sales_taxes", "CashRounding", "HomeCurrency", "HomeTotals",
+        "sales_taxes", "CashRounding", "HomeCurrency", "HomeTotals", "Amount", "Price",
         # terms, schedules, recurring invoices, estimates, uninvoiced items
         "Bound", "EarlyDeadline", "EstimateTotals", "Expense", "Frequency", "ImportedItems",
         "LateFee", "Reminder", "ReminderKind", "Schedule", "Task", "Terms", "TimeEntry",

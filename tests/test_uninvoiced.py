@@ -59,8 +59,8 @@ def _sample() -> tuple[list[Task], list[TimeEntry], list[Expense]]:
     tasks = [
         Task(
             r["id"], r["project_id"] or None, title=r["title"],
-            hourly_rate=USD.parse_price(r["price_per"], "price_per"),
-            flat_fee=USD.parse_amount(r["flat_fee"], "flat_fee"),
+            hourly_rate=USD.price(r["price_per"], "price_per"),
+            flat_fee=USD.amount(r["flat_fee"], "flat_fee"),
             taxable=r["is_taxable"] == "true", invoiced=r["id"] in billed,
         )
         for r in _records("line_items.xml")
@@ -68,7 +68,7 @@ def _sample() -> tuple[list[Task], list[TimeEntry], list[Expense]]:
     expenses = [
         Expense(
             r["id"], dt.date.fromisoformat(r["created_on"][:10]),
-            USD.parse_amount(r["amount"], "amount"), project_id=r["project_id"] or None,
+            USD.amount(r["amount"], "amount"), project_id=r["project_id"] or None,
             billable=r["is_billable"] == "true", invoiced=bool(r["invoice_line_item_id"]),
             category=r["category"], description=r["description"],
         )

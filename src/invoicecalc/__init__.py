@@ -4,7 +4,7 @@
 >>> from decimal import Decimal
 >>> from invoicecalc import Currency, Invoice, LineItem, calculate
 >>> usd = Currency("USD")
->>> line = LineItem(quantity=Decimal("0.3334"), unit_price=usd.parse_price("75", "unit_price"))
+>>> line = LineItem(quantity=Decimal("0.3334"), unit_price=usd.price("75", "unit_price"))
 >>> invoice = Invoice(usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31), lines=[line])
 >>> usd.format(calculate(invoice, as_of=dt.date(2024, 3, 1)).total)
 '25.01'
@@ -27,7 +27,7 @@ from ._model import (
     TaxRounding,
     sales_taxes,
 )
-from ._money import Currency, Rounding
+from ._money import Amount, Currency, Price, Rounding
 from ._recurring import Frequency, occurrence_dates, recur
 from ._schedule import EarlyDeadline, LateFee, Reminder, ReminderKind, Schedule, schedule
 from ._terms import Terms, apply_terms, due_date
@@ -36,6 +36,7 @@ from ._uninvoiced import Expense, ImportedItems, Task, TimeEntry, import_uninvoi
 __version__ = _version("invoicecalc")
 
 __all__ = [
+    "Amount",
     "Bound",
     "CashRounding",
     "Currency",
@@ -54,6 +55,7 @@ __all__ = [
     "LineTotals",
     "Payment",
     "Policy",
+    "Price",
     "Reminder",
     "ReminderKind",
     "Rounding",

@@ -10,16 +10,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ._money import exact_decimal
+from ._money import Amount, Price, exact_decimal
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "amount",
     "check_date",
     "date",
     "number",
     "of_type",
     "optional_number",
     "period",
+    "price",
     "sequence",
     "text",
     "whole",
@@ -95,3 +97,21 @@ def sequence(value: Any) -> tuple[Any, ...]:
     if not isinstance(value, (list, tuple)):
         raise InvalidTypeError("", value, "must be a list or tuple")
     return tuple(value)
+
+
+def amount(value: object, name: str) -> Amount:
+    """``value`` if it is an :class:`~invoicecalc.Amount`: a bare number does not say its unit."""
+    if not isinstance(value, Amount):
+        raise InvalidTypeError(
+            name, value, "must be an Amount, made by its currency: Currency('USD').amount('150.00')"
+        )
+    return value
+
+
+def price(value: object, name: str) -> Price:
+    """``value`` if it is a :class:`~invoicecalc.Price`: a bare number does not say its unit."""
+    if not isinstance(value, Price):
+        raise InvalidTypeError(
+            name, value, "must be a Price, made by its currency: Currency('USD').price('85.00')"
+        )
+    return value

@@ -17,7 +17,7 @@ import attrs
 from babel.core import get_global
 
 from . import _checks
-from ._money import EXACT, Currency, Rounding
+from ._money import EXACT, NO_AMOUNT, NO_PRICE, Amount, Currency, Price, Rounding
 from ._prepare import LineTerms, Prepared, TaxTerms, prepare
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -157,13 +157,14 @@ def sales_taxes(
 
 @attrs.frozen
 class LineItem:
-    """One invoice line; ``unit_price`` and ``flat_fee`` are in minor units.
+    """One invoice line: ``flat_fee + quantity * unit_price``, plus markup.
 
-    ``unit_price`` may be finer than one minor unit (``Decimal("12.5")`` cents);
-    ``flat_fee`` is a whole number of minor units. ``taxes`` names the taxes
-    the line carries; a taxable line naming none carries all of them. The
-    line's own discount is ``discount_percentage`` or ``discount_amount``
-    (minor units, at most the line's amount), taken before tax.
+    Money comes through its currency: ``unit_price=usd.price("0.125")`` (a
+    :class:`Price` may be finer than a minor unit), ``flat_fee=usd.amount("150.00")``
+    (an :class:`Amount`, whole minor units). ``taxes`` names the taxes the line
+    carries; a taxable line naming none carries all of them. The line's own
+    discount is ``discount_percentage`` or ``discount_amount`` (at most the
+    line's amount), taken before tax.
     ``quantity_low`` and ``quantity_high`` are an estimate's range.
     """
 
@@ -171,15 +172,15 @@ class LineItem:
     title: str = ""
     description: str = ""
     quantity: Decimal = attrs.field(default=_ONE, converter=_number_input)
-    unit_price: Decimal = attrs.field(default=_ZERO, converter=_number_input)
-    flat_fee: int = 0
+    unit_price: Price = NO_PRICE
+    flat_fee: Amount = NO_AMOUNT
     markup_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     taxable: bool = True
     taxes: tuple[str, ...] = attrs.field(default=(), converter=_checks.sequence)
     discount_percentage: Decimal | None = attrs.field(
         default=None, converter=_optional_number_input
     )
-    discount_amount: int | None = None
+    discount_amount: Amount | None = None
     quantity_low: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
     quantity_high: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
     #: The line as plain numbers for the calculator, worked out once.
@@ -192,10 +193,12 @@ class LineItem:
             _checks.text(self, "title")
             _checks.text(self, "description")
         quantity = _checks.number(self, "quantity")
-        price = _checks.number(self, "unit_price")
+        price = self.unit_price
+        if type(price) is not Price:
+            _checks.price(price, "unit_price")
         markup = _checks.number(self, "markup_percentage")
-        if type(self.flat_fee) is not int:
-            _checks.whole(self.flat_fee, "flat_fee")
+        if type(self.flat_fee) is not Amount:
+            _checks.amount(self.flat_fee, "flat_fee")
         if type(self.taxable) is not bool:
             _checks.of_type(self, "taxable", bool, "true or false")
         if self.taxes:
@@ -213,7 +216,7 @@ class LineItem:
             discount_den *= 100
         elif (
             self.discount_amount is not None
-            and _checks.whole(self.discount_amount, "discount_amount") < 0
+            and _checks.amount(self.discount_amount, "discount_amount") < 0
         ):
             raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
         if self.quantity_low is not None or self.quantity_high is not None:
@@ -250,15 +253,15 @@ class LineItem:
 
 @attrs.frozen
 class Payment:
-    """A payment received on ``date``; ``amount`` in minor units (negative: a refund)."""
+    """A payment of ``amount`` (an :class:`Amount`; negative: a refund) received on ``date``."""
 
     date: dt.date
-    amount: int
+    amount: Amount
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
         _checks.date(self, "date")
-        _checks.whole(self.amount, "amount")
+        _checks.amount(self.amount, "amount")
         _checks.text(self, "note")
 
 
@@ -278,20 +281,20 @@ class Policy:
 
 @attrs.frozen
 class CashRounding:
-    """Round the invoice's total to a coin: a multiple of ``increment`` minor units.
+    """Round the invoice's total to a coin: a multiple of ``increment`` (an :class:`Amount`).
 
     ``rounding`` is the mode, or ``None`` for the invoice's own.
 
     >>> from invoicecalc import Currency
     >>> [CashRounding.of_currency(Currency(c)).increment for c in ("CHF", "SEK", "USD")]
-    [5, 100, 1]
+    [Amount(5, 'CHF'), Amount(100, 'SEK'), Amount(1, 'USD')]
     """
 
-    increment: int
+    increment: Amount
     rounding: Rounding | None = None
 
     def __attrs_post_init__(self) -> None:
-        if _checks.whole(self.increment, "cash_rounding.increment") < 1:
+        if _checks.amount(self.increment, "cash_rounding.increment") < 1:
             raise InvalidValueError(
                 "cash_rounding.increment", self.increment, "must be at least one minor unit"
             )
@@ -307,9 +310,10 @@ class CashRounding:
         """
         fractions = get_global("currency_fractions")
         if currency.code not in fractions:
-            return cls(1)
+            return cls(Amount(1, currency.code))
         _, _, cash_digits, cash_rounding = fractions[currency.code]
-        return cls(10 ** max(0, currency.exponent - cash_digits) * max(1, cash_rounding))
+        increment = 10 ** max(0, currency.exponent - cash_digits) * max(1, cash_rounding)
+        return cls(Amount(increment, currency.code))
 
 
 @attrs.frozen
@@ -330,7 +334,7 @@ class Invoice:
     """An invoice, checked whole when it is built.
 
     ``discount_percentage`` is a plain discount, or with ``early_period_in_days``
-    an early-payment discount per period; ``discount_amount`` (minor units) is
+    an early-payment discount per period; ``discount_amount`` (an :class:`Amount`) is
     a fixed discount beside it. With ``tax_inclusive`` every price and
     discount amount includes its line's taxes. ``late_percentage`` needs
     ``late_period_in_days``. ``number``, ``po_number``, ``notes``, ``terms`` and
@@ -355,7 +359,7 @@ class Invoice:
     terms: str | None = None
     pre_reminder_in_days: int | None = None
     post_reminder_in_days: int | None = None
-    discount_amount: int = 0
+    discount_amount: Amount = NO_AMOUNT
     tax_inclusive: bool = False
     cash_rounding: CashRounding | None = None
     home_currency: HomeCurrency | None = None
@@ -398,7 +402,7 @@ class Invoice:
         _checks.text(self, "notes")
         _checks.period(self, "pre_reminder_in_days")
         _checks.period(self, "post_reminder_in_days")
-        if _checks.whole(self.discount_amount, "discount_amount") < 0:
+        if _checks.amount(self.discount_amount, "discount_amount") < 0:
             raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
         _checks.of_type(self, "tax_inclusive", bool, "true or false")
         if self.cash_rounding is not None:
@@ -406,6 +410,7 @@ class Invoice:
         if self.home_currency is not None:
             _checks.of_type(self, "home_currency", HomeCurrency, "a HomeCurrency or None")
 
+        self._check_currencies()
         tax_terms = self._tax_terms()
         carried = self._carried()
         _set(self, "carried", carried)
@@ -430,6 +435,29 @@ class Invoice:
                 payments=[(p.date.toordinal(), p.amount) for p in self.payments],
             ),
         )
+
+    def _check_currencies(self) -> None:
+        """Every amount and price is in the invoice's currency (or a zero of none)."""
+        code = self.currency.code
+        given: list[tuple[str, Amount | Price | None]] = [
+            ("discount_amount", self.discount_amount),
+            (
+                "cash_rounding.increment",
+                None if self.cash_rounding is None else self.cash_rounding.increment,
+            ),
+        ]
+        for index, line in enumerate(self.lines):
+            given += [
+                (f"lines[{index}].unit_price", line.unit_price),
+                (f"lines[{index}].flat_fee", line.flat_fee),
+                (f"lines[{index}].discount_amount", line.discount_amount),
+            ]
+        given += [(f"payments[{i}].amount", p.amount) for i, p in enumerate(self.payments)]
+        for field, money in given:
+            if money is not None and money.currency not in (code, ""):
+                raise InvalidValueError(
+                    field, money, f"is in {money.currency}; the invoice is in {code}"
+                )
 
     def _tax_terms(self) -> list[TaxTerms]:
         positions: dict[str, int] = {}

@@ -21,8 +21,12 @@ from .errors import InvalidTypeError, InvalidValueError
 __all__ = [
     "EXACT",
     "LIMIT",
+    "NO_AMOUNT",
+    "NO_PRICE",
     "ROUNDERS",
+    "Amount",
     "Currency",
+    "Price",
     "Rounding",
     "allocate",
     "decimal_text",
@@ -189,6 +193,63 @@ def decimal_text(text: str, field: str) -> Decimal:
     raise InvalidValueError(field, text, "is not a decimal number")
 
 
+def _currency_code(code: object, value: object) -> str:
+    if not isinstance(code, str) or not (_CURRENCY_CODE.match(code) or (code == "" and not value)):
+        raise InvalidValueError("currency", code, "is not an ISO 4217 code")
+    return code
+
+
+class Amount(int):
+    """Whole minor units of one currency: ``Currency("USD").amount("19.99")`` is
+    ``Amount(1999, "USD")``.
+
+    Every amount an invoice is given (a flat fee, a payment, a discount amount)
+    is one, so that ``150`` can never be read as 150.00 or as 1.50: the
+    currency says which. It is an ``int`` of minor units in every sum; sums are
+    plain ``int``.
+    """
+
+    currency: str
+
+    def __new__(cls, minor: int, currency: str) -> Amount:
+        if isinstance(minor, bool) or not isinstance(minor, int):
+            raise InvalidTypeError("amount", minor, "must be a whole number of minor units")
+        amount = super().__new__(cls, minor)
+        amount.currency = _currency_code(currency, minor)
+        return amount
+
+    def __repr__(self) -> str:
+        return f"Amount({int(self)}, {self.currency!r})"
+
+    def __reduce__(self) -> tuple[type[Amount], tuple[int, str]]:
+        return Amount, (int(self), self.currency)
+
+
+class Price(Decimal):
+    """A unit price in minor units of one currency, possibly finer than one:
+    ``Currency("USD").price("0.125")`` is ``Price("12.5", "USD")``."""
+
+    currency: str
+
+    def __new__(cls, minor: object, currency: str) -> Price:
+        number = exact_decimal(minor, "unit_price")
+        price = super().__new__(cls, number)
+        price.currency = _currency_code(currency, number)
+        return price
+
+    def __repr__(self) -> str:
+        return f"Price({str(Decimal(self))!r}, {self.currency!r})"
+
+    # Decimal's own reduce would drop the currency.
+    def __reduce__(self) -> tuple[type[Price], tuple[str, str]]:  # type: ignore[override]
+        return Price, (str(Decimal(self)), self.currency)
+
+
+#: The zero amount and price of no currency in particular: the fields' defaults.
+NO_AMOUNT = Amount(0, "")
+NO_PRICE = Price(0, "")
+
+
 @cache
 def _exponent(code: str) -> int:
     # Validate first: babel answers 2 for any unknown code.
@@ -227,28 +288,29 @@ class Currency:
         object.__setattr__(self, "_pattern", f"%d.%0{exponent}d")
         object.__setattr__(self, "_scale", 10**exponent)
 
-    def parse_amount(self, value: object, field: str) -> int:
-        """An amount in major units (``"19.99"``) as integer minor units (``1999``).
+    def amount(self, value: object, field: str = "amount") -> Amount:
+        """An amount in major units (``"19.99"``) as an :class:`Amount` of minor units (``1999``).
 
-        >>> Currency("USD").parse_amount("10.001", "flat_fee")
+        >>> Currency("USD").amount("19.99")
+        Amount(1999, 'USD')
+        >>> Currency("USD").amount("10.001", "flat_fee")
         Traceback (most recent call last):
         ...
         invoicecalc.errors.InvalidValueError: flat_fee: is finer than USD allows (got '10.001')
         """
         num, den = exact_decimal(value, field).as_integer_ratio()
         minor, rest = divmod(num * self._scale, den)
-        assert isinstance(minor, int)
         if rest:
             raise InvalidValueError(field, value, f"is finer than {self.code} allows")
-        return minor
+        return Amount(minor, self.code)
 
-    def parse_price(self, value: object, field: str) -> Decimal:
-        """A unit price in major units as exact minor units; may be finer than one.
+    def price(self, value: object, field: str = "unit_price") -> Price:
+        """A unit price in major units as a :class:`Price` of minor units; may be finer than one.
 
-        >>> Currency("USD").parse_price("0.125", "unit_price")
-        Decimal('12.5')
+        >>> Currency("USD").price("0.125")
+        Price('12.5', 'USD')
         """
-        return exact_decimal(value, field).scaleb(self.exponent, EXACT)
+        return Price(exact_decimal(value, field).scaleb(self.exponent, EXACT), self.code)
 
     def to_decimal(self, minor: int) -> Decimal:
         """Minor units as a ``Decimal`` of major units with exactly the minor digits."""

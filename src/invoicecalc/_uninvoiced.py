@@ -31,7 +31,7 @@ import attrs
 
 from . import _checks as check
 from ._model import Invoice, LineItem, LineKind
-from ._money import round_div
+from ._money import NO_AMOUNT, NO_PRICE, Amount, Price, round_div
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["Expense", "ImportedItems", "Task", "TimeEntry", "import_uninvoiced_items"]
@@ -57,8 +57,9 @@ def _identifier(obj: object, name: str) -> None:
 class Task:
     """A task (Cashboard line item) that time is billed against, in a project or none.
 
-    ``hourly_rate`` is in minor units per hour and may be finer than one;
-    ``flat_fee`` in minor units; ``invoiced`` says the flat fee was invoiced
+    ``hourly_rate`` is a :class:`~invoicecalc.Price` per hour (it may be finer
+    than a minor unit), ``flat_fee`` an :class:`~invoicecalc.Amount`, both in the
+    invoice's currency; ``invoiced`` says the flat fee was invoiced
     already; ``date``, when given, is the day the flat fee falls on.
     """
 
@@ -66,8 +67,8 @@ class Task:
     project_id: str | None = None
     title: str = ""
     description: str = ""
-    hourly_rate: Decimal = _ZERO
-    flat_fee: int = 0
+    hourly_rate: Price = NO_PRICE
+    flat_fee: Amount = NO_AMOUNT
     markup_percentage: Decimal = _ZERO
     taxable: bool = True
     invoiced: bool = False
@@ -79,8 +80,8 @@ class Task:
             _identifier(self, "project_id")
         check.text(self, "title")
         check.text(self, "description")
-        check.number(self, "hourly_rate")
-        check.whole(self.flat_fee, "flat_fee")
+        check.price(self.hourly_rate, "hourly_rate")
+        check.amount(self.flat_fee, "flat_fee")
         check.number(self, "markup_percentage")
         _flags(self, "taxable", "invoiced")
         if self.date is not None:
@@ -111,11 +112,12 @@ class TimeEntry:
 
 @attrs.frozen
 class Expense:
-    """An expense of ``amount`` minor units (negative: a refund) on ``date``."""
+    """An expense of ``amount`` (an :class:`~invoicecalc.Amount`, negative for a refund)
+    on ``date``."""
 
     id: str
     date: dt.date
-    amount: int
+    amount: Amount
     project_id: str | None = None
     billable: bool = True
     invoiced: bool = False
@@ -126,7 +128,7 @@ class Expense:
     def __attrs_post_init__(self) -> None:
         _identifier(self, "id")
         check.date(self, "date")
-        check.whole(self.amount, "amount")
+        check.amount(self.amount, "amount")
         if self.project_id is not None:
             _identifier(self, "project_id")
         _flags(self, "billable", "invoiced", "taxable")
@@ -231,7 +233,7 @@ def import_uninvoiced_items(
                 description=task.description,
                 quantity=_hours(minutes.get(task.id, 0), invoice),
                 unit_price=task.hourly_rate,
-                flat_fee=task.flat_fee if fee else 0,
+                flat_fee=task.flat_fee if fee else NO_AMOUNT,
                 markup_percentage=task.markup_percentage,
                 taxable=task.taxable,
             )
@@ -244,7 +246,7 @@ def import_uninvoiced_items(
                 LineItem(
                     title=expense.category or "Expense",
                     description=expense.description,
-                    unit_price=Decimal(expense.amount),
+                    unit_price=Price(expense.amount, expense.amount.currency),
                     taxable=expense.taxable,
                 )
             )

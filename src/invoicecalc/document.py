@@ -170,11 +170,15 @@ def invoice_from_dict(value: object) -> Entry:
         )
     line_keys = {
         **_LINE_KEYS,
-        "unit_price": currency.parse_price,
-        "flat_fee": currency.parse_amount,
+        "unit_price": currency.price,
+        "flat_fee": currency.amount,
     }
     fields["lines"] = _items(raw, "lines", _line, line_keys)
-    payment_keys = {"date": parse_date, "amount": currency.parse_amount, "note": string}
+    payment_keys: dict[str, Parser] = {
+        "date": parse_date,
+        "amount": currency.amount,
+        "note": string,
+    }
     fields["payments"] = _items(raw, "payments", _payment, payment_keys)
     if "policy" in raw:
         try:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from ._model import DiscountBase, Invoice, LineItem, LineKind, Payment, Policy, Tax, TaxRounding
-from ._money import EXACT, Currency, Rounding
+from ._money import EXACT, Amount, Currency, Price, Rounding
 
 __all__ = [
     "EXPONENT_CURRENCIES",
@@ -109,8 +109,8 @@ def line_items(
         kind=draw(st.sampled_from(kinds)),
         title=draw(st.text(_TITLE_CHARACTERS, max_size=12)),
         quantity=quantity,
-        unit_price=unit_price,
-        flat_fee=flat_fee,
+        unit_price=Price(unit_price, currency.code),
+        flat_fee=Amount(flat_fee, currency.code),
         markup_percentage=draw(decimals(0, 100, 2)) if markup else Decimal(0),
         taxable=taxable,
         taxes=named,
@@ -185,7 +185,9 @@ def invoices(
                     date=st.dates(
                         invoice_date - dt.timedelta(days=5), due_date + dt.timedelta(days=200)
                     ),
-                    amount=st.integers(1, 100_000 * major),
+                    amount=st.integers(1, 100_000 * major).map(
+                        lambda minor: Amount(minor, currency.code)
+                    ),
                 ),
                 max_size=3,
             )

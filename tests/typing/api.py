@@ -48,7 +48,7 @@ assert_type(vat.rate, Decimal)
 design = LineItem(
     title="Design",
     quantity=Decimal("10.5"),
-    unit_price=usd.parse_price("85.00", "unit_price"),
+    unit_price=usd.price("85.00", "unit_price"),
     taxes=["VAT"],
 )
 two = LineItem(quantity=2)
@@ -64,7 +64,7 @@ invoice = Invoice(
     taxes=(vat, gst, pst),
     discount_percentage="2",
     early_period_in_days=10,
-    payments=[Payment(dt.date(2024, 3, 5), usd.parse_amount("100.00", "amount"))],
+    payments=[Payment(dt.date(2024, 3, 5), usd.amount("100.00", "amount"))],
     policy=Policy(rounding=Rounding.HALF_EVEN, tax_rounding=TaxRounding.PER_LINE),
 )
 assert_type(invoice.lines, tuple[LineItem, ...])
@@ -90,8 +90,8 @@ assert_type(totals.taxes[0].amount, int)
 
 assert_type(usd.format(totals.total), str)
 assert_type(usd.format(totals.total, locale="de_DE"), str)
-assert_type(usd.parse_amount("19.99", "flat_fee"), int)
-assert_type(usd.parse_price("0.125", "unit_price"), Decimal)
+assert_type(usd.amount("19.99", "flat_fee"), int)
+assert_type(usd.price("0.125", "unit_price"), Decimal)
 
 # -- vendor formats ---------------------------------------------------------------
 

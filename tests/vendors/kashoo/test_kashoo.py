@@ -46,7 +46,7 @@ INT64_MAX = 2**63 - 1
 
 
 def price(text: str, currency: Currency = USD) -> Decimal:
-    return currency.parse_price(text, "unit_price")
+    return currency.price(text, "unit_price")
 
 
 def results(*items: tuple[Invoice, dt.date]) -> list[tuple[Entry, Totals]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..._documents import Document
 from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
-from ..._money import Currency, exact_decimal
+from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_date, parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._model import CashboardEntry, CashboardLineItem, CashboardRecord
@@ -217,8 +217,8 @@ def _line(raw: Raw, currency: Currency, kind: LineKind, **more: Any) -> LineItem
         kind=kind,
         title=raw.raw("title") or "",
         description=raw.raw("description") or "",
-        unit_price=currency.parse_price(raw.text("price_per") or "0", raw.field("price_per")),
-        flat_fee=currency.parse_amount(raw.text("flat_fee") or "0", raw.field("flat_fee")),
+        unit_price=currency.price(raw.text("price_per") or "0", raw.field("price_per")),
+        flat_fee=currency.amount(raw.text("flat_fee") or "0", raw.field("flat_fee")),
         markup_percentage=_decimal(raw, "markup_percentage") or _ZERO,
         taxable=_flag(raw, "is_taxable", True),
         **more,
@@ -238,7 +238,7 @@ def _invoice_line(raw: Raw, currency: Currency) -> tuple[str | None, LineItem, C
 
 def _invoice_payment(raw: Raw, currency: Currency) -> tuple[str | None, str | None, int]:
     _present(raw, "amount")
-    amount = currency.parse_amount(_required(raw, "amount"), raw.field("amount"))
+    amount = currency.amount(_required(raw, "amount"), raw.field("amount"))
     return raw.text("invoice_id"), raw.text("payment_id"), amount
 
 
@@ -246,7 +246,7 @@ def _payment(raw: Raw, currency: Currency) -> tuple[str, dt.date | None, str, Ca
     _present(raw, "amount")
     key = _required(raw, "id")
     if raw.text("amount") is not None:
-        currency.parse_amount(raw.text("amount"), raw.field("amount"))
+        currency.amount(raw.text("amount"), raw.field("amount"))
     return key, _day(raw, "created_on"), raw.raw("notes") or "", _record(raw)
 
 
@@ -388,7 +388,7 @@ def _paid(
                 payment_id,
                 "has no dated payment: give the payments document that holds its created_on",
             )
-        return Payment(day, amount, note), (_record(raw), record)
+        return Payment(day, Amount(amount, currency.code), note), (_record(raw), record)
 
 
 def read(*documents: bytes | str, currency: Currency = _USD) -> Document:

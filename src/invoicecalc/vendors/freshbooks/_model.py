@@ -16,7 +16,7 @@ import attrs
 
 from ..._documents import Entry
 from ..._model import Invoice, LineItem, LineKind, Payment, Policy
-from ..._money import Currency, exact_decimal
+from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._taxes import Slots, taxes_from_slots
@@ -126,13 +126,13 @@ def _line(
     if not _blank(line.quantity):
         fields["quantity"] = exact_decimal(line.quantity, prefix + "quantity")
     if not _blank(line.unit_cost):
-        fields["unit_price"] = currency.parse_price(line.unit_cost, prefix + "unit_cost")
+        fields["unit_price"] = currency.price(line.unit_cost, prefix + "unit_cost")
     item: LineItem = _build(LineItem, fields, prefix.rstrip("."))
     return item
 
 
 def _amount(currency: Currency, text: str | None, field: str) -> int | None:
-    return None if _blank(text) else currency.parse_amount(text, field)
+    return None if _blank(text) else currency.amount(text, field)
 
 
 def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
@@ -171,7 +171,7 @@ def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
         "lines": lines,
         "taxes": taxes,
         "discount_percentage": Decimal(0),
-        "payments": (Payment(date, received),) if received else (),
+        "payments": (Payment(date, Amount(received, currency.code)),) if received else (),
         "policy": POLICY,
         "number": doc.number,
         "po_number": doc.po_number,

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..._documents import Document, Entry, document_of
 from ..._model import Invoice, LineItem, LineKind, Payment, Tax
-from ..._money import Currency, exact_decimal
+from ..._money import Currency, Price, exact_decimal
 from ..._parse import array, flag, parse_date, parse_json, string
 from ...errors import (
     InvalidTypeError,
@@ -163,11 +163,11 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
     }
     amount = _amount(fields["amount"], _at(path, LINE.amount)) if "amount" in fields else None
     if "rate" in fields:
-        unit_price = currency.parse_price(
+        unit_price = currency.price(
             _number(fields["rate"], _at(path, LINE.rate)), _at(path, LINE.rate)
         )
     elif amount is not None and numbers.get("quantity", 1) == 1:
-        unit_price = Decimal(amount)  # a line stated by its amount alone
+        unit_price = Price(amount, currency.code)  # a line stated by its amount alone
     else:
         raise InvalidValueError(_at(path, LINE.rate), None, "is required (or an amount alone)")
     listed = [

@@ -19,8 +19,8 @@ import attrs
 
 from ..._calculate import Totals, calculate
 from ..._model import DiscountBase, Invoice, LineItem, Policy, TaxRounding
-from ..._money import Rounding, exact_decimal, round_div
-from ...errors import InvalidValueError, UnsupportedError
+from ..._money import NO_AMOUNT, Price, Rounding, round_div
+from ...errors import UnsupportedError
 
 __all__ = ["as_kashoo", "line_taxes", "shape"]
 
@@ -50,21 +50,12 @@ def _carried(line: LineItem, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in names if name in line.taxes) if line.taxes else names
 
 
-def _price(amount: int, field: str) -> Decimal:
-    """``amount`` as the unit price of a one-unit line; refused beyond what a price may be."""
-    try:
-        return exact_decimal(amount, field)
-    except InvalidValueError:
-        problem = "gives an amount too large to write as the rate of a Kashoo line"
-        raise UnsupportedError(field, problem, amount) from None
-
-
 def _extra(
-    field: str, label: str, amount: int, carried: tuple[str, ...], names: tuple[str, ...]
+    code: str, label: str, amount: int, carried: tuple[str, ...], names: tuple[str, ...]
 ) -> LineItem:
     """A line of its own (one unit at ``amount``) for what Kashoo has no field for."""
     taxable, taxes = line_taxes(carried, names)
-    return LineItem(title=label, unit_price=_price(amount, field), taxable=taxable, taxes=taxes)
+    return LineItem(title=label, unit_price=Price(amount, code), taxable=taxable, taxes=taxes)
 
 
 def _label(title: str, what: str) -> str:
@@ -73,29 +64,29 @@ def _label(title: str, what: str) -> str:
 
 def _lines(invoice: Invoice, totals: Totals) -> list[LineItem]:
     names = tuple(tax.name for tax in invoice.taxes)
+    code = invoice.currency.code
     lines: list[LineItem] = []
-    for index, (line, line_totals) in enumerate(zip(invoice.lines, totals.lines, strict=True)):
+    for line, line_totals in zip(invoice.lines, totals.lines, strict=True):
         carried = _carried(line, names)
         taxable, taxes = line_taxes(carried, names)
         plain = attrs.evolve(
-            line, flat_fee=0, markup_percentage=Decimal(0), taxable=taxable, taxes=taxes
+            line, flat_fee=NO_AMOUNT, markup_percentage=Decimal(0), taxable=taxable, taxes=taxes
         )
-        fee, field = line.flat_fee, f"lines[{index}].flat_fee"
+        fee = line.flat_fee
         if fee and not line.unit_price and line.quantity == 1:  # the fee is the whole line
-            lines.append(attrs.evolve(plain, unit_price=_price(fee, field)))
+            lines.append(attrs.evolve(plain, unit_price=Price(fee, code)))
         else:
             lines.append(plain)
             if fee:
-                lines.append(_extra(field, _label(line.title, "flat fee"), fee, carried, names))
+                lines.append(_extra(code, _label(line.title, "flat fee"), fee, carried, names))
         if line_totals.markup:
             label = _label(line.title, f"markup {line.markup_percentage:f}%")
-            field = f"lines[{index}].markup_percentage"
-            lines.append(_extra(field, label, line_totals.markup, carried, names))
+            lines.append(_extra(code, label, line_totals.markup, carried, names))
     lines += _discount_lines(invoice, totals, [_carried(line, names) for line in invoice.lines])
     if totals.late_fee:
         rule = f"{invoice.late_percentage:f}% every {invoice.late_period_in_days} days"
         label = _label("Late fees", rule)
-        lines.append(_extra("late_percentage", label, totals.late_fee, (), names))
+        lines.append(_extra(code, label, totals.late_fee, (), names))
     return lines
 
 
@@ -110,10 +101,10 @@ def _discount_lines(
     names = tuple(tax.name for tax in invoice.taxes)
     what = "Early-payment discount" if invoice.early_period_in_days else "Discount"
     label = _label(what, f"{rate:f}%")
-    field = "discount_percentage"
+    code = invoice.currency.code
     post_tax = invoice.policy.discount_base is DiscountBase.POST_TAX
     if post_tax or not any(carried):
-        return [_extra(field, label, -totals.discount, (), names)] if totals.discount else []
+        return [_extra(code, label, -totals.discount, (), names)] if totals.discount else []
     groups: dict[tuple[str, ...], int] = {}
     for line_carried, line_totals in zip(carried, totals.lines, strict=True):
         groups[line_carried] = groups.get(line_carried, 0) + line_totals.actual
@@ -122,7 +113,7 @@ def _discount_lines(
     for group, actual in groups.items():
         amount = round_div(actual * num, den * 100, Rounding.HALF_UP)
         if amount:
-            lines.append(_extra(field, label, -amount, group, names))
+            lines.append(_extra(code, label, -amount, group, names))
     return lines
 
 
