@@ -65,7 +65,7 @@ __all__ = [
     "decimals",
     "home_currencies",
     "invoices",
-    "line_amounts",
+    "line_actual_and_net",
     "line_items",
     "policies",
     "taxes",
@@ -137,7 +137,7 @@ def _actual(
     return cost + _round(cost * Fraction(markup) / 100, rounding)
 
 
-def line_amounts(line: LineItem, rounding: Rounding) -> tuple[int, int]:
+def line_actual_and_net(line: LineItem, rounding: Rounding) -> tuple[int, int]:
     """The line's ``(actual, net)`` under ``rounding``, from the spec's line rules.
 
     ``net`` is the actual less the line's own discount (percentage or amount); the
@@ -431,7 +431,7 @@ def invoices(
         discount_percentage = draw(decimals(0, 5 if early_period else 100, 2))
     amount_off = 0
     if discount_amount and draw(st.booleans()):
-        bound = sum(max(0, line_amounts(line, rounding)[1]) for line in lines)
+        bound = sum(max(0, line_actual_and_net(line, rounding)[1]) for line in lines)
         amount_off = draw(st.sampled_from([0, bound]) | st.integers(0, bound))
     late_percentage = late_period = None
     if late and draw(st.booleans()):
