@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    Amount,
     CashRounding,
     DiscountBase,
     Invoice,
@@ -226,12 +227,13 @@ def test_amount_discount_shares_are_whole_and_add_up(data: st.DataObject, inclus
         attrs.evolve(line, taxable=True, taxes=(f"L{i}",)) for i, line in enumerate(drawn_lines)
     ]
     own_taxes = [Tax(f"L{i}", Decimal(0)) for i in range(len(lines))]
-    plain = attrs.evolve(drawn, lines=lines, taxes=own_taxes, discount_amount=0)
+    nothing = Amount(0, drawn.currency.code)
+    plain = attrs.evolve(drawn, lines=lines, taxes=own_taxes, discount_amount=nothing)
     plain = with_policy(plain, discount_base=DiscountBase.PRE_TAX)
     nets = [line[4] for line in calculate(plain, as_of=plain.invoice_date).line_amounts]
     bound = sum(net for net in nets if net > 0)
     amount = data.draw(st.sampled_from([0, bound]) | st.integers(0, bound), label="amount")
-    invoice = attrs.evolve(plain, discount_amount=amount)
+    invoice = attrs.evolve(plain, discount_amount=Amount(amount, plain.currency.code))
     totals = calculate(invoice, as_of=invoice.invoice_date)
     shares = [net - base for net, base in zip(nets, totals.tax_bases, strict=True)]
     assert sum(shares) == amount
@@ -265,7 +267,7 @@ def test_cash_rounding_rounds_only_the_total(
     # cash-rounded invoice is the plain one with its total rounded to the increment.
     drawn, as_of = draw(data, payments=False, cash_rounding=False)
     plain = calculate(drawn, as_of=as_of)
-    rule = CashRounding(increment, mode)
+    rule = CashRounding(Amount(increment, drawn.currency.code), mode)
     totals = calculate(attrs.evolve(drawn, cash_rounding=rule), as_of=as_of)
     before = plain.total_before_fees
     assert totals.total_before_fees % increment == 0
@@ -422,8 +424,9 @@ def test_neutral_v2_settings_change_nothing(data: st.DataObject) -> None:
     # compound list that is empty; a home currency adds its amounts and changes no other.
     invoice, as_of = draw(data, **V1_ONLY)
     totals = calculate(invoice, as_of=as_of)
+    nothing = Amount(0, invoice.currency.code)
     neutral_lines = [
-        attrs.evolve(line, discount_amount=0)
+        attrs.evolve(line, discount_amount=nothing)
         if i % 2
         else attrs.evolve(line, discount_percentage=Decimal(0))
         for i, line in enumerate(invoice.lines)
@@ -432,8 +435,8 @@ def test_neutral_v2_settings_change_nothing(data: st.DataObject) -> None:
         invoice,
         lines=neutral_lines,
         taxes=[tax if tax.compound else attrs.evolve(tax, compound=()) for tax in invoice.taxes],
-        discount_amount=0,
-        cash_rounding=CashRounding(1),
+        discount_amount=nothing,
+        cash_rounding=CashRounding(Amount(1, invoice.currency.code)),
     )
     assert calculate(neutral, as_of=as_of) == totals
     assert totals.subtotal == totals.item_actual - totals.discount

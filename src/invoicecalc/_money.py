@@ -206,7 +206,7 @@ class Amount(int):
     Every amount an invoice is given (a flat fee, a payment, a discount amount)
     is one, so that ``150`` can never be read as 150.00 or as 1.50: the
     currency says which. It is an ``int`` of minor units in every sum; sums are
-    plain ``int``.
+    plain ``int``, while ``-amount`` stays an amount of its currency.
     """
 
     currency: str
@@ -221,13 +221,21 @@ class Amount(int):
     def __repr__(self) -> str:
         return f"Amount({int(self)}, {self.currency!r})"
 
+    def __neg__(self) -> Amount:
+        """The same amount of the other sign, still of its currency (a credit)."""
+        return Amount(-int(self), self.currency)
+
     def __reduce__(self) -> tuple[type[Amount], tuple[int, str]]:
         return Amount, (int(self), self.currency)
 
 
 class Price(Decimal):
     """A unit price in minor units of one currency, possibly finer than one:
-    ``Currency("USD").price("0.125")`` is ``Price("12.5", "USD")``."""
+    ``Currency("USD").price("0.125")`` is ``Price("12.5", "USD")``.
+
+    A ``Decimal`` of minor units in every sum (sums are plain ``Decimal``);
+    negating one keeps its currency, as negating an :class:`Amount` does.
+    """
 
     currency: str
 
@@ -239,6 +247,10 @@ class Price(Decimal):
 
     def __repr__(self) -> str:
         return f"Price({str(Decimal(self))!r}, {self.currency!r})"
+
+    def __neg__(self, context: object = None) -> Price:
+        """The same price of the other sign, still of its currency (a credit)."""
+        return Price(-Decimal(self), self.currency)
 
     # Decimal's own reduce would drop the currency.
     def __reduce__(self) -> tuple[type[Price], tuple[str, str]]:  # type: ignore[override]
