@@ -48,7 +48,21 @@ def test_bundled_example_by_hand() -> None:
         "total_quantity": "13.5",
     }
     assert {key: result[key] for key in expected} == expected
-    assert result["lines"][0] == {"cost": "892.50", "markup": "133.88", "actual": "1026.38"}
+    assert result["lines"][0] == {
+        "cost": "892.50",
+        "markup": "133.88",
+        "actual": "1026.38",
+        "discount": "0.00",
+        "net": "1026.38",
+    }
+    # v2 keys on a v1 invoice: nothing off the lines, no cash rounding;
+    # subtotal = 1216.36 - 48.65 = 1167.71, and 1167.71 + 84.46 + 55.41 = 1307.58.
+    assert (result["line_discount"], result["subtotal"], result["cash_rounding"]) == (
+        "0.00",
+        "1167.71",
+        "0.00",
+    )
+    assert "home" not in result
     assert [tax["amount"] for tax in result["taxes"]] == ["84.46", "55.41"]
 
 
