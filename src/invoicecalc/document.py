@@ -126,8 +126,9 @@ def _cash_rounding(currency: Currency) -> Parser:
             raise InvalidTypeError(
                 field, value, 'must be "currency" or an object {"increment", "rounding"}'
             )
-        raw = _within(field, lambda: _required(known_object(value, _CASH_KEYS), ("increment",)))
-        parsed = _within(field, lambda: _parsed(raw, {**_CASH_KEYS, "increment": currency.amount}))
+        keys = {**_CASH_KEYS, "increment": currency.amount}
+        raw = _within(field, lambda: _required(known_object(value, keys), ("increment",)))
+        parsed = _within(field, lambda: _parsed(raw, keys))
         # CashRounding names its own field, cash_rounding.increment, when it refuses one.
         return CashRounding(**parsed)
 
