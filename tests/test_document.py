@@ -405,6 +405,13 @@ def test_v2_output_keys() -> None:
         ),
         (doc(lines=[{"unit_price": "1.00"}], discount_amount="1.01"), "discount_amount"),
         (json.dumps([BASE, {**BASE, "cash_rounding": "x"}]), "[1].cash_rounding"),
+        # a tax without its name or rate (null is absent) was a TypeError before
+        (doc(taxes=[{"name": "T"}]), "taxes[0].rate"),
+        (
+            doc(taxes=[{"name": "T", "rate": "1"}, {"rate": "1", "withholding": True}]),
+            "taxes[1].name",
+        ),
+        (doc(taxes=[{"name": "T", "rate": None}]), "taxes[0].rate"),
     ],
 )
 def test_invalid_v2_documents_are_refused_naming_the_field(text: str, field: str) -> None:

@@ -90,7 +90,8 @@ def _line(value: object, parsers: Parsers) -> LineItem:
 
 
 def _tax(value: object, parsers: Parsers) -> Tax:
-    return Tax(**_parsed(known_object(value, _TAX_KEYS), _TAX_KEYS))
+    raw = _required(known_object(value, _TAX_KEYS), ("name", "rate"))
+    return Tax(**_parsed(raw, _TAX_KEYS))
 
 
 def _compound(value: object, field: str) -> bool | tuple[str, ...]:

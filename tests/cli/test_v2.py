@@ -611,6 +611,10 @@ INVALID: dict[str, tuple[object, str]] = {
     ),
     "unknown rounding mode": ({**BASE, "policy": {"rounding": "ceiling"}}, "policy.rounding"),
     "unknown line key": ({**BASE, "lines": [{"discount": "5"}]}, "lines[0].discount"),
+    "withholding tax without a rate": (
+        {**BASE, "taxes": [{"name": "IRPF", "withholding": True}]},
+        "taxes[0].rate",
+    ),
     # inside an array: the invoice's index first
     "home rate in an array": (
         [BASE, BASE, BASE, {**BASE, "home_currency": {"code": "EUR", "rate": "0"}}],
