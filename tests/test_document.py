@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from invoicecalc import LineKind, Rounding, TaxRounding
+from invoicecalc import CashRounding, Currency, HomeCurrency, LineKind, Rounding, TaxRounding
 from invoicecalc.document import Document, calculate_document, dumps, parse_day, preview, read
 from invoicecalc.errors import InvalidValueError, InvoiceCalcError, ParseError
 
@@ -48,7 +48,21 @@ def test_bundled_example_by_hand() -> None:
         "total_quantity": "13.5",
     }
     assert {key: result[key] for key in expected} == expected
-    assert result["lines"][0] == {"cost": "892.50", "markup": "133.88", "actual": "1026.38"}
+    assert result["lines"][0] == {
+        "cost": "892.50",
+        "markup": "133.88",
+        "actual": "1026.38",
+        "discount": "0.00",
+        "net": "1026.38",
+    }
+    # v2 keys on a v1 invoice: nothing off the lines, no cash rounding;
+    # subtotal = 1216.36 - 48.65 = 1167.71, and 1167.71 + 84.46 + 55.41 = 1307.58.
+    assert (result["line_discount"], result["subtotal"], result["cash_rounding"]) == (
+        "0.00",
+        "1167.71",
+        "0.00",
+    )
+    assert "home" not in result
     assert [tax["amount"] for tax in result["taxes"]] == ["84.46", "55.41"]
 
 
@@ -244,3 +258,164 @@ def test_a_json_nan_is_refused_naming_where_it_is() -> None:
         read(text)
     assert caught.value.field == "lines[1].quantity"
     assert str(caught.value) == "lines[1].quantity: NaN is not a number JSON allows"
+
+
+# -- v2 keys ---------------------------------------------------------------------
+
+
+def test_every_v2_key_is_read() -> None:
+    (entry,) = read(
+        doc(
+            currency="CHF",
+            tax_inclusive=True,
+            discount_amount="2.50",
+            cash_rounding={"increment": 0.05, "rounding": "up"},
+            home_currency={"code": "EUR", "rate": "0.9134"},
+            lines=[
+                {"unit_price": "10.00", "discount_percentage": "10"},
+                {"unit_price": "10.00", "discount_amount": "1.00"},
+            ],
+            taxes=[
+                {"name": "GST", "rate": "5"},
+                {"name": "PST", "rate": "7", "compound": ["GST"]},
+                {"name": "QST", "rate": "1", "compound": []},
+            ],
+            policy={"rounding": "up"},
+        )
+    ).entries
+    invoice = entry.invoice
+    chf = Currency("CHF")
+    assert invoice.tax_inclusive is True
+    assert invoice.discount_amount == chf.amount("2.50")
+    assert invoice.cash_rounding == CashRounding(chf.amount("0.05"), Rounding.UP)
+    assert invoice.home_currency == HomeCurrency(Currency("EUR"), Decimal("0.9134"))
+    assert [(line.discount_percentage, line.discount_amount) for line in invoice.lines] == [
+        (Decimal(10), None),
+        (None, chf.amount("1.00")),
+    ]
+    # An empty compound list is the same as false.
+    assert [tax.compound for tax in invoice.taxes] == [False, ("GST",), False]
+    assert invoice.policy.rounding is Rounding.UP
+
+
+def test_withholding_and_currency_cash_rounding_are_read() -> None:
+    (entry,) = read(
+        doc(
+            currency="SEK",
+            cash_rounding="currency",
+            taxes=[{"name": "IRPF", "rate": "15", "withholding": True}],
+        )
+    ).entries
+    assert entry.invoice.taxes[0].withholding is True
+    # CLDR: SEK is paid in whole kronor.
+    assert entry.invoice.cash_rounding == CashRounding.of_currency(Currency("SEK"))
+    assert entry.invoice.cash_rounding.increment == Currency("SEK").amount("1")
+
+
+def test_v2_nulls_mean_absent() -> None:
+    (entry,) = read(
+        doc(
+            tax_inclusive=None,
+            discount_amount=None,
+            cash_rounding=None,
+            home_currency=None,
+            lines=[{"discount_percentage": None, "discount_amount": None}],
+            taxes=[{"name": "T", "rate": "1", "compound": None, "withholding": None}],
+        )
+    ).entries
+    invoice = entry.invoice
+    assert (invoice.tax_inclusive, invoice.discount_amount) == (False, 0)
+    assert (invoice.cash_rounding, invoice.home_currency) == (None, None)
+    assert (invoice.lines[0].discount_percentage, invoice.lines[0].discount_amount) == (None, None)
+    assert (invoice.taxes[0].compound, invoice.taxes[0].withholding) == (False, False)
+    (entry,) = read(doc(cash_rounding={"increment": "0.05", "rounding": None})).entries
+    assert entry.invoice.cash_rounding is not None
+    assert entry.invoice.cash_rounding.rounding is None  # the invoice's own mode
+
+
+def test_v2_output_keys() -> None:
+    # 100.00 less 10% on the line = 90.00; VAT 20% = 18.00, withheld 15% = -13.50;
+    # 94.50 into JPY at 160: 9450 x 1.6 = 15120 (subtotal 14400, VAT 2880, withheld -2160).
+    text = doc(
+        lines=[{"unit_price": "100.00", "discount_percentage": "10"}],
+        taxes=[{"name": "VAT", "rate": "20"}, {"name": "W", "rate": "15", "withholding": True}],
+        home_currency={"code": "JPY", "rate": "160"},
+    )
+    result = json.loads(preview(text, as_of=dt.date(2024, 3, 1)))
+    assert (result["line_discount"], result["subtotal"], result["cash_rounding"]) == (
+        "10.00",
+        "90.00",
+        "0.00",
+    )
+    assert result["lines"] == [
+        {
+            "cost": "100.00",
+            "markup": "0.00",
+            "actual": "100.00",
+            "discount": "10.00",
+            "net": "90.00",
+        }
+    ]
+    assert [(t["base"], t["amount"], t["withholding"]) for t in result["taxes"]] == [
+        ("90.00", "18.00", False),
+        ("90.00", "-13.50", True),
+    ]
+    assert (result["sales_tax"], result["sales_tax_2"], result["total"]) == (
+        "18.00",
+        "-13.50",
+        "94.50",
+    )
+    assert result["home"] == {
+        "currency": "JPY",
+        "subtotal": "14400",
+        "taxes": [{"name": "VAT", "amount": "2880"}, {"name": "W", "amount": "-2160"}],
+        "tax_total": "720",
+        "total": "15120",
+        "balance": "15120",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (doc(tax_inclusive=1), "tax_inclusive"),
+        (doc(discount_amount="0.005"), "discount_amount"),
+        (doc(discount_amount=5.5), "discount_amount"),  # exact 5.50, but there are no lines
+        (doc(cash_rounding="cash"), "cash_rounding"),
+        (doc(cash_rounding=["0.05"]), "cash_rounding"),
+        (doc(cash_rounding={"increment": "0.05", "mode": "up"}), "cash_rounding.mode"),
+        (doc(cash_rounding={}), "cash_rounding.increment"),
+        (doc(cash_rounding={"increment": "0.001"}), "cash_rounding.increment"),
+        (doc(cash_rounding={"increment": "0"}), "cash_rounding.increment"),
+        (doc(cash_rounding={"increment": "0.05", "rounding": 1}), "cash_rounding.rounding"),
+        (doc(home_currency={"code": "ZZZ", "rate": "1"}), "home_currency.code"),
+        (doc(home_currency={"code": 978, "rate": "1"}), "home_currency.code"),
+        (doc(home_currency={"rate": "1"}), "home_currency.code"),
+        (doc(home_currency={"code": "EUR", "rate": "0"}), "home_currency.rate"),
+        (doc(home_currency={"code": "EUR", "rate": True}), "home_currency.rate"),
+        (doc(home_currency=[]), "home_currency"),
+        (doc(taxes=[{"name": "T", "rate": "1", "compound": {"GST": True}}]), "taxes[0].compound"),
+        (doc(taxes=[{"name": "T", "rate": "1", "withholding": 1}]), "taxes[0].withholding"),
+        (doc(taxes=[{"name": "T", "rate": "1"}, {"name": "T", "rate": "2"}]), "taxes[1].name"),
+        (doc(lines=[{"discount_percentage": "x"}]), "lines[0].discount_percentage"),
+        (doc(lines=[{"discount_amount": "1.001"}]), "lines[0].discount_amount"),
+        (
+            doc(lines=[{"unit_price": "1.00", "discount_amount": "1.01"}]),
+            "lines[0].discount_amount",
+        ),
+        (doc(lines=[{"unit_price": "1.00"}], discount_amount="1.01"), "discount_amount"),
+        (json.dumps([BASE, {**BASE, "cash_rounding": "x"}]), "[1].cash_rounding"),
+        # a tax without its name or rate (null is absent) was a TypeError before
+        (doc(taxes=[{"name": "T"}]), "taxes[0].rate"),
+        (
+            doc(taxes=[{"name": "T", "rate": "1"}, {"rate": "1", "withholding": True}]),
+            "taxes[1].name",
+        ),
+        (doc(taxes=[{"name": "T", "rate": None}]), "taxes[0].rate"),
+    ],
+)
+def test_invalid_v2_documents_are_refused_naming_the_field(text: str, field: str) -> None:
+    with pytest.raises(InvoiceCalcError) as caught:
+        read(text)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: ")

@@ -18,7 +18,9 @@ from typing import Any
 from ._calculate import Totals, calculate
 from ._documents import Document, Entry, document_of
 from ._model import (
+    CashRounding,
     DiscountBase,
+    HomeCurrency,
     Invoice,
     LineItem,
     LineKind,
@@ -41,7 +43,7 @@ from ._parse import (
     parse_json,
     string,
 )
-from .errors import InvalidValueError, InvoiceCalcError
+from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 __all__ = [
     "Document",
@@ -88,14 +90,77 @@ def _line(value: object, parsers: Parsers) -> LineItem:
 
 
 def _tax(value: object, parsers: Parsers) -> Tax:
-    return Tax(**_parsed(known_object(value, _TAX_KEYS), _TAX_KEYS))
+    raw = _required(known_object(value, _TAX_KEYS), ("name", "rate"))
+    return Tax(**_parsed(raw, _TAX_KEYS))
+
+
+def _compound(value: object, field: str) -> bool | tuple[str, ...]:
+    """``true``, ``false``, or a list of earlier taxes' names (an empty list is ``false``)."""
+    if isinstance(value, list):
+        return names(value, field)
+    if not isinstance(value, bool):
+        raise InvalidTypeError(
+            field, value, "must be true, false or a list of earlier taxes' names"
+        )
+    return value
+
+
+def _within(prefix: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, an error inside it named under ``prefix`` (``cash_rounding.increment``)."""
+    try:
+        return parse()
+    except InvoiceCalcError as exc:
+        raise exc.within(prefix) from None
+
+
+def _cash_rounding(currency: Currency) -> Parser:
+    """``"currency"`` (the currency's own cash rounding), or ``{"increment", "rounding"}``."""
+
+    def parse(value: object, field: str) -> CashRounding:
+        if value == "currency":
+            return CashRounding.of_currency(currency)
+        if isinstance(value, str):
+            raise InvalidValueError(
+                field, value, 'must be "currency" or an object {"increment", "rounding"}'
+            )
+        if not isinstance(value, dict):
+            raise InvalidTypeError(
+                field, value, 'must be "currency" or an object {"increment", "rounding"}'
+            )
+        keys = {**_CASH_KEYS, "increment": currency.amount}
+        raw = _within(field, lambda: _required(known_object(value, keys), ("increment",)))
+        parsed = _within(field, lambda: _parsed(raw, keys))
+        # CashRounding names its own field, cash_rounding.increment, when it refuses one.
+        return CashRounding(**parsed)
+
+    return parse
+
+
+def _home_code(value: object, field: str) -> Currency:
+    code = string(value, field)
+    try:
+        return Currency(code)
+    except InvoiceCalcError as exc:
+        raise InvalidValueError(field, code, exc.problem) from None
+
+
+def _home_currency(value: object, field: str) -> HomeCurrency:
+    """``{"code": "EUR", "rate": "0.9134"}``: home units per one invoice-currency unit."""
+    raw = _within(field, lambda: _required(known_object(value, _HOME_KEYS), ("code", "rate")))
+    parsed = _within(field, lambda: _parsed(raw, _HOME_KEYS))
+    # HomeCurrency names its own field, home_currency.rate, when it refuses one.
+    return HomeCurrency(parsed["code"], parsed["rate"])
+
+
+def _required(raw: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    for key in keys:
+        if key not in raw:
+            raise InvalidValueError(key, None, "is required")
+    return raw
 
 
 def _payment(value: object, parsers: Parsers) -> Payment:
-    raw = known_object(value, parsers)
-    for key in ("date", "amount"):
-        if key not in raw:
-            raise InvalidValueError(key, None, "is required")
+    raw = _required(known_object(value, parsers), ("date", "amount"))
     return Payment(**_parsed(raw, parsers))
 
 
@@ -109,9 +174,20 @@ _LINE_KEYS: dict[str, Parser] = {
     "taxes": names,
     "quantity_low": exact_decimal,
     "quantity_high": exact_decimal,
-    # unit_price and flat_fee are parsed in the invoice's currency
+    "discount_percentage": exact_decimal,
+    # unit_price, flat_fee and discount_amount are parsed in the invoice's currency
 }
-_TAX_KEYS: dict[str, Parser] = {"name": string, "rate": exact_decimal, "compound": flag}
+_TAX_KEYS: dict[str, Parser] = {
+    "name": string,
+    "rate": exact_decimal,
+    "compound": _compound,
+    "withholding": flag,
+}
+_CASH_KEYS: dict[str, Parser] = {
+    "rounding": choice(Rounding),
+    # increment is parsed in the invoice's currency
+}
+_HOME_KEYS: dict[str, Parser] = {"code": _home_code, "rate": exact_decimal}
 _POLICY_KEYS: dict[str, Parser] = {
     "rounding": choice(Rounding),
     "tax_rounding": choice(TaxRounding),
@@ -135,21 +211,30 @@ _INVOICE_KEYS: dict[str, Parser] = {
     "terms": string,
     "pre_reminder_in_days": days,
     "post_reminder_in_days": days,
+    "tax_inclusive": flag,
+    "home_currency": _home_currency,
+}
+#: Keys parsed in the invoice's currency: each key to its parser given the currency.
+_MONEY_KEYS: dict[str, Callable[[Currency], Parser]] = {
+    "discount_amount": lambda currency: currency.amount,
+    "cash_rounding": _cash_rounding,
 }
 #: Keys whose values are parsed by invoice_from_dict itself.
-_STRUCTURED = ("currency", "lines", "taxes", "payments", "policy")
+_STRUCTURED = ("currency", "lines", "taxes", "payments", "policy", *_MONEY_KEYS)
 _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 
 
 def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
-    raw = known_object(value, _ALL_INVOICE_KEYS)
-    for key in ("currency", "invoice_date", "due_date"):
-        if key not in raw:
-            raise InvalidValueError(key, None, "is required")
+    raw = _required(
+        known_object(value, _ALL_INVOICE_KEYS), ("currency", "invoice_date", "due_date")
+    )
     currency = Currency(string(raw["currency"], "currency"))
     fields = {
         key: _INVOICE_KEYS[key](item, key) for key, item in raw.items() if key not in _STRUCTURED
+    }
+    fields |= {
+        key: money(currency)(raw[key], key) for key, money in _MONEY_KEYS.items() if key in raw
     }
     fields["currency"] = currency
     as_of = fields.pop("as_of", None)
@@ -172,6 +257,7 @@ def invoice_from_dict(value: object) -> Entry:
         **_LINE_KEYS,
         "unit_price": currency.price,
         "flat_fee": currency.amount,
+        "discount_amount": currency.amount,
     }
     fields["lines"] = _items(raw, "lines", _line, line_keys)
     payment_keys: dict[str, Parser] = {
@@ -199,29 +285,40 @@ def read(data: str | bytes) -> Document:
 
 
 def totals_to_dict(totals: Totals) -> dict[str, Any]:
-    """The totals document for one invoice; amounts as exact decimal strings."""
+    """The totals document for one invoice; amounts as exact decimal strings.
+
+    Every amount is signed as it enters the total: a withholding tax's amount
+    is negative (its base positive), discounts are positive amounts taken off.
+    ``home`` is there only when the invoice has a home currency.
+    """
     money = totals.currency.format
-    return {
+    result: dict[str, Any] = {
         "currency": totals.currency.code,
         "as_of": totals.as_of.isoformat(),
         "item_cost": money(totals.item_cost),
         "item_profit": money(totals.item_profit),
         "item_actual": money(totals.item_actual),
         "item_taxable": money(totals.item_taxable),
+        "line_discount": money(totals.line_discount),
         "discount": money(totals.discount),
         "discount_percentage": f"{totals.discount_percentage:f}",
         "early_periods": totals.early_periods,
+        "subtotal": money(totals.subtotal),
         "sales_tax": money(totals.sales_tax),
         "sales_tax_2": money(totals.sales_tax_2),
         "taxes": [
             {
                 "name": tax.name,
                 "rate": f"{tax.rate:f}",
-                "compound": tax.compound,
+                "compound": list(tax.compound) if isinstance(tax.compound, tuple) else tax.compound,
+                "withholding": tax.withholding,
+                "base": money(tax.base),
                 "amount": money(tax.amount),
             }
             for tax in totals.taxes
         ],
+        "tax_total": money(totals.tax_total),
+        "cash_rounding": money(totals.cash_rounding),
         "total_before_fees": money(totals.total_before_fees),
         "late_fee": money(totals.late_fee),
         "total": money(totals.total),
@@ -230,10 +327,31 @@ def totals_to_dict(totals: Totals) -> dict[str, Any]:
         "has_been_paid": totals.has_been_paid,
         "total_quantity": f"{totals.total_quantity:f}",
         "lines": [
-            {"cost": money(cost), "markup": money(markup), "actual": money(actual)}
-            for cost, markup, actual, _, _ in totals.line_amounts
+            {
+                "cost": money(cost),
+                "markup": money(markup),
+                "actual": money(actual),
+                "discount": money(discount),
+                "net": money(net),
+            }
+            for cost, markup, actual, discount, net in totals.line_amounts
         ],
     }
+    if totals.home is not None:
+        home = totals.home
+        local = home.currency.format
+        result["home"] = {
+            "currency": home.currency.code,
+            "subtotal": local(home.subtotal),
+            "taxes": [
+                {"name": tax.name, "amount": local(amount)}
+                for tax, amount in zip(totals.invoice_taxes, home.tax_amounts, strict=True)
+            ],
+            "tax_total": local(home.tax_total),
+            "total": local(home.total),
+            "balance": local(home.balance),
+        }
+    return result
 
 
 def calculate_document(document: Document, *, as_of: dt.date | None = None) -> list[Totals]:

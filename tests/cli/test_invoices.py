@@ -201,3 +201,26 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["preview", "check"])
+def test_a_refusal_while_calculating_is_one_line_too(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Daily late fees up to 2400 are more periods than the engine computes: refused while
+    # calculating, not while reading; it was a traceback before.
+    late = {
+        **BASE,
+        "lines": [{"unit_price": "10"}],
+        "late_percentage": "1",
+        "late_period_in_days": 1,
+    }
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps([BASE, late]))
+    argv = [command, str(path), "--as-of", "2400-01-01"] + (
+        ["--input", "json"] * (command == "check")
+    )
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith(f"invoicecalc: {path}: [1].late_period_in_days: gives more than")

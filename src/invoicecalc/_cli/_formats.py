@@ -97,6 +97,89 @@ def _write_json(results: Results, output: Output) -> str:
     return document.dumps([totals for _, totals in results], array=output.array, indent=2)
 
 
+Row = tuple[str, str]
+
+
+def _line_rows(entry: Entry, totals: Totals, money: Callable[[int], str]) -> list[Row]:
+    """Each line's amount and, under it, its own discount when it has one."""
+    rows = []
+    for number, (line, amounts) in enumerate(zip(entry.invoice.lines, totals.lines, strict=True)):
+        rows.append((f"  {number + 1}. {line.title or line.kind.value}", money(amounts.actual)))
+        if line.discount_percentage:
+            rows.append(
+                (f"     Discount ({line.discount_percentage:f}%)", money(-amounts.discount))
+            )
+        elif line.discount_amount:
+            rows.append(("     Discount", money(-amounts.discount)))
+    return rows
+
+
+def _summary_rows(entry: Entry, totals: Totals, money: Callable[[int], str]) -> list[Row]:
+    """The invoice's amounts, each shown when it is used; a zero nothing asked for is left out."""
+    invoice = entry.invoice
+    rows: list[Row] = []
+    if totals.item_profit or any(line.markup_percentage for line in invoice.lines):
+        rows += [
+            ("Item cost", money(totals.item_cost)),
+            ("Markup (profit)", money(totals.item_profit)),
+        ]
+    rows.append(("Items", money(totals.item_actual)))
+    if invoice.taxes:
+        rows.append(("Taxable items", money(totals.item_taxable)))
+    if totals.line_discount or any(
+        line.discount_percentage or line.discount_amount for line in invoice.lines
+    ):
+        rows.append(("Line discounts", money(-totals.line_discount)))
+    percentage_part = totals.discount - invoice.discount_amount
+    if totals.discount_percentage or percentage_part:
+        rows.append((f"Discount ({totals.discount_percentage:f}%)", money(-percentage_part)))
+    if invoice.discount_amount:
+        rows.append(("Discount amount", money(-invoice.discount_amount)))
+    if totals.subtotal != totals.item_actual or invoice.taxes or invoice.cash_rounding:
+        rows.append(("Subtotal", money(totals.subtotal)))
+    for tax in totals.taxes:
+        withheld = ", withheld" if tax.withholding else ""
+        rows.append(
+            (f"{tax.name} ({tax.rate:f}%{withheld}) on {money(tax.base)}", money(tax.amount))
+        )
+    if invoice.cash_rounding is not None:
+        increment = money(invoice.cash_rounding.increment)
+        rows.append((f"Cash rounding (to {increment})", money(totals.cash_rounding)))
+    if invoice.late_percentage or totals.late_fee:
+        rows.append(("Late fees", money(totals.late_fee)))
+    rows.append(("Total", money(totals.total)))
+    if invoice.payments:
+        rows.append(("Payments", money(-totals.payment_total)))
+    rows += [
+        ("Balance", money(totals.balance)),
+        ("Paid", "yes" if totals.has_been_paid else "no"),
+    ]
+    return rows
+
+
+def _home_rows(entry: Entry, totals: Totals, locale: str) -> list[Row]:
+    """The amounts in the home currency, each converted on its own."""
+    home, given = totals.home, entry.invoice.home_currency
+    if home is None or given is None:
+        return []
+
+    def local(minor: int) -> str:
+        return home.currency.format(minor, locale=locale)
+
+    rows = [
+        ("Home currency", f"{home.currency.code} at {given.rate:f} per {totals.currency.code}"),
+        ("  Subtotal", local(home.subtotal)),
+    ]
+    rows += [
+        (f"  {tax.name}", local(amount))
+        for tax, amount in zip(totals.taxes, home.tax_amounts, strict=True)
+    ]
+    if len(home.tax_amounts) > 1:
+        rows.append(("  Taxes", local(home.tax_total)))
+    rows += [("  Total", local(home.total)), ("  Balance", local(home.balance))]
+    return rows
+
+
 def _write_text(results: Results, output: Output) -> str:
     blocks = []
     for index, (entry, totals) in enumerate(results):
@@ -108,24 +191,11 @@ def _write_text(results: Results, output: Output) -> str:
             ("Invoice date", invoice.invoice_date.isoformat()),
             ("Due date", invoice.due_date.isoformat()),
         ]
-        for number, (line, line_totals) in enumerate(zip(invoice.lines, totals.lines, strict=True)):
-            label = line.title or line.kind.value
-            rows.append((f"  {number + 1}. {label}", money(line_totals.actual)))
-        rows += [
-            ("Item cost", money(totals.item_cost)),
-            ("Markup (profit)", money(totals.item_profit)),
-            ("Items", money(totals.item_actual)),
-            ("Taxable items", money(totals.item_taxable)),
-            (f"Discount ({totals.discount_percentage:f}%)", money(-totals.discount)),
-        ]
-        rows += [(f"{tax.name} ({tax.rate:f}%)", money(tax.amount)) for tax in totals.taxes]
-        rows += [
-            ("Late fees", money(totals.late_fee)),
-            ("Total", money(totals.total)),
-            ("Payments", money(-totals.payment_total)),
-            ("Balance", money(totals.balance)),
-            ("Paid", "yes" if totals.has_been_paid else "no"),
-        ]
+        if invoice.tax_inclusive:
+            rows.append(("Prices", "include tax"))
+        rows += _line_rows(entry, totals, money)
+        rows += _summary_rows(entry, totals, money)
+        rows += _home_rows(entry, totals, output.locale)
         width = max(len(label) for label, _ in rows)
         blocks.append("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
     return "\n\n".join(blocks)

@@ -7,19 +7,28 @@ import datetime as dt
 import sys
 
 from .._calculate import Totals, calculate
+from .._documents import Entry
 from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
 from ._formats import READERS, WRITERS, Output, check_locale, naming
 
 __all__ = ["add_invoice_commands"]
 
 
+def _calculated(name: str, index: int | None, entry: Entry, as_of: dt.date | None) -> Totals:
+    """The entry's totals on ``as_of`` (else its own date, else today); a refusal while
+    calculating (too many late-fee periods, a total beyond the range) names the file and
+    the invoice, as a refusal while reading does."""
+    with naming(name, index):
+        return calculate(entry.invoice, as_of=as_of or entry.as_of or dt.date.today())
+
+
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
     sources = read_sources(args.paths, args.input, args.currency)
     results = [
-        (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))
-        for _, doc in sources
-        for entry in doc.entries
+        (entry, _calculated(name, index if doc.array else None, entry, args.as_of))
+        for name, doc in sources
+        for index, entry in enumerate(doc.entries)
     ]
     output = Output(
         locale=args.locale,
@@ -49,8 +58,8 @@ def _check(args: argparse.Namespace) -> int:
     lines = []
     for name, doc in sources:
         for index, entry in enumerate(doc.entries):
-            as_of = args.as_of or entry.as_of or dt.date.today()
-            totals = calculate(entry.invoice, as_of=as_of)
+            totals = _calculated(name, index if doc.array else None, entry, args.as_of)
+            as_of = totals.as_of
             label = entry.invoice.number or str(index)
             lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
             if not entry.stated:
