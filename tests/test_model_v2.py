@@ -49,7 +49,7 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
         lambda: LineItem(discount_amount=USD.amount("-0.01")),
         InvalidValueError,
         "discount_amount",
-        -1,
+        "-0.01",
     ),
     # a line discount amount above the line's amount: 10.01 off a 10.00 line (and off a
     # -4.00 credit, whose size is 4.00)
@@ -59,7 +59,7 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
         ),
         InvalidValueError,
         "lines[0].discount_amount",
-        1001,
+        "10.01",
     ),
     (
         lambda: build(
@@ -67,14 +67,14 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
         ),
         InvalidValueError,
         "lines[1].discount_amount",
-        401,
+        "4.01",
     ),
     # a document discount amount above the lines' positive nets: 10.00 + (-4.00 ignored)
     (
         lambda: build(lines=[TEN, MINUS_FOUR], discount_amount=USD.amount("10.01")),
         InvalidValueError,
         "discount_amount",
-        1001,
+        "10.01",
     ),
     # ... in every mode: post-tax too, and with no positive line at all
     (
@@ -85,13 +85,13 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
         ),
         InvalidValueError,
         "discount_amount",
-        1001,
+        "10.01",
     ),
     (
         lambda: build(lines=[MINUS_FOUR], discount_amount=USD.amount("0.01")),
         InvalidValueError,
         "discount_amount",
-        1,
+        "0.01",
     ),
     # a compound list naming a tax that is not earlier (later, itself, or unknown)
     (
@@ -146,8 +146,13 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
     (lambda: Tax("IRPF", D(15), withholding="yes"), InvalidTypeError, "withholding", "yes"),  # type: ignore[arg-type]
     # a cash-rounding increment finer than the currency, or not positive
     (lambda: CashRounding(USD.amount("0.001")), InvalidValueError, "amount", "0.001"),
-    (lambda: CashRounding(USD.amount("0")), InvalidValueError, "cash_rounding.increment", 0),
-    (lambda: CashRounding(USD.amount("-0.05")), InvalidValueError, "cash_rounding.increment", -5),
+    (lambda: CashRounding(USD.amount("0")), InvalidValueError, "cash_rounding.increment", "0.00"),
+    (
+        lambda: CashRounding(USD.amount("-0.05")),
+        InvalidValueError,
+        "cash_rounding.increment",
+        "-0.05",
+    ),
     (lambda: CashRounding(5), InvalidTypeError, "cash_rounding.increment", 5),  # type: ignore[arg-type]
     (
         lambda: CashRounding(USD.amount("0.05"), "up"),  # type: ignore[arg-type]
@@ -175,6 +180,13 @@ CASES: list[tuple[Callable[[], object], type[InvoiceCalcError], str, object]] = 
     ),
     (lambda: build(tax_inclusive="yes"), InvalidTypeError, "tax_inclusive", "yes"),
     (lambda: build(discount_amount=100), InvalidTypeError, "discount_amount", 100),
+    # a home currency that is the invoice's own converts nothing: its rate must be 1
+    (
+        lambda: build(home_currency=HomeCurrency(USD, D(2))),
+        InvalidValueError,
+        "home_currency.rate",
+        2,
+    ),
 ]
 
 
@@ -264,3 +276,13 @@ def test_up_rounding_goes_away_from_zero_on_lines_and_taxes() -> None:
         )
         totals = calculate(invoice, as_of=DAY)
         assert (totals.item_actual, totals.tax_total, totals.total) == (13 * sign, sign, 14 * sign)
+
+
+def test_home_amounts_stay_within_the_bound() -> None:
+    # 10.00 USD at 10**17 JPY per dollar is 10**18 yen: one past the supported range.
+    invoice = build(lines=[TEN], home_currency=HomeCurrency(Currency("JPY"), D(10**17)))
+    with pytest.raises(InvalidValueError) as caught:
+        calculate(invoice, as_of=DAY)
+    assert (caught.value.field, caught.value.value) == ("home.subtotal", 10**18)
+    same = build(lines=[TEN], home_currency=HomeCurrency(USD, D(1)))
+    assert calculate(same, as_of=DAY).home.total == 1000  # type: ignore[union-attr]

@@ -271,16 +271,18 @@ def _home(invoice: Invoice, settled: _Settlement, total: int, balance: int) -> H
         den *= 10**-shift
     rounder = ROUNDERS[Rounding.HALF_UP]
 
-    def convert(amount: int) -> int:
-        return rounder(amount * num, den)
+    def convert(amount: int, field: str) -> int:
+        return check_amount(rounder(amount * num, den), f"home.{field}")
 
     return HomeTotals(
         currency=home.currency,
-        subtotal=convert(settled.subtotal),
-        tax_amounts=tuple(convert(amount) for amount in settled.tax_amounts),
-        tax_total=convert(sum(settled.tax_amounts)),
-        total=convert(total),
-        balance=convert(balance),
+        subtotal=convert(settled.subtotal, "subtotal"),
+        tax_amounts=tuple(
+            convert(amount, f"taxes[{j}].amount") for j, amount in enumerate(settled.tax_amounts)
+        ),
+        tax_total=convert(sum(settled.tax_amounts), "tax_total"),
+        total=convert(total, "total"),
+        balance=convert(balance, "balance"),
     )
 
 

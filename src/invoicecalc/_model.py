@@ -17,7 +17,7 @@ import attrs
 from babel.core import get_global
 
 from . import _checks
-from ._money import EXACT, NO_AMOUNT, NO_PRICE, Amount, Currency, Price, Rounding
+from ._money import EXACT, NO_AMOUNT, NO_PRICE, Amount, Currency, Price, Rounding, shown
 from ._prepare import LineTerms, Prepared, TaxTerms, prepare
 from .errors import InvalidTypeError, InvalidValueError
 
@@ -218,7 +218,9 @@ class LineItem:
             self.discount_amount is not None
             and _checks.amount(self.discount_amount, "discount_amount") < 0
         ):
-            raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
+            raise InvalidValueError(
+                "discount_amount", shown(self.discount_amount), "must not be negative"
+            )
         if self.quantity_low is not None or self.quantity_high is not None:
             _checks.optional_number(self, "quantity_low")
             _checks.optional_number(self, "quantity_high")
@@ -296,7 +298,7 @@ class CashRounding:
     def __attrs_post_init__(self) -> None:
         if _checks.amount(self.increment, "cash_rounding.increment") < 1:
             raise InvalidValueError(
-                "cash_rounding.increment", self.increment, "must be at least one minor unit"
+                "cash_rounding.increment", shown(self.increment), "must be at least one minor unit"
             )
         if self.rounding is not None:
             _checks.of_type(self, "rounding", Rounding, "a Rounding or None")
@@ -403,12 +405,21 @@ class Invoice:
         _checks.period(self, "pre_reminder_in_days")
         _checks.period(self, "post_reminder_in_days")
         if _checks.amount(self.discount_amount, "discount_amount") < 0:
-            raise InvalidValueError("discount_amount", self.discount_amount, "must not be negative")
+            raise InvalidValueError(
+                "discount_amount", shown(self.discount_amount), "must not be negative"
+            )
         _checks.of_type(self, "tax_inclusive", bool, "true or false")
         if self.cash_rounding is not None:
             _checks.of_type(self, "cash_rounding", CashRounding, "a CashRounding or None")
         if self.home_currency is not None:
             _checks.of_type(self, "home_currency", HomeCurrency, "a HomeCurrency or None")
+            home = self.home_currency
+            if home.currency == self.currency and home.rate != 1:
+                raise InvalidValueError(
+                    "home_currency.rate",
+                    home.rate,
+                    "must be 1 when the home currency is the invoice's own",
+                )
 
         self._check_currencies()
         tax_terms = self._tax_terms()
@@ -424,6 +435,7 @@ class Invoice:
             self,
             "prepared",
             prepare(
+                self.currency,
                 [line.terms for line in self.lines],
                 carried,
                 tax_terms,

@@ -32,6 +32,7 @@ __all__ = [
     "decimal_text",
     "exact_decimal",
     "round_div",
+    "shown",
 ]
 
 #: Numbers are accepted from 10**-18 up to (not including) 10**18 in magnitude,
@@ -255,6 +256,15 @@ class Price(Decimal):
     # Decimal's own reduce would drop the currency.
     def __reduce__(self) -> tuple[type[Price], tuple[str, str]]:  # type: ignore[override]
         return Price, (str(Decimal(self)), self.currency)
+
+
+def shown(amount: Amount) -> str:
+    """``amount`` as its currency writes it (``"-1.00"``), for the messages of errors.
+
+    >>> shown(Amount(-100, "USD")), shown(Amount(5, "JPY")), shown(Amount(0, ""))
+    ('-1.00', '5', '0')
+    """
+    return Currency(amount.currency).format(amount) if amount.currency else str(int(amount))
 
 
 #: The zero amount and price of no currency in particular: the fields' defaults.

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import attrs
 
-from ._money import LIMIT, ROUNDERS, Rounding, allocate
+from ._money import LIMIT, ROUNDERS, Currency, Rounding, allocate
 from .errors import InvalidValueError
 
 __all__ = ["LineTax", "LineTerms", "Prepared", "TaxTerms", "check_amount", "prepare"]
@@ -93,7 +93,9 @@ class Prepared:
     payments_by_day: tuple[tuple[int, int], ...]
 
 
-def _line(index: int, line: LineTerms, rounding: Rounding) -> tuple[int, int, int, int, int]:
+def _line(
+    index: int, line: LineTerms, rounding: Rounding, currency: Currency
+) -> tuple[int, int, int, int, int]:
     """``(cost, markup, actual, discount, net)`` of one line."""
     rounder = ROUNDERS[rounding]
     num, den = line.cost_num, line.cost_den
@@ -106,8 +108,8 @@ def _line(index: int, line: LineTerms, rounding: Rounding) -> tuple[int, int, in
         if line.discount_amount > abs(actual):
             raise InvalidValueError(
                 f"lines[{index}].discount_amount",
-                line.discount_amount,
-                f"is more than the line's amount ({abs(actual)} minor units)",
+                currency.format(line.discount_amount),
+                f"is more than the line's amount of {currency.format(abs(actual))}",
             )
         discount = line.discount_amount if actual > 0 else -line.discount_amount
     elif line.discount_num:
@@ -138,6 +140,7 @@ def _coefficients(
 
 
 def prepare(
+    currency: Currency,
     lines: Sequence[LineTerms],
     carried: Sequence[tuple[int, ...]],
     taxes: Sequence[TaxTerms],
@@ -149,15 +152,18 @@ def prepare(
     discount_amount: int,
     payments: Sequence[tuple[int, int]],
 ) -> Prepared:
-    """Work out an invoice's :class:`Prepared` amounts; refuses what cannot be."""
-    amounts = tuple(_line(index, line, rounding) for index, line in enumerate(lines))
+    """Work out an invoice's :class:`Prepared` amounts; refuses what cannot be.
+
+    ``currency`` only writes the amounts of those refusals.
+    """
+    amounts = tuple(_line(index, line, rounding, currency) for index, line in enumerate(lines))
     nets = [amount[4] for amount in amounts]
     positive = sum(net for net in nets if net > 0)
     if discount_amount > positive:
         raise InvalidValueError(
             "discount_amount",
-            discount_amount,
-            f"is more than the lines' positive amounts ({positive} minor units)",
+            currency.format(discount_amount),
+            f"is more than the lines' positive amounts, {currency.format(positive)}",
         )
     discounted = nets
     if pre_tax and discount_amount:
