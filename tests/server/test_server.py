@@ -235,6 +235,19 @@ def test_cashboard_documents_together_as_multipart(
     assert len(answer.json()) == 6
 
 
+def test_a_cashboard_json_document(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = GOLDEN / "cashboard" / "studio.invoice.json"
+    answer = client.post(
+        "/v1/preview",
+        content=path.read_bytes(),
+        params={"input": "cashboard", "as_of": "2024-05-10"},
+        headers={"content-type": "application/json"},
+    )
+    assert_same_as_cli(capsys, answer, [path, "--input", "cashboard", "--as-of", "2024-05-10"])
+
+
 def test_cashboard_golden_with_its_currency(
     client: httpx.Client, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -122,8 +122,9 @@ def _calculated(
     default: list[dt.date] = []  # today, read once and only when an invoice needs it
 
     def as_of(entry: Entry) -> dt.date:
-        if request.as_of or entry.as_of:
-            return request.as_of or entry.as_of  # type: ignore[return-value]
+        chosen = request.as_of or entry.as_of
+        if chosen is not None:
+            return chosen
         if not default:
             default.append(today())
         return default[0]
