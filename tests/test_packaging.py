@@ -77,12 +77,15 @@ def test_runtime_requirements() -> None:
 
 
 def test_extras(metadata: importlib.metadata.PackageMetadata) -> None:
-    assert set(metadata.get_all("Provides-Extra") or []) == {"testing", "dev"}
+    assert set(metadata.get_all("Provides-Extra") or []) == {"testing", "server", "dev"}
     testing = _requirements("testing")
+    server = _requirements("server")
     dev = _requirements("dev")
     assert set(testing) == {"hypothesis"}
-    # dev is testing plus the tools: the backend flattens invoicecalc[testing] into it.
-    assert set(testing) <= set(dev)
+    assert set(server) == {"starlette", "uvicorn", "python-multipart"}
+    # dev is testing and server plus the tools: the backend flattens both extras into it.
+    assert set(testing) | set(server) <= set(dev)
+    assert {"httpx", "jsonschema"} <= set(dev)
     assert {dev[name].specifier for name in testing} == {testing["hypothesis"].specifier}
     assert {"pytest", "mypy", "ruff", "build", "types-python-dateutil"} <= set(dev)
 

@@ -16,6 +16,7 @@ from ._args import EXIT_REFUSED
 from ._formats import Refused
 from ._invoices import add_invoice_commands
 from ._schedules import add_schedule_commands
+from ._serve import add_server_commands
 
 __all__ = ["build_parser", "main"]
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_invoice_commands(commands)
     add_schedule_commands(commands)
+    add_server_commands(commands)
     return parser
 
 

@@ -1,0 +1,355 @@
+"""The ASGI app of ``invoicecalc serve`` (``docs/server.md``), on Starlette.
+
+Every answer that is not a result is ``application/problem+json`` (RFC 9457).
+The app keeps no state between requests; the one clock read is today's date,
+for an invoice that states no ``as_of`` when the query gives none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+
+import anyio
+import attrs
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from .._jsonschema import neutral_schema
+from .._parse import parse_date
+from ..errors import InvalidValueError, InvoiceCalcError
+from . import _work
+
+__all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_MAX_BODY", "create_app"]
+
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+DEFAULT_BODY_TIMEOUT = 60.0
+
+PROBLEM = "application/problem+json"
+REFUSED = "tag:invoicecalc,2025:problem:refused"
+_QUERY = ("input", "as_of", "currency")
+
+
+class _Problem(Exception):
+    """An answer other than 422: its status, title, detail and headers."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+_TITLES = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+
+def _problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"type": "about:blank", "title": _TITLES[status], "status": status, "detail": detail}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
+
+
+def _refused(refusal: _work.Refusal) -> Response:
+    problem = _work.problem_of(refusal)
+    body = {
+        "type": REFUSED,
+        "title": "The document was refused",
+        "status": 422,
+        "detail": str(refusal.error),
+        "problems": [problem],
+    }
+    return JSONResponse(body, status_code=422, media_type=PROBLEM)
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+    """The body as it arrives, refused (413) once it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise _Problem(400, f"Content-Length {declared!r} is not a number of bytes")
+        if int(declared) > limit:
+            raise _Problem(413, f"the body is {declared} bytes; at most {limit} are read")
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > limit:
+            raise _Problem(413, f"the body passed {limit} bytes, the most that are read")
+        yield chunk
+
+
+async def _sources(request: Request, limit: int, types: tuple[str, ...]) -> _work.Sources:
+    """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
+    media = _media_type(request)
+    if media == "multipart/form-data":
+        parser = MultiPartParser(
+            request.headers, _bounded(request, limit), max_files=1000, max_part_size=limit
+        )
+        try:
+            form = await parser.parse()
+        except MultiPartException as exc:
+            raise _Problem(400, f"the multipart body cannot be read: {exc.message}") from None
+        try:
+            sources = []
+            for field, item in form.multi_items():
+                if isinstance(item, UploadFile):
+                    sources.append((item.filename or field, await item.read()))
+                else:
+                    sources.append((field, item.encode()))
+        finally:
+            await form.close()
+        if not sources:
+            raise _Problem(400, "the multipart body holds no document")
+        return sources
+    if media not in types:
+        accepted = ", ".join((*types, "multipart/form-data"))
+        shown = media or "no Content-Type"
+        raise _Problem(415, f"{shown} is not read here; send {accepted}", {"Accept": accepted})
+    return [("body", b"".join([chunk async for chunk in _bounded(request, limit)]))]
+
+
+def _query(request: Request) -> _work.Request:
+    """The query's options; an unknown parameter is refused, not ignored (a typo)."""
+    query = request.query_params
+    for key in query:
+        if key not in _QUERY:
+            error = InvalidValueError(f"?{key}", key, "is not a query parameter this knows")
+            raise _work.Refusal(error, None)
+    fmt = query.get("input", "json")
+    if fmt not in _work.INPUTS:
+        choices = ", ".join(sorted(_work.INPUTS))
+        raise _work.Refusal(InvalidValueError("?input", fmt, f"must be one of {choices}"), None)
+    as_of = None
+    if "as_of" in query:
+        try:
+            as_of = parse_date(query["as_of"], "?as_of")
+        except InvoiceCalcError as exc:
+            raise _work.Refusal(exc, None) from None
+    return _work.Request((), fmt, as_of, query.get("currency"))
+
+
+def _dated(dates: list[dt.date]) -> dict[str, str]:
+    return {"Invoicecalc-As-Of": ", ".join(day.isoformat() for day in dates)} if dates else {}
+
+
+def create_app(
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> Starlette:
+    """The service: ``POST /v1/preview``, ``POST /v1/check``, ``GET /healthz`` and
+    ``GET /openapi.json``.
+
+    ``max_body`` is the most bytes of a request body read (413 past it);
+    ``body_timeout`` the seconds a body may take to arrive (408 past it);
+    ``today`` gives the default ``as_of``.
+    """
+    if max_body < 1:
+        raise ValueError("max_body must be at least 1 byte")
+
+    async def work(request: Request, run: Callable[[_work.Request], Response]) -> Response:
+        try:
+            options = _query(request)
+            types = _work.INPUTS[options.input][1]
+            with anyio.fail_after(body_timeout):
+                sources = await _sources(request, max_body, types)
+            return await run_in_threadpool(run, attrs.evolve(options, sources=sources))
+        except _work.Refusal as refusal:
+            return _refused(refusal)
+        except _Problem as problem:
+            headers = {**problem.headers}
+            if problem.status in (400, 408, 413):
+                headers["Connection"] = "close"  # the rest of the body is not read
+            return _problem(problem.status, problem.detail, headers)
+        except TimeoutError:
+            detail = f"the body took longer than {body_timeout:g} s to arrive"
+            return _problem(408, detail, {"Connection": "close"})
+
+    def run_preview(call: _work.Request) -> Response:
+        text, dates = _work.preview(call, today)
+        return Response(text, media_type="application/json", headers=_dated(dates))
+
+    def run_check(call: _work.Request) -> Response:
+        answer, dates = _work.check(call, today)
+        text = json.dumps(answer, indent=2, ensure_ascii=False) + "\n"
+        return Response(text, media_type="application/json", headers=_dated(dates))
+
+    async def preview(request: Request) -> Response:
+        return await work(request, run_preview)
+
+    async def check(request: Request) -> Response:
+        return await work(request, run_check)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document(max_body))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        status = exc.status_code if exc.status_code in _TITLES else 400
+        detail = f"{request.method} {request.url.path}: {_TITLES[status].lower()}"
+        return _problem(status, detail, dict(exc.headers or {}))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return _problem(500, "the service failed on this request; it is a bug to report")
+
+    routes = [
+        Route("/v1/preview", preview, methods=["POST"]),
+        Route("/v1/check", check, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+
+
+def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
+    """The OpenAPI 3.1 description; its request schema is the neutral document's JSON Schema."""
+    schema = neutral_schema()
+    schema.pop("$schema")
+    schema.pop("$id")
+    defs = schema.pop("$defs")
+    text = json.dumps(schema).replace("#/$defs/", "#/components/schemas/")
+    defs_text = json.dumps(defs).replace("#/$defs/", "#/components/schemas/")
+    components: dict[str, Any] = json.loads(defs_text)
+    components["document"] = json.loads(text)
+    problem = {"$ref": "#/components/schemas/problem"}
+    components["problem"] = {
+        "type": "object",
+        "description": "RFC 9457 problem details; problems is given with status 422.",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "problems": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "source": {"type": ["string", "null"]},
+                        "invoice": {"type": ["integer", "null"]},
+                        "field": {"type": "string"},
+                        "value": {"type": ["string", "null"]},
+                        "problem": {"type": "string"},
+                    },
+                },
+            },
+        },
+        "required": ["type", "title", "status"],
+    }
+    parameters = [
+        {
+            "name": "input",
+            "in": "query",
+            "schema": {"enum": sorted(_work.INPUTS), "default": "json"},
+            "description": "The format of the documents (as --input).",
+        },
+        {
+            "name": "as_of",
+            "in": "query",
+            "schema": {"type": "string", "format": "date"},
+            "description": "The date the totals stand on; wins over the documents' "
+            "(default: their own, else today).",
+        },
+        {
+            "name": "currency",
+            "in": "query",
+            "schema": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "description": "Cashboard input: the account's currency (default USD).",
+        },
+    ]
+    refusals = {
+        status: {"description": title, "content": {PROBLEM: {"schema": problem}}}
+        for status, title in {
+            "400": "A body that cannot be read as a request",
+            "408": "The body took too long to arrive",
+            "413": f"A body over {max_body} bytes",
+            "415": "A media type the input format is not read from",
+            "422": "A refused document (problems name the invoice, field and value)",
+        }.items()
+    }
+    as_of_header = {
+        "Invoicecalc-As-Of": {
+            "description": "The as-of dates the totals stand on, in order of first use.",
+            "schema": {"type": "string"},
+        }
+    }
+
+    def operation(summary: str, answer: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "summary": summary,
+            "parameters": parameters,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/document"}},
+                    "application/xml": {"schema": {"type": "string"}},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "format": "binary"},
+                        }
+                    },
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The answer",
+                    "headers": as_of_header,
+                    "content": {"application/json": {"schema": answer}},
+                },
+                **refusals,
+            },
+        }
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "invoicecalc", "version": __version__},
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": {
+            "/v1/preview": {
+                "post": operation(
+                    "Totals of invoices, as invoicecalc preview --output json prints them",
+                    {"type": ["object", "array"], "description": "The totals (docs/json.md)."},
+                )
+            },
+            "/v1/check": {
+                "post": operation(
+                    "The totals a document states beside the engine's (invoicecalc check)",
+                    {"type": "object"},
+                )
+            },
+            "/healthz": {
+                "get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}
+            },
+            "/openapi.json": {
+                "get": {"summary": "This document", "responses": {"200": {"description": "ok"}}}
+            },
+        },
+        "components": {"schemas": components},
+    }

@@ -1,0 +1,635 @@
+"""``invoicecalc serve``: a real uvicorn server on 127.0.0.1, talked to with httpx.
+
+Every answer that can be is compared with what the command line prints for
+the same files and options. Every network call has a timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+
+from invoicecalc._cli import main  # noqa: E402
+from invoicecalc._jsonschema import NEUTRAL_SCHEMA, schema_text  # noqa: E402
+from invoicecalc._server import create_app  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "invoice.json"
+GOLDEN = ROOT / "tests" / "golden"
+SAMPLES = ROOT / "tests" / "fixtures"
+CASHBOARD_SET = [
+    SAMPLES / "cashboard" / name
+    for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
+]
+LIMIT = 64 * 1024  # the test server's --max-body
+TIMEOUT = httpx.Timeout(10.0)
+BASE = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<invoice><notes>&lol3;</notes></invoice>"""
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<invoice><notes>&xxe;</notes></invoice>"""
+
+
+# -- the server ------------------------------------------------------------------------------
+
+
+class Running:
+    """A uvicorn server serving ``app`` on a free port of 127.0.0.1, in a thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port: int = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def __enter__(self) -> Running:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            assert self.thread.is_alive(), "the server thread died"
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
+        assert not self.thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Running]:
+    with Running(create_app(max_body=LIMIT, body_timeout=10)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client(server: Running) -> Iterator[httpx.Client]:
+    limits = httpx.Limits(max_connections=64)
+    with httpx.Client(base_url=server.url, timeout=TIMEOUT, limits=limits) as client:
+        yield client
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def post_files(client: httpx.Client, path: str, files: list[Path], **params: str) -> httpx.Response:
+    parts = [(f"f{i}", (file.name, file.read_bytes())) for i, file in enumerate(files)]
+    return client.post(path, files=parts, params=params)
+
+
+def assert_same_as_cli(
+    capsys: pytest.CaptureFixture[str], answer: httpx.Response, argv: list[str | Path]
+) -> None:
+    """The answer is what ``invoicecalc preview ... --output json`` prints, byte for byte,
+    or the refusal it gives."""
+    status, out, err = cli(capsys, "preview", *argv, "--output", "json")
+    if status == 0:
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.content == out.encode()
+    else:
+        assert answer.status_code == 422, answer.text
+        detail = answer.json()["detail"]
+        assert err.startswith("invoicecalc: ")
+        assert err.endswith(f": {detail}\n")  # after the file's name, where the CLI reads one
+
+
+def problem(answer: httpx.Response, status: int) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = answer.json()
+    assert body["status"] == status
+    assert {"type", "title", "detail"} <= body.keys()
+    return body
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+def test_healthz(client: httpx.Client) -> None:
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "ok"
+
+
+def test_preview_is_the_command_lines_json(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = EXAMPLE.read_bytes()
+    answer = client.post("/v1/preview", content=body, headers={"content-type": "application/json"})
+    assert_same_as_cli(capsys, answer, [EXAMPLE])
+    assert answer.headers["invoicecalc-as-of"] == "2024-03-10"  # the document's own
+
+
+def test_the_query_as_of_wins_as_the_option_does(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = client.post(
+        "/v1/preview",
+        content=EXAMPLE.read_bytes(),
+        params={"as_of": "2024-05-20"},
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert_same_as_cli(capsys, answer, [EXAMPLE, "--as-of", "2024-05-20"])
+    assert answer.headers["invoicecalc-as-of"] == "2024-05-20"
+    assert answer.json()["as_of"] == "2024-05-20"
+
+
+def test_without_as_of_today_is_used_and_stated(client: httpx.Client) -> None:
+    before = dt.date.today()
+    answer = client.post("/v1/preview", json=BASE)
+    after = dt.date.today()
+    assert answer.status_code == 200, answer.text
+    stated = answer.headers["invoicecalc-as-of"]
+    assert stated in (before.isoformat(), after.isoformat())
+    assert answer.json()["as_of"] == stated
+
+
+def test_an_array_answers_an_array(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    invoices = [
+        {**BASE, "lines": [{"quantity": str(n), "unit_price": "9.99"}], "sales_tax": "5"}
+        for n in range(1, 4)
+    ]
+    path = tmp_path / "three.json"
+    path.write_text(json.dumps(invoices))
+    answer = client.post("/v1/preview", json=invoices, params={"as_of": "2024-03-10"})
+    assert_same_as_cli(capsys, answer, [path, "--as-of", "2024-03-10"])
+    assert [t["item_actual"] for t in answer.json()] == ["9.99", "19.98", "29.97"]
+
+
+def test_several_neutral_documents_as_multipart(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps({**BASE, "as_of": "2024-03-02"}))
+    answer = post_files(client, "/v1/preview", [EXAMPLE, second])
+    assert_same_as_cli(capsys, answer, [EXAMPLE, second])
+    assert answer.headers["invoicecalc-as-of"] == "2024-03-10, 2024-03-02"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((GOLDEN / "freshbooks").glob("*.get.xml")), ids=lambda p: p.name
+)
+def test_freshbooks(client: httpx.Client, capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    answer = client.post(
+        "/v1/preview",
+        content=path.read_bytes(),
+        params={"input": "freshbooks", "as_of": "2024-03-05"},
+        headers={"content-type": "application/xml"},
+    )
+    assert_same_as_cli(capsys, answer, [path, "--input", "freshbooks", "--as-of", "2024-03-05"])
+
+
+@pytest.mark.parametrize(
+    "path", sorted((GOLDEN / "kashoo").glob("*.kashoo.json")), ids=lambda p: p.name
+)
+def test_kashoo(client: httpx.Client, capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    answer = client.post(
+        "/v1/preview",
+        content=path.read_bytes(),
+        params={"input": "kashoo", "as_of": "2024-03-05"},
+        headers={"content-type": "application/json"},
+    )
+    assert_same_as_cli(capsys, answer, [path, "--input", "kashoo", "--as-of", "2024-03-05"])
+
+
+def test_cashboard_documents_together_as_multipart(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = post_files(client, "/v1/preview", CASHBOARD_SET, input="cashboard", as_of="2010-08-01")
+    assert_same_as_cli(
+        capsys, answer, [*CASHBOARD_SET, "--input", "cashboard", "--as-of", "2010-08-01"]
+    )
+    assert answer.status_code == 200
+    assert len(answer.json()) == 6
+
+
+def test_a_cashboard_json_document(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = GOLDEN / "cashboard" / "studio.invoice.json"
+    answer = client.post(
+        "/v1/preview",
+        content=path.read_bytes(),
+        params={"input": "cashboard", "as_of": "2024-05-10"},
+        headers={"content-type": "application/json"},
+    )
+    assert_same_as_cli(capsys, answer, [path, "--input", "cashboard", "--as-of", "2024-05-10"])
+
+
+def test_cashboard_golden_with_its_currency(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted((GOLDEN / "cashboard").glob("early-jpy.*.xml"))
+    answer = post_files(client, "/v1/preview", files, input="cashboard", currency="JPY")
+    assert_same_as_cli(capsys, answer, [*files, "--input", "cashboard", "--currency", "JPY"])
+
+
+_ROW = re.compile(r"\s+(\w+)\s+stated\s+(.+?)\s+computed\s+(.+?)\s+(ok|DIFFERS)$")
+
+
+def test_check_says_what_the_command_says(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = post_files(client, "/v1/check", CASHBOARD_SET, input="cashboard", as_of="2010-08-01")
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    status, out, _ = cli(
+        capsys, "check", *CASHBOARD_SET, "--input", "cashboard", "--as-of", "2010-08-01"
+    )
+    assert report["differs"] is (status == 1)
+    assert status == 1  # the fixtures' own totals disagree (tests/vendors/cashboard)
+
+    def shown(value: object) -> str:
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+    rows = [
+        (row["name"], shown(row["stated"]), shown(row["computed"]), row["differs"])
+        for invoice in report["invoices"]
+        for row in invoice["stated"]
+    ]
+    expected = [
+        (m[1], m[2], m[3], m[4] == "DIFFERS")
+        for line in out.splitlines()
+        if (m := _ROW.match(line))
+    ]
+    assert rows == expected
+    headings = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert headings == [
+        f"{SAMPLES / 'cashboard' / invoice['source']} invoice "
+        f"{invoice['number'] or invoice['index']} "
+        f"as of {invoice['as_of']}:"
+        for invoice in report["invoices"]
+    ]
+
+
+# -- refusals --------------------------------------------------------------------------------
+
+
+def test_an_invalid_invoice_is_422_naming_the_field(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    invoices = [BASE, {**BASE, "lines": [{"quantity": "2", "unit_price": "1.5x"}]}]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(invoices))
+    answer = client.post(
+        "/v1/preview", content=path.read_bytes(), headers={"content-type": "application/json"}
+    )
+    body = problem(answer, 422)
+    assert body["problems"] == [
+        {
+            "source": "body",
+            "invoice": 1,
+            "field": "lines[0].unit_price",
+            "value": "'1.5x'",
+            "problem": "is not a decimal number",
+        }
+    ]
+    status, _, err = cli(capsys, "preview", path, "--as-of", "2024-03-10")
+    assert status == 2
+    assert err == f"invoicecalc: {path}: {body['detail']}\n"
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        (b"{", ""),
+        (json.dumps({**BASE, "sales_tax": "-1"}).encode(), "sales_tax"),
+        (json.dumps({**BASE, "sales_tax": True}).encode(), "sales_tax"),
+        (json.dumps({**BASE, "surprise": 1}).encode(), "surprise"),
+        (b'{"currency": "USD", "currency": "EUR"}', "currency"),
+        (json.dumps({"currency": "USD"}).encode(), "invoice_date"),
+    ],
+)
+def test_refusals_name_the_field(client: httpx.Client, document: bytes, field: str) -> None:
+    answer = client.post(
+        "/v1/preview", content=document, headers={"content-type": "application/json"}
+    )
+    body = problem(answer, 422)
+    assert body["type"].startswith("tag:invoicecalc")
+    assert body["problems"][0]["field"] == field
+    assert body["problems"][0]["invoice"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"as_of": "2024-13-01"}, "?as_of"),
+        ({"input": "excel"}, "?input"),
+        ({"asof": "2024-01-01"}, "?asof"),
+        ({"currency": "JPY"}, "?currency"),
+    ],
+)
+def test_query_refusals(client: httpx.Client, params: dict[str, str], field: str) -> None:
+    answer = client.post("/v1/preview", json=BASE, params=params)
+    assert problem(answer, 422)["problems"][0]["field"] == field
+
+
+@pytest.mark.parametrize(("name", "xml"), [("billion-laughs", LAUGHS), ("xxe", XXE)])
+@pytest.mark.parametrize("fmt", ["cashboard", "freshbooks"])
+def test_hostile_xml_gets_the_command_lines_refusal(
+    client: httpx.Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    xml: str,
+    fmt: str,
+) -> None:
+    path = tmp_path / f"{name}.xml"
+    path.write_text(xml)
+    answer = client.post(
+        "/v1/preview",
+        content=xml.encode(),
+        params={"input": fmt},
+        headers={"content-type": "application/xml"},
+    )
+    body = problem(answer, 422)
+    assert "refused as unsafe XML" in body["detail"]
+    status, _, err = cli(capsys, "preview", path, "--input", fmt)
+    assert status == 2
+    assert err == f"invoicecalc: {path}: {body['detail']}\n"
+
+
+def test_an_unknown_media_type_is_415(client: httpx.Client) -> None:
+    answer = client.post("/v1/preview", content=b"{}", headers={"content-type": "text/plain"})
+    assert "application/json" in problem(answer, 415)["detail"]
+    assert "application/json" in answer.headers["accept"]
+    answer = client.post("/v1/preview", content=b"{}")
+    problem(answer, 415)
+    xml = (GOLDEN / "freshbooks" / "spec-example.get.xml").read_bytes()
+    answer = client.post(
+        "/v1/preview",
+        content=xml,
+        params={"input": "freshbooks"},
+        headers={"content-type": "application/json"},
+    )
+    problem(answer, 415)
+
+
+def test_unknown_path_and_wrong_method(client: httpx.Client) -> None:
+    problem(client.get("/v2/preview"), 404)
+    answer = client.get("/v1/preview")
+    problem(answer, 405)
+    assert answer.headers["allow"] == "POST"
+
+
+def test_oversize_with_content_length_is_413(client: httpx.Client) -> None:
+    body = json.dumps({**BASE, "notes": "x" * LIMIT}).encode()
+    answer = client.post("/v1/preview", content=body, headers={"content-type": "application/json"})
+    assert "bytes" in problem(answer, 413)["detail"]
+
+
+def test_oversize_chunked_is_413(client: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"notes": "'
+        for _ in range(2 * LIMIT // 1024):
+            yield b"x" * 1024
+        yield b'"}'
+
+    answer = client.post(
+        "/v1/preview", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.request.headers["transfer-encoding"] == "chunked"
+    problem(answer, 413)
+
+
+def test_oversize_multipart_is_413(client: httpx.Client) -> None:
+    files = [("a", ("a.xml", b"x" * LIMIT)), ("b", ("b.xml", b"y" * 1024))]
+    problem(client.post("/v1/preview", files=files, params={"input": "cashboard"}), 413)
+
+
+def _raw(port: int, request: bytes, wait: float = 10.0) -> bytes:
+    """Send ``request`` as it is and read the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(request)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while part := sock.recv(65536):
+                answer += part
+        return answer
+
+
+def test_413_comes_before_the_declared_body(server: Running) -> None:
+    """A declared 10 GB body is refused from its headers: not one body byte is sent."""
+    started = time.monotonic()
+    answer = _raw(
+        server.port,
+        b"POST /v1/preview HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 10000000000\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"application/problem+json" in answer
+    assert time.monotonic() - started < 5
+
+
+def test_413_while_a_chunked_body_is_still_coming(server: Running) -> None:
+    """The body is counted as it streams: past the limit the answer comes though the
+    body never ends."""
+    chunk = b"x" * (LIMIT + 1)
+    answer = _raw(
+        server.port,
+        b"POST /v1/preview HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+# -- load ------------------------------------------------------------------------------------
+
+
+def _invoice(n: int) -> dict[str, Any]:
+    return {
+        **BASE,
+        "number": f"N-{n}",
+        "as_of": "2024-03-10",
+        "lines": [{"quantity": str(n), "unit_price": "1.25"}, {"flat_fee": f"{n}.00"}],
+        "sales_tax": "7.5",
+    }
+
+
+def test_32_requests_at_once_are_each_answered_right(client: httpx.Client) -> None:
+    from invoicecalc.document import preview
+
+    invoices = [_invoice(n) for n in range(32)]
+    barrier = threading.Barrier(32, timeout=10)
+
+    def call(invoice: dict[str, Any]) -> httpx.Response:
+        barrier.wait()
+        return client.post("/v1/preview", json=invoice)
+
+    with ThreadPoolExecutor(32) as pool:
+        answers = list(pool.map(call, invoices))
+    for invoice, answer in zip(invoices, answers, strict=True):
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == json.loads(preview(json.dumps(invoice)))
+
+
+def test_a_slow_client_does_not_hold_up_the_others(client: httpx.Client, server: Running) -> None:
+    body = json.dumps(_invoice(7)).encode()
+    pieces = [body[i : i + 16] for i in range(0, len(body), 16)]
+    pause = 1.5 / len(pieces)
+    slow_done = threading.Event()
+    slow_answer: list[httpx.Response] = []
+
+    def slowly() -> Iterator[bytes]:
+        for piece in pieces:
+            time.sleep(pause)
+            yield piece
+
+    def slow_client() -> None:
+        with httpx.Client(base_url=server.url, timeout=TIMEOUT) as own:
+            slow_answer.append(
+                own.post(
+                    "/v1/preview", content=slowly(), headers={"content-type": "application/json"}
+                )
+            )
+        slow_done.set()
+
+    thread = threading.Thread(target=slow_client)
+    thread.start()
+    time.sleep(0.2)
+    quick = []
+    for n in range(5):
+        started = time.monotonic()
+        answer = client.post("/v1/preview", json=_invoice(n))
+        quick.append(time.monotonic() - started)
+        assert answer.status_code == 200
+    assert not slow_done.is_set(), "the slow body should still be arriving"
+    assert max(quick) < 1.0
+    thread.join(timeout=20)
+    assert slow_done.is_set()
+    assert slow_answer[0].status_code == 200
+    assert (
+        slow_answer[0].json()["total"]
+        == client.post("/v1/preview", json=_invoice(7)).json()["total"]
+    )
+
+
+def test_a_body_that_never_finishes_is_408() -> None:
+    with Running(create_app(max_body=LIMIT, body_timeout=0.5)) as running:
+        started = time.monotonic()
+        answer = _raw(
+            running.port,
+            b"POST /v1/preview HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{",
+        )
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < 5
+
+
+# -- the description -------------------------------------------------------------------------
+
+
+def test_openapi_request_schema_is_the_neutral_schema(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    body = document["paths"]["/v1/preview"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/document"}
+    schemas = document["components"]["schemas"]
+    relinked = json.loads(json.dumps(NEUTRAL_SCHEMA).replace("#/$defs/", "#/components/schemas/"))
+    assert schemas["document"]["anyOf"] == relinked["anyOf"]
+    for name, schema in relinked["$defs"].items():
+        assert schemas[name] == schema
+
+
+def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(capsys, "schema")
+    assert (status, err) == (0, "")
+    assert out == schema_text()
+    assert json.loads(out) == NEUTRAL_SCHEMA
+
+
+# -- the command -----------------------------------------------------------------------------
+
+_WITHOUT_EXTRA = """
+import sys
+for name in ("starlette", "uvicorn"):
+    sys.modules[name] = None  # as if the server extra were not installed
+from invoicecalc._cli import main
+import invoicecalc.document
+assert main(["preview", sys.argv[1], "--output", "json"]) == 0
+sys.exit(main(["serve", "--port", "0"]))
+"""
+
+
+def test_serve_without_the_extra_says_so_and_exits_2() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRA, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert '"total"' in done.stdout  # the core works without it
+    assert done.stderr.count("\n") == 1
+    assert "pip install 'invoicecalc[server]'" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_serve_command_serves(workers: int) -> None:
+    port = _free_port()
+    command = [sys.executable, "-m", "invoicecalc", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), "--max-body", "1000"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT) as client:
+            while True:
+                try:
+                    assert client.get("/healthz").status_code == 200
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                    assert time.monotonic() < deadline, "serve did not start"
+                    time.sleep(0.1)
+            assert client.post("/v1/preview", json=_invoice(3)).status_code == 200
+            answer = client.post("/v1/preview", json={**BASE, "notes": "x" * 1000})
+            assert answer.status_code == 413  # --max-body reached the workers
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
