@@ -221,6 +221,11 @@ class Amount(int):
     def __repr__(self) -> str:
         return f"Amount({int(self)}, {self.currency!r})"
 
+    # int has no __str__ of its own: without this, str() and f-strings would
+    # give the repr, and a writer would print "Amount(1999, 'USD')".
+    def __str__(self) -> str:
+        return int.__repr__(self)
+
     def __reduce__(self) -> tuple[type[Amount], tuple[int, str]]:
         return Amount, (int(self), self.currency)
 
