@@ -70,7 +70,7 @@ def _sample() -> tuple[list[Task], list[TimeEntry], list[Expense]]:
     expenses = [
         Expense(
             r["id"], dt.date.fromisoformat(r["created_on"][:10]),
-            USD.amount(r["amount"], "amount"), project_id=r["project_id"] or None,
+            USD.amount(r["amount"]), project_id=r["project_id"] or None,
             billable=r["is_billable"] == "true", invoiced=bool(r["invoice_line_item_id"]),
             category=r["category"], description=r["description"],
         )
