@@ -131,7 +131,7 @@ def test_errors_are_also_the_builtins_they_refine() -> None:
 
 def test_whole_numbers_become_decimals() -> None:
     line = LineItem(quantity=3, unit_price=USD.price("2.50"))
-    assert (line.quantity, line.unit_price) == (D(3), D(250))
+    assert (line.quantity, line.unit_price) == (D(3), USD.price("2.50"))
     assert type(line.quantity) is Decimal
 
 

@@ -175,6 +175,7 @@ def test_price_from_major_units_may_be_finer_than_a_minor_unit(
 ) -> None:
     price = Currency(code).price(text)
     assert (type(price), price, price.currency) == (Price, Decimal(minor), code)
+    assert repr(price) == f"Price({minor!r}, {code!r})"  # plain digits, never 8.5E+3
 
 
 def test_repr_shows_the_minor_units_and_the_currency() -> None:

@@ -243,7 +243,8 @@ class Price(Decimal):
         return price
 
     def __repr__(self) -> str:
-        return f"Price({str(Decimal(self))!r}, {self.currency!r})"
+        # Plain digits: usd.price("1.50") is Price('150', 'USD'), not Price('1.5E+2', 'USD').
+        return f"Price({format(Decimal(self), 'f')!r}, {self.currency!r})"
 
     # Decimal's own reduce would drop the currency.
     def __reduce__(self) -> tuple[type[Price], tuple[str, str]]:  # type: ignore[override]
