@@ -25,7 +25,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pyperf
 
-from invoicecalc import Currency, Invoice, LineItem, LineKind, Payment, calculate, sales_taxes
+from invoicecalc import (
+    Amount,
+    Currency,
+    Invoice,
+    LineItem,
+    LineKind,
+    Payment,
+    calculate,
+    sales_taxes,
+)
 from invoicecalc.document import preview
 
 USD = Currency("USD")
@@ -46,8 +55,8 @@ def make_invoice(lines: int) -> Invoice:
                 kind=LineKind.TASK,
                 title=f"Line {i}",
                 quantity=q,
-                unit_price=USD.price(p, "unit_price"),
-                flat_fee=f,
+                unit_price=USD.price(p),
+                flat_fee=Amount(f, "USD"),
                 markup_percentage=Decimal(15),
                 taxable=taxable,
             )
@@ -55,7 +64,7 @@ def make_invoice(lines: int) -> Invoice:
         ],
         taxes=sales_taxes(Decimal("8.25"), Decimal(5), True),
         discount_percentage=Decimal(2),
-        payments=[Payment(dt.date(2024, 3, 5), 10000)],
+        payments=[Payment(dt.date(2024, 3, 5), USD.amount("100.00"))],
     )
 
 
@@ -159,7 +168,7 @@ def main() -> None:
         USD,
         dt.date(2024, 1, 1),
         dt.date(2024, 1, 31),
-        lines=[LineItem(unit_price=Decimal(100000))],
+        lines=[LineItem(unit_price=USD.price("1000.00"))],
         late_percentage=Decimal("1.5"),
         late_period_in_days=1,
     )

@@ -36,13 +36,13 @@ def make_invoice(lines: int) -> Invoice:
                 kind=LineKind.TASK,
                 title=f"Line {i}",
                 quantity=Decimal(f"{1 + i % 7}.25"),
-                unit_price=USD.price(f"{80 + i % 10}.00", "unit_price"),
+                unit_price=USD.price(f"{80 + i % 10}.00"),
             )
             for i in range(lines)
         ],
         taxes=[Tax("GST", Decimal(5))],
         discount_percentage=Decimal(10),
-        payments=[Payment(dt.date(2024, 3, 5), 10000)],
+        payments=[Payment(dt.date(2024, 3, 5), USD.amount("100.00"))],
     )
 
 

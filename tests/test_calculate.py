@@ -36,20 +36,16 @@ def invoice(*lines: LineItem, **kwargs: object) -> Invoice:
     return Invoice(kwargs.pop("currency", USD), lines=lines, **kwargs)  # type: ignore[arg-type]
 
 
-def price(text: str, currency: Currency = USD) -> Decimal:
-    return currency.price(text, "unit_price")
-
-
 def test_freshbooks_worked_check() -> None:
     # The spec's real FreshBooks invoice: 15.00 at 16% and 34.00 untaxed, 25% off, pre_tax.
     # discount = round(4900 * 0.25) = 1225; tax = round(1500 * 0.75 * 0.16) = round(180) = 180;
     # total = 4900 - 1225 + 180 = 3855; after a 2.00 payment the balance is 3655.
     inv = invoice(
-        LineItem(unit_price=price("15.00")),
-        LineItem(unit_price=price("34.00"), taxable=False),
+        LineItem(unit_price=USD.price("15.00")),
+        LineItem(unit_price=USD.price("34.00"), taxable=False),
         taxes=[Tax("Tax", D(16))],
         discount_percentage=D(25),
-        payments=[Payment(dt.date(2024, 3, 5), 200)],
+        payments=[Payment(dt.date(2024, 3, 5), USD.amount("2.00"))],
     )
     totals = calculate(inv, as_of=dt.date(2024, 3, 10))
     assert (totals.discount, totals.tax_total, totals.total) == (1225, 180, 3855)
@@ -66,7 +62,7 @@ def test_freshbooks_worked_check() -> None:
     ],
 )
 def test_sub_minor_unit_price_is_rounded_once_per_line(mode: Rounding, cost: int) -> None:
-    inv = invoice(LineItem(unit_price=price("0.125")), policy=Policy(rounding=mode))
+    inv = invoice(LineItem(unit_price=USD.price("0.125")), policy=Policy(rounding=mode))
     assert calculate(inv, as_of=MARCH_1).item_cost == cost
 
 
@@ -76,9 +72,12 @@ def test_line_cost_markup_and_profit() -> None:
     # actual = 91750 + 13763 = 105513; the second line, untaxed: 2 * 1999 = 3998.
     inv = invoice(
         LineItem(
-            quantity=D("10.5"), unit_price=price("85"), flat_fee=2500, markup_percentage=D(15)
+            quantity=D("10.5"),
+            unit_price=USD.price("85"),
+            flat_fee=USD.amount("25.00"),
+            markup_percentage=D(15),
         ),
-        LineItem(quantity=D(2), unit_price=price("19.99"), taxable=False),
+        LineItem(quantity=D(2), unit_price=USD.price("19.99"), taxable=False),
     )
     totals = calculate(inv, as_of=MARCH_1)
     assert [(line.cost, line.markup, line.actual) for line in totals.lines] == [
@@ -93,7 +92,7 @@ def test_line_cost_markup_and_profit() -> None:
 
 def test_markup_rounds_with_the_invoice_mode() -> None:
     # 892.50 * 15% = 133.875 -> 133.88 half up, 133.88 half even (7 is odd), 133.87 down.
-    line = LineItem(quantity=D("10.5"), unit_price=price("85"), markup_percentage=D(15))
+    line = LineItem(quantity=D("10.5"), unit_price=USD.price("85"), markup_percentage=D(15))
     markups = [
         calculate(invoice(line, policy=Policy(rounding=mode)), as_of=MARCH_1).item_profit
         for mode in (Rounding.HALF_UP, Rounding.HALF_EVEN, Rounding.DOWN)
@@ -103,8 +102,8 @@ def test_markup_rounds_with_the_invoice_mode() -> None:
 
 def two_lines_with_compound_tax(tax_rounding: TaxRounding) -> Invoice:
     return invoice(
-        LineItem(unit_price=price("10.10")),
-        LineItem(unit_price=price("10.10")),
+        LineItem(unit_price=USD.price("10.10")),
+        LineItem(unit_price=USD.price("10.10")),
         taxes=[Tax("GST", D(5)), Tax("PST", D(8), compound=True)],
         policy=Policy(tax_rounding=tax_rounding),
     )
@@ -132,9 +131,9 @@ def test_lines_carry_the_taxes_they_name() -> None:
     # Line B names none, so carries both: GST 2000 * 5% = 100; PST (2000 + 100) * 8% = 168.
     # Line C is not taxable.
     inv = invoice(
-        LineItem(unit_price=price("10.00"), taxes=["PST"]),
-        LineItem(unit_price=price("20.00")),
-        LineItem(unit_price=price("40.00"), taxable=False),
+        LineItem(unit_price=USD.price("10.00"), taxes=["PST"]),
+        LineItem(unit_price=USD.price("20.00")),
+        LineItem(unit_price=USD.price("40.00"), taxable=False),
         taxes=[Tax("GST", D(5)), Tax("PST", D(8), compound=True)],
     )
     totals = calculate(inv, as_of=MARCH_1)
@@ -145,7 +144,7 @@ def test_lines_carry_the_taxes_they_name() -> None:
 def test_cashboard_sales_tax_fields() -> None:
     # sales_tax 8.25, sales_tax_2 5 cumulative, on 100.00:
     # tax 1 = 825; tax 2 = (10000 + 825) * 5% = 541.25 -> 541
-    inv = invoice(LineItem(unit_price=price("100")), taxes=sales_taxes(D("8.25"), D(5), True))
+    inv = invoice(LineItem(unit_price=USD.price("100")), taxes=sales_taxes(D("8.25"), D(5), True))
     totals = calculate(inv, as_of=MARCH_1)
     assert (totals.sales_tax, totals.sales_tax_2) == (825, 541)
 
@@ -171,8 +170,8 @@ def test_discount_bases(
     base: DiscountBase, rounding: TaxRounding, discount: int, taxes: int
 ) -> None:
     inv = invoice(
-        LineItem(unit_price=price("33.33")),
-        LineItem(unit_price=price("0.01")),
+        LineItem(unit_price=USD.price("33.33")),
+        LineItem(unit_price=USD.price("0.01")),
         taxes=[Tax("VAT", D(7))],
         discount_percentage=D(15),
         policy=Policy(tax_rounding=rounding, discount_base=base),
@@ -185,7 +184,7 @@ def test_discount_bases(
 def early(*payments: Payment) -> Invoice:
     # 1000.00, due in 30 days, 1% per full 5 days paid early: k_max = floor(30 / 5) = 6.
     return invoice(
-        LineItem(unit_price=price("1000")),
+        LineItem(unit_price=USD.price("1000")),
         discount_percentage=D(1),
         early_period_in_days=5,
         payments=payments,
@@ -203,7 +202,9 @@ def test_early_discount_offered_before_the_due_date() -> None:
 def test_early_discount_stays_settled_when_paid_in_full_in_time() -> None:
     # Paid 970.00 on March 12. Period 4's deadline (March 11) is before it; period 3's
     # (March 16) is after it and 1000.00 - 3% = 970.00 is covered: settled at k = 3.
-    totals = calculate(early(Payment(dt.date(2024, 3, 12), 97000)), as_of=dt.date(2024, 5, 1))
+    totals = calculate(
+        early(Payment(dt.date(2024, 3, 12), USD.amount("970.00"))), as_of=dt.date(2024, 5, 1)
+    )
     assert (totals.early_periods, totals.discount, totals.total, totals.balance) == (
         3,
         3000,
@@ -216,23 +217,29 @@ def test_early_discount_stays_settled_when_paid_in_full_in_time() -> None:
 def test_early_discount_is_not_settled_by_a_short_payment() -> None:
     # 969.99 covers neither 970.00 (k=3), 980.00 (k=2) nor 990.00 (k=1): no discount later,
     # and 1000.00 - 969.99 = 30.01 is still owed.
-    totals = calculate(early(Payment(dt.date(2024, 3, 12), 96999)), as_of=dt.date(2024, 5, 1))
+    totals = calculate(
+        early(Payment(dt.date(2024, 3, 12), USD.amount("969.99"))), as_of=dt.date(2024, 5, 1)
+    )
     assert (totals.early_periods, totals.discount, totals.balance) == (0, 0, 3001)
 
 
 def test_early_discount_on_a_deadline_day() -> None:
     # A payment dated exactly on period 3's deadline (March 16) counts for it.
-    totals = calculate(early(Payment(dt.date(2024, 3, 16), 97000)), as_of=dt.date(2024, 4, 1))
+    totals = calculate(
+        early(Payment(dt.date(2024, 3, 16), USD.amount("970.00"))), as_of=dt.date(2024, 4, 1)
+    )
     assert totals.early_periods == 3
     # One day later it only reaches period 2 (deadline March 21): 980.00 is not covered.
-    totals = calculate(early(Payment(dt.date(2024, 3, 17), 97000)), as_of=dt.date(2024, 4, 1))
+    totals = calculate(
+        early(Payment(dt.date(2024, 3, 17), USD.amount("970.00"))), as_of=dt.date(2024, 4, 1)
+    )
     assert (totals.early_periods, totals.balance) == (0, 3000)
 
 
 def test_early_discount_is_capped_at_100_percent() -> None:
     # 30% per 5 days, 6 periods offered on the invoice date: min(100, 6 * 30) = 100.
     inv = invoice(
-        LineItem(unit_price=price("10")), discount_percentage=D(30), early_period_in_days=5
+        LineItem(unit_price=USD.price("10")), discount_percentage=D(30), early_period_in_days=5
     )
     totals = calculate(inv, as_of=MARCH_1)
     assert (totals.discount_percentage, totals.total) == (D(100), 0)
@@ -240,7 +247,7 @@ def test_early_discount_is_capped_at_100_percent() -> None:
 
 def test_due_date_before_invoice_date_has_no_early_periods() -> None:
     inv = invoice(
-        LineItem(unit_price=price("10")),
+        LineItem(unit_price=USD.price("10")),
         discount_percentage=D(1),
         early_period_in_days=1,
         invoice_date=dt.date(2024, 3, 10),
@@ -253,7 +260,7 @@ def late(*payments: Payment) -> Invoice:
     # 1000.00 due January 31 2024; 1.5% every 30 days: boundaries March 1 (2024 is a leap
     # year: January 31 + 30 days), March 31, April 30.
     return invoice(
-        LineItem(unit_price=price("1000")),
+        LineItem(unit_price=USD.price("1000")),
         invoice_date=dt.date(2024, 1, 1),
         due_date=dt.date(2024, 1, 31),
         late_percentage=D("1.5"),
@@ -274,18 +281,24 @@ def test_late_fees_compound() -> None:
 def test_late_fees_with_a_payment_between_boundaries() -> None:
     # Mar 1: 1500. 500.00 paid Mar 15. Mar 31: (101500 - 50000) * 1.5% = 772.5 -> 773;
     # Apr 30: (102273 - 50000) * 1.5% = 784.095 -> 784. Fees 3057; balance 103057 - 50000.
-    totals = calculate(late(Payment(dt.date(2024, 3, 15), 50000)), as_of=dt.date(2024, 4, 30))
+    totals = calculate(
+        late(Payment(dt.date(2024, 3, 15), USD.amount("500.00"))), as_of=dt.date(2024, 4, 30)
+    )
     assert (totals.late_fee, totals.payment_total, totals.balance) == (3057, 50000, 53057)
 
 
 def test_payment_on_a_boundary_counts_before_the_fee() -> None:
     # Paid in full on March 1, the first boundary: nothing is outstanding there.
-    totals = calculate(late(Payment(dt.date(2024, 3, 1), 100000)), as_of=dt.date(2024, 6, 1))
+    totals = calculate(
+        late(Payment(dt.date(2024, 3, 1), USD.amount("1000.00"))), as_of=dt.date(2024, 6, 1)
+    )
     assert (totals.late_fee, totals.balance, totals.has_been_paid) == (0, 0, True)
 
 
 def test_payments_after_as_of_do_not_count() -> None:
-    totals = calculate(late(Payment(dt.date(2024, 5, 1), 100000)), as_of=dt.date(2024, 4, 30))
+    totals = calculate(
+        late(Payment(dt.date(2024, 5, 1), USD.amount("1000.00"))), as_of=dt.date(2024, 4, 30)
+    )
     assert (totals.payment_total, totals.late_fee) == (0, 4568)
 
 
@@ -304,7 +317,7 @@ def test_currency_exponents(code: str, unit_price: str, total: int, text: str) -
     currency = Currency(code)
     rate = D(10) if code == "JPY" else D(5)
     inv = invoice(
-        LineItem(quantity=D(3), unit_price=price(unit_price, currency)),
+        LineItem(quantity=D(3), unit_price=currency.price(unit_price)),
         currency=currency,
         taxes=[Tax("Tax", rate)],
     )
@@ -315,7 +328,7 @@ def test_currency_exponents(code: str, unit_price: str, total: int, text: str) -
 
 def test_credit_note_has_a_negative_balance() -> None:
     # -1 x 50.00 = -5000; 10% tax = -500 (half up is symmetric); total -5500, a credit.
-    inv = invoice(LineItem(quantity=D(-1), unit_price=price("50")), taxes=[Tax("T", D(10))])
+    inv = invoice(LineItem(quantity=D(-1), unit_price=USD.price("50")), taxes=[Tax("T", D(10))])
     totals = calculate(inv, as_of=MARCH_1)
     assert (totals.total, totals.balance, totals.has_been_paid) == (-5500, -5500, True)
 

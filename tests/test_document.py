@@ -113,15 +113,16 @@ def test_every_key_is_read() -> None:
         "Net 30",
     )
     assert (invoice.pre_reminder_in_days, invoice.post_reminder_in_days) == (3, 7)
-    assert (line.kind, line.quantity, line.unit_price, line.flat_fee) == (
+    # money is read in major units and carries the document's currency
+    assert (line.kind, line.quantity, repr(line.unit_price), repr(line.flat_fee)) == (
         LineKind.PRODUCT,
         2,
-        150,
-        100,
+        "Price('150', 'USD')",
+        "Amount(100, 'USD')",
     )
     assert (line.quantity_low, line.quantity_high, line.taxes) == (1, 3, ("GST",))
     assert [t.compound for t in invoice.taxes] == [False, True]
-    assert invoice.payments[0].amount == 100
+    assert repr(invoice.payments[0].amount) == "Amount(100, 'USD')"
     assert (invoice.policy.rounding, invoice.policy.tax_rounding) == (
         Rounding.HALF_EVEN,
         TaxRounding.PER_LINE,

@@ -96,9 +96,9 @@ def test_a_hand_worked_estimate() -> None:
     est = Invoice(
         USD, MARCH_1, dt.date(2024, 3, 31),
         lines=[
-            LineItem(kind=LineKind.TASK, title="Design", unit_price=D(8500),
+            LineItem(kind=LineKind.TASK, title="Design", unit_price=USD.price("85.00"),
                      quantity_low=D(10), quantity_high=D("12.5"), markup_percentage=D(10)),
-            LineItem(flat_fee=15_000, taxable=False),
+            LineItem(flat_fee=USD.amount("150.00"), taxable=False),
         ],
         taxes=[Tax("Tax", D(8))],
         discount_percentage=D(5),
@@ -151,7 +151,7 @@ def test_a_high_bound_below_the_low_one_is_refused() -> None:
 def test_accepting_an_estimate() -> None:
     est = Invoice(
         USD, MARCH_1, dt.date(2024, 3, 31), terms="Net 30",
-        lines=[LineItem(title="Copy", unit_price=D(50), quantity_low=D(2000),
+        lines=[LineItem(title="Copy", unit_price=USD.price("0.50"), quantity_low=D(2000),
                         quantity_high=D(2500))],
     )  # fmt: skip
     invoice = accept_estimate(est, Bound.HIGH, invoice_date=dt.date(2024, 4, 15))

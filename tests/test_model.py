@@ -9,12 +9,17 @@ import attrs
 import pytest
 
 from invoicecalc import (
+    Amount,
+    CashRounding,
     Currency,
+    Expense,
     Invoice,
     LineItem,
     LineKind,
     Payment,
     Policy,
+    Price,
+    Task,
     Tax,
     calculate,
     sales_taxes,
@@ -40,7 +45,12 @@ def build(**kwargs: object) -> Invoice:
         (lambda: Currency("usd"), InvalidValueError, "currency", "usd"),
         (lambda: Currency("ZZZ"), InvalidValueError, "currency", "ZZZ"),
         (lambda: LineItem(quantity=1.5), InvalidTypeError, "quantity", 1.5),  # type: ignore[arg-type]
-        (lambda: LineItem(unit_price=D("NaN")), InvalidValueError, "unit_price", D("NaN")),
+        (
+            lambda: LineItem(unit_price=Price(D("NaN"), "USD")),
+            InvalidValueError,
+            "unit_price",
+            D("NaN"),
+        ),
         (
             lambda: LineItem(markup_percentage=D("Infinity")),
             InvalidValueError,
@@ -55,7 +65,7 @@ def build(**kwargs: object) -> Invoice:
         (lambda: Tax("GST", D(-1)), InvalidValueError, "rate", D(-1)),
         (lambda: Tax(" ", D(1)), InvalidValueError, "name", " "),
         (
-            lambda: Payment(dt.datetime(2024, 3, 1, 9), 100),
+            lambda: Payment(dt.datetime(2024, 3, 1, 9), USD.amount("1.00")),
             InvalidTypeError,
             "date",
             dt.datetime(2024, 3, 1, 9),
@@ -120,8 +130,8 @@ def test_errors_are_also_the_builtins_they_refine() -> None:
 
 
 def test_whole_numbers_become_decimals() -> None:
-    line = LineItem(quantity=3, unit_price=250)  # type: ignore[arg-type]
-    assert (line.quantity, line.unit_price) == (D(3), D(250))
+    line = LineItem(quantity=3, unit_price=USD.price("2.50"))
+    assert (line.quantity, line.unit_price) == (D(3), USD.price("2.50"))
     assert type(line.quantity) is Decimal
 
 
@@ -163,19 +173,31 @@ def test_sales_tax_fields() -> None:
     ("lines", "field", "value"),
     [
         # 10**16 x 100 cents = 10**18 minor units: one past the largest amount supported
-        ([LineItem(quantity=Decimal(10**16), unit_price=Decimal(100))], "lines[0].cost", 10**18),
         (
-            [LineItem(quantity=Decimal(-(10**16)), unit_price=Decimal(100))],
+            [LineItem(quantity=Decimal(10**16), unit_price=USD.price("1.00"))],
+            "lines[0].cost",
+            10**18,
+        ),
+        (
+            [LineItem(quantity=Decimal(-(10**16)), unit_price=USD.price("1.00"))],
             "lines[0].cost",
             -(10**18),
         ),
         # 10**17 x 10**15 = 10**32: refused, never handed to the text output
-        ([LineItem(quantity=Decimal(10**17), unit_price=Decimal(10**15))], "lines[0].cost", 10**32),
+        (
+            [LineItem(quantity=Decimal(10**17), unit_price=Price(10**15, "USD"))],
+            "lines[0].cost",
+            10**32,
+        ),
         # each line fits, their sum does not
-        ([LineItem(flat_fee=10**18 - 1), LineItem(flat_fee=1)], "item_cost", 10**18),
+        (
+            [LineItem(flat_fee=Amount(10**18 - 1, "USD")), LineItem(flat_fee=USD.amount("0.01"))],
+            "item_cost",
+            10**18,
+        ),
         # markup lifts a line past the bound
         (
-            [LineItem(flat_fee=6 * 10**17, markup_percentage=Decimal(100))],
+            [LineItem(flat_fee=Amount(6 * 10**17, "USD"), markup_percentage=Decimal(100))],
             "lines[0].actual",
             12 * 10**17,
         ),
@@ -190,5 +212,110 @@ def test_amounts_beyond_the_bound_are_refused_naming_the_field(
 
 
 def test_the_largest_supported_amount_is_accepted() -> None:
-    invoice = Invoice(USD, MARCH_1, MARCH_31, lines=[LineItem(flat_fee=10**18 - 1)])
+    invoice = Invoice(USD, MARCH_1, MARCH_31, lines=[LineItem(flat_fee=Amount(10**18 - 1, "USD"))])
     assert calculate(invoice, as_of=MARCH_1).total == 10**18 - 1
+
+
+# -- money carries its currency ---------------------------------------------------
+
+EUR, JPY = Currency("EUR"), Currency("JPY")
+
+#: Every money field, built with a value: (builder, the field the error names, "amount"
+#: for a field of whole minor units or "price" for one that may be finer).
+MONEY_FIELDS = [
+    (lambda v: LineItem(unit_price=v), "unit_price", "price"),
+    (lambda v: LineItem(flat_fee=v), "flat_fee", "amount"),
+    (lambda v: LineItem(discount_amount=v), "discount_amount", "amount"),
+    (lambda v: Payment(DAY, v), "amount", "amount"),
+    (lambda v: build(discount_amount=v), "discount_amount", "amount"),
+    (lambda v: CashRounding(v), "cash_rounding.increment", "amount"),
+    (lambda v: Task("t", "p", hourly_rate=v), "hourly_rate", "price"),
+    (lambda v: Task("t", "p", flat_fee=v), "flat_fee", "amount"),
+    (lambda v: Expense("x", DAY, v), "amount", "amount"),
+]
+
+
+@pytest.mark.parametrize(("make", "field", "kind"), MONEY_FIELDS)
+@pytest.mark.parametrize(
+    "value",
+    # A bare number does not say its unit (is 1000 ten dollars or a thousand?), a float
+    # is not exact, and text is not parsed here; "other" is the other kind of money
+    # (a Price where an Amount goes, an Amount where a Price goes).
+    [1000, D(1000), D("10.00"), 10.0, "10.00", "other"],
+    ids=repr,
+)
+def test_a_money_field_refuses_anything_but_its_typed_money(  # type: ignore[no-untyped-def]
+    make, field, kind, value
+) -> None:
+    if value == "other":
+        value = USD.price("10.00") if kind == "amount" else USD.amount("10.00")
+    with pytest.raises(InvalidTypeError) as caught:
+        make(value)
+    assert (caught.value.field, caught.value.value) == (field, value)
+    assert type(caught.value.value) is type(value)
+    # ... and the message says how to write it.
+    how = {
+        "amount": "must be an Amount, made by its currency: Currency('USD').amount('150.00')",
+        "price": "must be a Price, made by its currency: Currency('USD').price('85.00')",
+    }[kind]
+    assert str(caught.value) == f"{field}: {how} (got {value!r})"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"lines": [LineItem(unit_price=EUR.price("10.00"))]}, "lines[0].unit_price"),
+        ({"lines": [LineItem(), LineItem(flat_fee=EUR.amount("5.00"))]}, "lines[1].flat_fee"),
+        ({"lines": [LineItem(discount_amount=EUR.amount("1.00"))]}, "lines[0].discount_amount"),
+        ({"payments": [Payment(DAY, EUR.amount("1.00"))]}, "payments[0].amount"),
+        ({"discount_amount": EUR.amount("1.00")}, "discount_amount"),
+        ({"cash_rounding": CashRounding(EUR.amount("0.05"))}, "cash_rounding.increment"),
+    ],
+)
+def test_money_in_another_currency_is_refused_naming_the_field(
+    fields: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        build(**fields)
+    assert caught.value.field == field
+    assert caught.value.value.currency == "EUR"  # type: ignore[attr-defined]
+    assert str(caught.value).startswith(f"{field}: is in EUR; the invoice is in USD (got ")
+
+
+def test_the_same_number_in_another_currency_is_still_refused() -> None:
+    # 1000 yen and 10.00 dollars are both 1000 minor units: the currency tells them apart.
+    with pytest.raises(InvalidValueError, match="is in JPY; the invoice is in USD"):
+        build(lines=[LineItem(unit_price=JPY.price("1000"))])
+
+
+def test_imported_work_in_another_currency_is_refused_naming_the_line() -> None:
+    from invoicecalc import TimeEntry, import_uninvoiced_items
+
+    task = Task("t", "p", hourly_rate=EUR.price("60.00"))
+    with pytest.raises(InvalidValueError) as caught:
+        import_uninvoiced_items(build(), tasks=[task], time_entries=[TimeEntry("e", "t", DAY, 60)])
+    assert caught.value.field == "lines[0].unit_price"
+
+
+def test_the_zero_defaults_belong_to_no_currency_and_fit_every_invoice() -> None:
+    line = LineItem()
+    assert (repr(line.unit_price), repr(line.flat_fee)) == ("Price('0', '')", "Amount(0, '')")
+    for currency in (USD, JPY, Currency("BHD")):
+        invoice = Invoice(currency, DAY, DAY, lines=[line, LineItem(flat_fee=Amount(0, ""))])
+        assert calculate(invoice, as_of=DAY).total == 0
+    assert build().discount_amount == 0
+    # Only a zero may go without a currency.
+    with pytest.raises(InvalidValueError) as caught:
+        Amount(1, "")
+    assert (caught.value.field, caught.value.value) == ("currency", "")
+
+
+def test_money_in_the_invoices_currency_is_kept_as_given() -> None:
+    line = LineItem(unit_price=USD.price("0.125"), flat_fee=USD.amount("1.50"))
+    invoice = build(lines=[line], payments=[Payment(DAY, USD.amount("1.00"))])
+    assert repr(invoice.lines[0].unit_price) == "Price('12.5', 'USD')"
+    assert repr(invoice.lines[0].flat_fee) == "Amount(150, 'USD')"
+    assert repr(invoice.payments[0].amount) == "Amount(100, 'USD')"
+    # the totals are plain int minor units: 12.5 -> 13 (half up) + 150
+    totals = calculate(invoice, as_of=DAY)
+    assert (totals.total, type(totals.total), type(totals.balance)) == (163, int, int)

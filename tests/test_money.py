@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -9,7 +11,7 @@ from babel.numbers import get_currency_precision
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from invoicecalc import Currency, Rounding
+from invoicecalc import Amount, Currency, Price, Rounding
 from invoicecalc._money import exact_decimal, round_div
 from invoicecalc.errors import InvalidTypeError, InvalidValueError
 
@@ -53,14 +55,14 @@ def test_unknown_codes_are_refused(code: str) -> None:
         ("USD", "10.000", 1000),
     ],
 )
-def test_parse_amount(code: str, text: str, minor: int) -> None:
-    assert Currency(code).amount(text, "amount") == minor
+def test_amount_from_major_units(code: str, text: str, minor: int) -> None:
+    assert repr(Currency(code).amount(text)) == repr(Amount(minor, code))
 
 
 @pytest.mark.parametrize(("code", "text"), [("USD", "10.001"), ("JPY", "0.5"), ("BHD", "0.0001")])
 def test_amounts_finer_than_the_currency_are_refused(code: str, text: str) -> None:
     with pytest.raises(InvalidValueError, match=f"finer than {code}"):
-        Currency(code).amount(text, "amount")
+        Currency(code).amount(text)
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,7 @@ def test_format_and_parse_round_trip(code: str, minor: int) -> None:
     currency = Currency(code)
     text = currency.format(minor)
     if abs(minor) < 10**18:  # larger amounts are beyond what input accepts
-        assert currency.amount(text, "amount") == minor
+        assert currency.amount(text) == minor
     assert currency.to_decimal(minor) == Decimal(minor).scaleb(-currency.exponent)
     assert len(text.partition(".")[2]) == currency.exponent
 
@@ -153,3 +155,105 @@ def test_format_with_a_locale_writes_the_amount_as_that_locale_does() -> None:
     with pytest.raises(InvalidValueError) as caught:
         Currency("USD").format(1, locale="xx_NOPE")
     assert (caught.value.field, caught.value.value) == ("locale", "xx_NOPE")
+
+
+# -- Amount and Price: money that carries its currency ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "minor"),
+    [
+        ("USD", "0.125", "12.5"),
+        ("USD", "85", "8500"),
+        ("JPY", "0.5", "0.5"),
+        ("BHD", "1.2345", "1234.5"),
+        ("CLF", "0.00001", "0.1"),
+    ],
+)
+def test_price_from_major_units_may_be_finer_than_a_minor_unit(
+    code: str, text: str, minor: str
+) -> None:
+    price = Currency(code).price(text)
+    assert (type(price), price, price.currency) == (Price, Decimal(minor), code)
+    assert repr(price) == f"Price({minor!r}, {code!r})"  # plain digits, never 8.5E+3
+
+
+def test_repr_shows_the_minor_units_and_the_currency() -> None:
+    assert repr(Currency("USD").amount("19.99")) == "Amount(1999, 'USD')"
+    assert repr(Amount(-5, "JPY")) == "Amount(-5, 'JPY')"
+    assert repr(Currency("USD").price("0.125")) == "Price('12.5', 'USD')"
+    assert repr(Price(0, "")) == "Price('0', '')"
+
+
+def test_an_amount_prints_as_its_number() -> None:
+    # str() and f-strings give the minor units, as an int's would; only repr names the currency.
+    amount = Amount(1999, "USD")
+    assert (str(amount), f"{amount}", f"{amount:>6}", str([amount])) == (
+        "1999",
+        "1999",
+        "  1999",
+        "[Amount(1999, 'USD')]",
+    )
+    assert str(Price("12.5", "USD")) == "12.5"
+
+
+@pytest.mark.parametrize(
+    "money", [Amount(1999, "USD"), Amount(-1, "BHD"), Amount(0, ""), Price("12.5", "USD")]
+)
+def test_pickling_and_copying_keep_the_currency(money: Amount | Price) -> None:
+    for again in (
+        pickle.loads(pickle.dumps(money)),
+        pickle.loads(pickle.dumps(money, protocol=0)),
+        copy.copy(money),
+        copy.deepcopy(money),
+    ):
+        assert type(again) is type(money)
+        assert repr(again) == repr(money)
+        assert again.currency == money.currency
+
+
+def test_arithmetic_gives_plain_numbers() -> None:
+    # Sums are minor units of no particular currency: plain int (an Amount) or Decimal (a Price).
+    amount = Amount(150, "USD")
+    for result in (amount + 1, amount - amount, amount * 2, -amount, abs(amount), sum([amount])):
+        assert type(result) is int
+    assert amount + Amount(50, "USD") == 200
+    price = Price("12.5", "USD")
+    assert (type(price * 2), price * 2) == (Decimal, Decimal(25))
+
+
+@pytest.mark.parametrize("minor", [True, False, 1.0, Decimal(1), "1", None])
+def test_an_amount_is_a_whole_number_of_minor_units(minor: object) -> None:
+    with pytest.raises(InvalidTypeError) as caught:
+        Amount(minor, "USD")  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == ("amount", minor)
+
+
+@pytest.mark.parametrize(
+    ("minor", "error"),
+    [
+        (True, InvalidTypeError),
+        (0.1, InvalidTypeError),
+        (None, InvalidTypeError),
+        ("abc", InvalidValueError),
+        (Decimal("NaN"), InvalidValueError),
+        (Decimal("1e999"), InvalidValueError),
+    ],
+)
+def test_a_price_is_an_exact_number(minor: object, error: type[Exception]) -> None:
+    with pytest.raises(error) as caught:
+        Price(minor, "USD")
+    assert caught.value.field == "unit_price"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("code", ["usd", "US", "", 840, None])
+def test_money_needs_a_currency_code(code: object) -> None:
+    for make in (Amount, Price):
+        with pytest.raises(InvalidValueError) as caught:
+            make(1, code)  # type: ignore[arg-type]
+        assert (caught.value.field, caught.value.value) == ("currency", code)
+
+
+def test_only_a_zero_may_have_no_currency() -> None:
+    assert (Amount(0, "").currency, Price(0, "").currency) == ("", "")
+    assert Price("0.00", "").currency == ""

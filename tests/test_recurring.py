@@ -116,7 +116,7 @@ def _template(**kwargs: object) -> Invoice:
     return Invoice(
         USD,
         day(2024, 1, 31),
-        lines=[LineItem(quantity=D(3), unit_price=D(2500))],
+        lines=[LineItem(quantity=D(3), unit_price=USD.price("25.00"))],
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -139,7 +139,9 @@ def test_without_terms_the_days_to_the_due_date_are_kept() -> None:
 
 
 def test_occurrences_are_new_invoices() -> None:
-    template = _template(number="2024-001", payments=[Payment(day(2024, 2, 1), 7500)])
+    template = _template(
+        number="2024-001", payments=[Payment(day(2024, 2, 1), USD.amount("75.00"))]
+    )
     series = recur(template, Frequency.WEEKLY, count=2, start=day(2024, 3, 4))
     assert [i.invoice_date for i in series] == [day(2024, 3, 4), day(2024, 3, 11)]
     for occurrence in series:

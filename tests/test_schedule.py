@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    Amount,
     Currency,
     Invoice,
     LineItem,
@@ -39,7 +40,7 @@ def test_early_deadlines_across_a_leap_february() -> None:
     # total = (1000.00 - discount) x 1.1: k=6 -> 60.00, 940.00 + 94.00 = 1,034.00.
     invoice = Invoice(
         USD, day(2024, 1, 31), day(2024, 3, 1),
-        lines=[LineItem(unit_price=D(100_000))], taxes=[Tax("VAT", D(10))],
+        lines=[LineItem(unit_price=USD.price("1000.00"))], taxes=[Tax("VAT", D(10))],
         discount_percentage=D(1), early_period_in_days=5,
     )  # fmt: skip
     rows = schedule(invoice, as_of=day(2024, 1, 31)).early_deadlines
@@ -59,7 +60,7 @@ def _late(*payments: Payment) -> Invoice:
     # reminders every 7 days before the due date and every 10 days after it.
     return Invoice(
         USD, day(2024, 1, 31), day(2024, 2, 29),
-        lines=[LineItem(unit_price=D(100_000))],
+        lines=[LineItem(unit_price=USD.price("1000.00"))],
         late_percentage=D(2), late_period_in_days=30,
         pre_reminder_in_days=7, post_reminder_in_days=10,
         payments=payments,
@@ -72,7 +73,7 @@ def test_late_fees_with_a_payment_exactly_on_a_boundary() -> None:
     # 29 Apr: the 500.00 paid that day counts: 1020.00 - 500.00 = 520.00 -> fee 10.40,
     #         balance 530.40.
     # 29 May: 530.40 x 2% = 10.608 -> 10.61, balance 541.01.
-    invoice = _late(Payment(day(2024, 4, 29), 50_000))
+    invoice = _late(Payment(day(2024, 4, 29), USD.amount("500.00")))
     found = schedule(invoice, as_of=day(2024, 5, 31))
     assert [(r.date, r.fee, r.late_fee, r.balance) for r in found.late_fees] == [
         (day(2024, 3, 30), 2000, 2000, 102_000),
@@ -94,7 +95,7 @@ def test_late_fees_with_a_payment_exactly_on_a_boundary() -> None:
 def test_a_payment_one_day_after_the_boundary_is_late() -> None:
     # Paid 30 Apr instead: 29 Apr outstanding 1020.00 -> fee 20.40, balance 1040.40;
     # 29 May: 1040.40 - 500.00 = 540.40 -> 10.808 -> 10.81, balance 551.21.
-    found = schedule(_late(Payment(day(2024, 4, 30), 50_000)), as_of=day(2024, 5, 31))
+    found = schedule(_late(Payment(day(2024, 4, 30), USD.amount("500.00"))), as_of=day(2024, 5, 31))
     assert [(r.fee, r.balance) for r in found.late_fees] == [
         (2000, 102_000),
         (2040, 104_040),
@@ -107,7 +108,7 @@ def test_reminders_before_and_after_the_due_date() -> None:
     # (25 Jan is before 31 Jan). After it every 10 days up to 31 May:
     # 10, 20, 30 Mar, 9, 19, 29 Apr, 9, 19, 29 May, each with the balance that day
     # (the fees and the 29 Apr payment of the test above).
-    found = schedule(_late(Payment(day(2024, 4, 29), 50_000)), as_of=day(2024, 5, 31))
+    found = schedule(_late(Payment(day(2024, 4, 29), USD.amount("500.00"))), as_of=day(2024, 5, 31))
     assert [(r.date, r.kind, r.balance) for r in found.reminders] == [
         (day(2024, 2, 1), BEFORE, 100_000),
         (day(2024, 2, 8), BEFORE, 100_000),
@@ -128,7 +129,9 @@ def test_reminders_before_and_after_the_due_date() -> None:
 def test_reminders_and_fees_stop_once_paid() -> None:
     # 1,000.00 paid on 25 Mar (before the first fee on 30 Mar): reminders on 10 and
     # 20 Mar, none from 30 Mar on; no late fee is ever charged.
-    found = schedule(_late(Payment(day(2024, 3, 25), 100_000)), as_of=day(2024, 5, 31))
+    found = schedule(
+        _late(Payment(day(2024, 3, 25), USD.amount("1000.00"))), as_of=day(2024, 5, 31)
+    )
     assert [r.date for r in found.reminders if r.kind is AFTER] == [
         day(2024, 3, 10),
         day(2024, 3, 20),
@@ -148,7 +151,7 @@ def test_a_schedule_before_the_due_date_projects_to_it() -> None:
 
 
 def test_payments_after_as_of_are_not_known() -> None:
-    paid_later = _late(Payment(day(2024, 6, 15), 100_000))
+    paid_later = _late(Payment(day(2024, 6, 15), USD.amount("1000.00")))
     assert schedule(paid_later, as_of=day(2024, 5, 31)) == attrs.evolve(
         schedule(_late(), as_of=day(2024, 5, 31)),
         totals=calculate(paid_later, as_of=day(2024, 5, 31)),
@@ -176,7 +179,9 @@ def invoice_and_date(draw: st.DrawFn) -> tuple[Invoice, dt.date]:
         paid = st.builds(
             Payment,
             date=st.dates(invoice.invoice_date, invoice.due_date + dt.timedelta(days=200)),
-            amount=st.integers(1, 120).map(lambda percent: max(1, total * percent // 100)),
+            amount=st.integers(1, 120).map(
+                lambda percent: Amount(max(1, total * percent // 100), invoice.currency.code)
+            ),
         )
         invoice = attrs.evolve(
             invoice,

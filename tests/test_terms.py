@@ -146,7 +146,7 @@ def _two_ten(**kwargs: object) -> Invoice:
             USD,
             day(2024, 1, 31),
             day(2024, 3, 1),
-            lines=[LineItem(unit_price=D(100_000))],
+            lines=[LineItem(unit_price=USD.price("1000.00"))],
             terms="2/10 Net 30",
             **kwargs,  # type: ignore[arg-type]
         )
@@ -172,7 +172,7 @@ def test_the_discount_is_offered_through_day_ten_and_not_after() -> None:
     ],
 )
 def test_a_payment_on_the_deadline_earns_the_discount(paid_on: dt.date, balance: int) -> None:
-    invoice = _two_ten(payments=[Payment(paid_on, 98_000)])
+    invoice = _two_ten(payments=[Payment(paid_on, USD.amount("980.00"))])
     assert calculate(invoice, as_of=day(2024, 3, 15)).balance == balance
 
 

@@ -14,12 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    Amount,
     Currency,
     Expense,
     ImportedItems,
     Invoice,
     LineKind,
     Policy,
+    Price,
     Rounding,
     Task,
     TimeEntry,
@@ -68,7 +70,7 @@ def _sample() -> tuple[list[Task], list[TimeEntry], list[Expense]]:
     expenses = [
         Expense(
             r["id"], dt.date.fromisoformat(r["created_on"][:10]),
-            USD.amount(r["amount"], "amount"), project_id=r["project_id"] or None,
+            USD.amount(r["amount"]), project_id=r["project_id"] or None,
             billable=r["is_billable"] == "true", invoiced=bool(r["invoice_line_item_id"]),
             category=r["category"], description=r["description"],
         )
@@ -185,7 +187,7 @@ def test_hours_are_rounded_with_the_invoices_mode(rounding: Rounding, cost: int)
 
 def test_twenty_minutes() -> None:
     # 20 min = 0.3333 h; x 75.00 = 24.9975 -> 25.00.
-    task = Task("t", "p", hourly_rate=D(7500))
+    task = Task("t", "p", hourly_rate=USD.price("75.00"))
     result = import_uninvoiced_items(
         INVOICE, tasks=[task], time_entries=[TimeEntry("e", "t", day(2010, 7, 1), 20)]
     )
@@ -195,7 +197,7 @@ def test_twenty_minutes() -> None:
 
 def test_minutes_are_summed_before_rounding() -> None:
     # Three entries of 20 min: 60 min = exactly 1 h (three times 0.3333 would be 0.9999).
-    task = Task("t", "p", hourly_rate=D(7500))
+    task = Task("t", "p", hourly_rate=USD.price("75.00"))
     entries = [TimeEntry(f"e{i}", "t", day(2010, 7, i + 1), 20) for i in range(3)]
     result = import_uninvoiced_items(INVOICE, tasks=[task], time_entries=entries)
     assert result.lines[0].quantity == D(1)
@@ -203,11 +205,17 @@ def test_minutes_are_summed_before_rounding() -> None:
 
 def test_flat_fees_are_imported_once() -> None:
     tasks = [
-        Task("fee", "p", title="Setup", flat_fee=50_000),  # no time: 0 h + 500.00
-        Task("both", "p", title="Design", hourly_rate=D(6000), flat_fee=2_000),
-        Task("billed", "p", title="Old", flat_fee=9_900, invoiced=True),
-        Task("later", "p", title="Launch", flat_fee=7_000, date=day(2010, 9, 1)),
-        Task("loose", None, title="Estimate line", flat_fee=1_000),
+        Task("fee", "p", title="Setup", flat_fee=USD.amount("500.00")),  # no time: 0 h + 500.00
+        Task(
+            "both",
+            "p",
+            title="Design",
+            hourly_rate=USD.price("60.00"),
+            flat_fee=USD.amount("20.00"),
+        ),
+        Task("billed", "p", title="Old", flat_fee=USD.amount("99.00"), invoiced=True),
+        Task("later", "p", title="Launch", flat_fee=USD.amount("70.00"), date=day(2010, 9, 1)),
+        Task("loose", None, title="Estimate line", flat_fee=USD.amount("10.00")),
     ]
     entries = [TimeEntry("e", "both", day(2010, 7, 1), 90)]
     result = import_uninvoiced_items(INVOICE, tasks=tasks, time_entries=entries,
@@ -227,7 +235,8 @@ def test_flat_fees_are_imported_once() -> None:
         ({"tasks": [Task("t", "p"), Task("t", "q")]}, "tasks[1].id"),
         ({"time_entries": [TimeEntry("e", "nobody", day(2010, 7, 1), 5)]},
          "time_entries[0].task_id"),
-        ({"expenses": [Expense("x", day(2010, 7, 1), 1), Expense("x", day(2010, 7, 2), 1)]},
+        ({"expenses": [Expense("x", day(2010, 7, 1), USD.amount("0.01")),
+                       Expense("x", day(2010, 7, 2), USD.amount("0.01"))]},
          "expenses[1].id"),
         ({"start_date": day(2010, 8, 1), "end_date": day(2010, 7, 1)}, "end_date"),
     ],
@@ -257,7 +266,7 @@ def test_bad_items_are_refused(build: object, error: type[Exception]) -> None:
 # -- property ---------------------------------------------------------------------
 
 PROJECTS = ("p1", "p2", "p3")
-POOL = [Task(f"{p}-t{i}", p, hourly_rate=D(4500 * i)) for p in PROJECTS for i in (1, 2)]
+POOL = [Task(f"{p}-t{i}", p, hourly_rate=Price(4500 * i, "USD")) for p in PROJECTS for i in (1, 2)]
 FIRST = day(2024, 1, 1)
 days = st.integers(0, 60).map(lambda n: FIRST + dt.timedelta(days=n))
 
@@ -270,7 +279,7 @@ def work(draw: st.DrawFn) -> tuple[list[TimeEntry], list[Expense]]:
         for i in range(draw(st.integers(0, 12)))
     ]  # fmt: skip
     expenses = [
-        Expense(f"x{i}", draw(days), draw(st.integers(-5_000, 50_000)),
+        Expense(f"x{i}", draw(days), Amount(draw(st.integers(-5_000, 50_000)), "USD"),
                 project_id=draw(st.sampled_from(PROJECTS) | st.none()),
                 billable=draw(st.booleans()), invoiced=draw(st.booleans()))
         for i in range(draw(st.integers(0, 6)))

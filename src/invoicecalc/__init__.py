@@ -4,7 +4,7 @@
 >>> from decimal import Decimal
 >>> from invoicecalc import Currency, Invoice, LineItem, calculate
 >>> usd = Currency("USD")
->>> line = LineItem(quantity=Decimal("0.3334"), unit_price=usd.price("75", "unit_price"))
+>>> line = LineItem(quantity=Decimal("0.3334"), unit_price=usd.price("75.00"))
 >>> invoice = Invoice(usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31), lines=[line])
 >>> usd.format(calculate(invoice, as_of=dt.date(2024, 3, 1)).total)
 '25.01'

@@ -291,9 +291,10 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
 
     >>> from decimal import Decimal
     >>> from invoicecalc import Currency, Invoice, LineItem, Tax
+    >>> usd = Currency("USD")
     >>> invoice = Invoice(
-    ...     Currency("USD"), dt.date(2024, 3, 1), dt.date(2024, 3, 31),
-    ...     lines=[LineItem(quantity=Decimal(3), unit_price=Decimal(1000))],
+    ...     usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31),
+    ...     lines=[LineItem(quantity=Decimal(3), unit_price=usd.price("10.00"))],
     ...     taxes=[Tax("VAT", Decimal(20))],
     ... )
     >>> totals = calculate(invoice, as_of=dt.date(2024, 3, 10))

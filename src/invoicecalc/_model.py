@@ -1,7 +1,9 @@
 """The immutable invoice: taxes, lines, payments, policy.
 
 Every value is checked when it is built; an invalid invoice cannot exist.
-Money is integer minor units, rates and quantities exact ``Decimal``.
+Money carries its currency: an :class:`Amount` (whole minor units) or a
+:class:`Price` (minor units, possibly finer); rates and quantities are exact
+``Decimal``.
 """
 
 from __future__ import annotations

@@ -226,6 +226,11 @@ class Amount(int):
         """The same amount of the other sign, still of its currency (a credit)."""
         return Amount(-int(self), self.currency)
 
+    # int has no __str__ of its own: without this, str() and f-strings would
+    # give the repr, and a writer would print "Amount(1999, 'USD')".
+    def __str__(self) -> str:
+        return int.__repr__(self)
+
     def __reduce__(self) -> tuple[type[Amount], tuple[int, str]]:
         return Amount, (int(self), self.currency)
 
@@ -247,7 +252,8 @@ class Price(Decimal):
         return price
 
     def __repr__(self) -> str:
-        return f"Price({str(Decimal(self))!r}, {self.currency!r})"
+        # Plain digits: usd.price("1.50") is Price('150', 'USD'), not Price('1.5E+2', 'USD').
+        return f"Price({format(Decimal(self), 'f')!r}, {self.currency!r})"
 
     def __neg__(self, context: object = None) -> Price:
         """The same price of the other sign, still of its currency (a credit)."""

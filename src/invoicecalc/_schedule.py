@@ -99,9 +99,10 @@ def schedule(invoice: Invoice, *, as_of: dt.date) -> Schedule:
 
     >>> from decimal import Decimal
     >>> from invoicecalc import Currency, Invoice, LineItem
+    >>> usd = Currency("USD")
     >>> invoice = Invoice(
-    ...     Currency("USD"), dt.date(2024, 1, 1), dt.date(2024, 1, 31),
-    ...     lines=[LineItem(unit_price=Decimal(10000))],
+    ...     usd, dt.date(2024, 1, 1), dt.date(2024, 1, 31),
+    ...     lines=[LineItem(unit_price=usd.price("100.00"))],
     ...     late_percentage=Decimal(1), late_period_in_days=30,
     ... )
     >>> [(row.date.isoformat(), row.fee, row.balance)

@@ -181,8 +181,9 @@ def import_uninvoiced_items(
     ``expenses`` to ``invoice`` as Cashboard does (see the module notes).
 
     >>> from invoicecalc import Currency, Invoice, calculate
-    >>> invoice = Invoice(Currency("USD"), dt.date(2024, 3, 31), dt.date(2024, 4, 30))
-    >>> task = Task("t1", "p1", title="Design", hourly_rate=Decimal(6000))
+    >>> usd = Currency("USD")
+    >>> invoice = Invoice(usd, dt.date(2024, 3, 31), dt.date(2024, 4, 30))
+    >>> task = Task("t1", "p1", title="Design", hourly_rate=usd.price("60.00"))
     >>> entries = [TimeEntry("e1", "t1", dt.date(2024, 3, 4), 50),
     ...            TimeEntry("e2", "t1", dt.date(2024, 3, 5), 40)]
     >>> result = import_uninvoiced_items(invoice, tasks=[task], time_entries=entries)

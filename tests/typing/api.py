@@ -14,13 +14,18 @@ from typing import assert_type
 
 import invoicecalc
 from invoicecalc import (
+    Amount,
+    CashRounding,
     Currency,
+    Expense,
     Invoice,
     LineItem,
     LineTotals,
     Payment,
     Policy,
+    Price,
     Rounding,
+    Task,
     Tax,
     TaxRounding,
     TaxTotal,
@@ -45,12 +50,28 @@ gst = Tax("GST", "5")
 pst = Tax("PST", 7, compound=True)
 assert_type(vat.rate, Decimal)
 
+# Money carries its currency: an Amount of whole minor units, a Price possibly finer.
+fee = usd.amount("150.00")
+rate = usd.price("85.00")
+assert_type(fee, Amount)
+assert_type(rate, Price)
+assert_type(fee.currency, str)
+assert_type(Amount(1999, "USD"), Amount)
+assert_type(Price("12.5", "USD"), Price)
+assert_type(fee + 1, int)  # sums are plain minor units
+assert_type(usd.amount("10.00", "flat_fee"), Amount)  # the field an error would name
+
 design = LineItem(
     title="Design",
     quantity=Decimal("10.5"),
-    unit_price=usd.price("85.00", "unit_price"),
+    unit_price=rate,
+    flat_fee=fee,
     taxes=["VAT"],
 )
+discounted = LineItem(unit_price=usd.price("12.50"), discount_amount=usd.amount("1.00"))
+assert_type(design.unit_price, Price)
+assert_type(design.flat_fee, Amount)
+assert_type(discounted.discount_amount, Amount | None)
 two = LineItem(quantity=2)
 half = LineItem(quantity="1.5", markup_percentage="10")
 assert_type(design.quantity, Decimal)
@@ -60,13 +81,22 @@ invoice = Invoice(
     usd,
     invoice_date=dt.date(2024, 3, 1),
     due_date=dt.date(2024, 3, 31),
-    lines=[design, two, half],
+    lines=[design, two, half, discounted],
     taxes=(vat, gst, pst),
     discount_percentage="2",
     early_period_in_days=10,
-    payments=[Payment(dt.date(2024, 3, 5), usd.amount("100.00", "amount"))],
+    payments=[Payment(dt.date(2024, 3, 5), usd.amount("100.00"))],
     policy=Policy(rounding=Rounding.HALF_EVEN, tax_rounding=TaxRounding.PER_LINE),
+    discount_amount=usd.amount("5.00"),
+    cash_rounding=CashRounding(usd.amount("0.05")),
 )
+assert_type(invoice.payments[0].amount, Amount)
+assert_type(invoice.discount_amount, Amount)
+assert_type(CashRounding.of_currency(usd).increment, Amount)
+task = Task("t1", "p1", hourly_rate=usd.price("60.00"), flat_fee=usd.amount("20.00"))
+expense = Expense("x1", dt.date(2024, 3, 2), usd.amount("12.34"))
+assert_type(task.hourly_rate, Price)
+assert_type(expense.amount, Amount)
 assert_type(invoice.lines, tuple[LineItem, ...])
 assert_type(invoice.taxes, tuple[Tax, ...])
 
@@ -90,8 +120,6 @@ assert_type(totals.taxes[0].amount, int)
 
 assert_type(usd.format(totals.total), str)
 assert_type(usd.format(totals.total, locale="de_DE"), str)
-assert_type(usd.amount("19.99", "flat_fee"), int)
-assert_type(usd.price("0.125", "unit_price"), Decimal)
 
 # -- vendor formats ---------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def test_what_write_gives_read_takes(vendor: ModuleType, array: bool) -> None:
         usd,
         dt.date(2024, 3, 1),
         dt.date(2024, 3, 31),
-        lines=[LineItem(quantity=Decimal(2), unit_price=usd.price("10.00", "unit_price"))],
+        lines=[LineItem(quantity=Decimal(2), unit_price=usd.price("10.00"))],
         taxes=[Tax("VAT", Decimal(5))],
     )
     as_of = dt.date(2024, 3, 20)

@@ -194,8 +194,8 @@ def _line_item_resources() -> list[cashboard.CashboardLineItem]:
             LineItem(
                 kind=LineKind.TASK,
                 title="Competition Research",
-                unit_price=D(6000),
-                flat_fee=2000,
+                unit_price=USD.price("60.00"),
+                flat_fee=USD.amount("20.00"),
                 taxable=False,
                 quantity_low=D("20.0"),
                 quantity_high=D("25.0"),
@@ -208,12 +208,12 @@ def _line_item_resources() -> list[cashboard.CashboardLineItem]:
             LineItem(
                 kind=LineKind.PRODUCT,
                 title="Poster",
-                unit_price=D(1250),
+                unit_price=USD.price("12.50"),
                 markup_percentage=D(10),
                 quantity_low=D(100),
             )
         ),
-        cashboard.CashboardLineItem(LineItem(title="Setup", unit_price=D("12.5"))),
+        cashboard.CashboardLineItem(LineItem(title="Setup", unit_price=USD.price("0.125"))),
     ]
 
 
@@ -404,7 +404,7 @@ def test_sample_invoices_in_detail() -> None:
     paid = entries["000001"]
     assert isinstance(paid, cashboard.CashboardEntry)
     assert [line.quantity for line in paid.invoice.lines] == [D("0.25"), D(5), D("0.3334"), D(1)]
-    assert paid.invoice.payments == (Payment(dt.date(2010, 7, 14), 5000),)
+    assert paid.invoice.payments == (Payment(dt.date(2010, 7, 14), USD.amount("50.00")),)
     assert paid.invoice.pre_reminder_in_days == 5
     assert paid.record.get("client_id") == "760501033"
     assert paid.line_records[2].get("id") == "582367732"
@@ -426,8 +426,8 @@ def test_sample_line_items_read() -> None:
         D(25),
     )
     assert (first.item.unit_price, first.item.flat_fee, first.item.taxable) == (
-        D(6000),
-        2000,
+        USD.price("60.00"),
+        USD.amount("20.00"),
         False,
     )
     assert first.record.get("best_time_in_minutes") == "1200"
@@ -495,7 +495,7 @@ MARCH_1, MARCH_31 = dt.date(2024, 3, 1), dt.date(2024, 3, 31)
 
 def _invoice(**fields: object) -> Invoice:
     base: dict[str, object] = {
-        "lines": [LineItem(quantity=D(2), unit_price=D(1000))],
+        "lines": [LineItem(quantity=D(2), unit_price=USD.price("10.00"))],
         "taxes": [Tax("GST", D(5))],
     }
     base.update(fields)
@@ -514,7 +514,7 @@ def _invoice(**fields: object) -> Invoice:
         (
             _invoice(
                 taxes=[Tax("A", D(1)), Tax("B", D(2))],
-                lines=[LineItem(unit_price=D(100), taxes=("A",))],
+                lines=[LineItem(unit_price=USD.price("1.00"), taxes=("A",))],
             ),
             "lines[0].taxes",
         ),
@@ -561,8 +561,8 @@ def test_what_maps_exactly() -> None:
     invoice = _invoice(
         taxes=[Tax("GST", D(5), compound=True), Tax("PST", D(7), compound=True)],
         lines=[
-            LineItem(kind=LineKind.TASK, unit_price=D(10000), taxes=("GST", "PST")),
-            LineItem(kind=LineKind.PRODUCT, unit_price=D(5000), taxable=False),
+            LineItem(kind=LineKind.TASK, unit_price=USD.price("100.00"), taxes=("GST", "PST")),
+            LineItem(kind=LineKind.PRODUCT, unit_price=USD.price("50.00"), taxable=False),
         ],
     )
     expressed = cashboard.canonical(invoice)
@@ -633,14 +633,14 @@ def test_line_item_round_trip(data: st.DataObject) -> None:
 
 
 def test_an_invoice_without_id_is_known_by_position(capsys: pytest.CaptureFixture[str]) -> None:
-    studio = Entry(cashboard.canonical(_invoice(payments=[Payment(MARCH_1, 500)])))
-    other = Entry(_invoice(payments=[Payment(MARCH_31, 700)]))
+    studio = Entry(cashboard.canonical(_invoice(payments=[Payment(MARCH_1, USD.amount("5.00"))])))
+    other = Entry(_invoice(payments=[Payment(MARCH_31, USD.amount("7.00"))]))
     results = [(e, calculate(e.invoice, as_of=MARCH_31)) for e in (studio, other)]
     doc = cashboard.read(*write_all(results))
     assert doc.array
     assert [e.invoice.payments for e in doc.entries] == [
-        (Payment(MARCH_1, 500),),
-        (Payment(MARCH_31, 700),),
+        (Payment(MARCH_1, USD.amount("5.00")),),
+        (Payment(MARCH_31, USD.amount("7.00")),),
     ]
 
 

@@ -90,12 +90,12 @@ def spec_example() -> Invoice:
         dt.date(2013, 11, 14),
         dt.date(2013, 11, 14),
         lines=[
-            LineItem(title="Catering", unit_price=D(1500), taxes=["IVA"]),
-            LineItem(title="Room hire", unit_price=D(3400), taxable=False),
+            LineItem(title="Catering", unit_price=EUR.price("15.00"), taxes=["IVA"]),
+            LineItem(title="Room hire", unit_price=EUR.price("34.00"), taxable=False),
         ],
         taxes=[Tax("IVA", D(16))],
         discount_percentage=D(25),
-        payments=[Payment(dt.date(2013, 11, 15), 200)],
+        payments=[Payment(dt.date(2013, 11, 15), EUR.amount("2.00"))],
     )
 
 
@@ -117,9 +117,9 @@ def quebec() -> Invoice:
         dt.date(2024, 3, 1),
         dt.date(2024, 3, 31),
         lines=[
-            LineItem(LineKind.TASK, "Design", "Logo", D("2.5"), D(8000)),
-            LineItem(title="Hosting", unit_price=D(1999), taxes=["QST"]),
-            LineItem(title="Travel", quantity=D(3), unit_price=D(1250), taxes=["GST"]),
+            LineItem(LineKind.TASK, "Design", "Logo", D("2.5"), CAD.price("80.00")),
+            LineItem(title="Hosting", unit_price=CAD.price("19.99"), taxes=["QST"]),
+            LineItem(title="Travel", quantity=D(3), unit_price=CAD.price("12.50"), taxes=["GST"]),
         ],
         taxes=[Tax("GST", D(5)), Tax("QST", D("9.975"), compound=True)],
         number="Q-7",
@@ -148,13 +148,13 @@ def late_jpy() -> Invoice:
         dt.date(2024, 1, 10),
         dt.date(2024, 2, 9),
         lines=[
-            LineItem(title="Consulting", quantity=D(3), unit_price=D(12000)),
-            LineItem(title="Materials", unit_price=D(4500)),
+            LineItem(title="Consulting", quantity=D(3), unit_price=JPY.price("12000")),
+            LineItem(title="Materials", unit_price=JPY.price("4500")),
         ],
         taxes=[Tax("Consumption", D(10))],
         late_percentage=D(2),
         late_period_in_days=30,
-        payments=[Payment(dt.date(2024, 3, 1), 10000, "bank transfer")],
+        payments=[Payment(dt.date(2024, 3, 1), JPY.amount("10000"), "bank transfer")],
     )
 
 
@@ -300,9 +300,9 @@ def test_flat_fee_and_markup_fold_into_unit_cost_when_exact() -> None:
         dt.date(2024, 5, 1),
         lines=[
             # 5.00 + 1 x 10.00 = 15.00: unit cost 15.00 for quantity 1.
-            LineItem(unit_price=D(1000), flat_fee=500),
+            LineItem(unit_price=USD.price("10.00"), flat_fee=USD.amount("5.00")),
             # 2 x 10.00 = 20.00, markup 10% = 2.00: 22.00 / 2 = unit cost 11.00.
-            LineItem(quantity=D(2), unit_price=D(1000), markup_percentage=D(10)),
+            LineItem(quantity=D(2), unit_price=USD.price("10.00"), markup_percentage=D(10)),
         ],
     )
     xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
@@ -314,15 +314,21 @@ def test_flat_fee_and_markup_fold_into_unit_cost_when_exact() -> None:
     assert amounts(xml)["amount"] == "37.00"  # 15.00 + 22.00
     back = freshbooks.read(xml).entries[0].invoice
     assert [(line.unit_price, line.flat_fee, line.markup_percentage) for line in back.lines] == [
-        (D(1500), 0, 0),
-        (D(1100), 0, 0),
+        (USD.price("15.00"), USD.amount("0.00"), 0),
+        (USD.price("11.00"), USD.amount("0.00"), 0),
     ]
 
 
 def test_a_flat_fee_that_cannot_fold_is_a_line_of_its_own() -> None:
     invoice = _lines(
         # 3 x 10.00 + 1.00 = 31.00, and 31.00 / 3 is no whole number of cents.
-        LineItem(LineKind.TASK, "Design", quantity=D(3), unit_price=D(1000), flat_fee=100),
+        LineItem(
+            LineKind.TASK,
+            "Design",
+            quantity=D(3),
+            unit_price=USD.price("10.00"),
+            flat_fee=USD.amount("1.00"),
+        ),
         taxes=[Tax("VAT", D(10))],
     )
     xml = get_response(invoice, as_of=dt.date(2024, 5, 1))
@@ -347,7 +353,7 @@ def test_a_flat_fee_that_cannot_fold_is_a_line_of_its_own() -> None:
 def test_an_early_payment_discount_is_written_as_it_stands() -> None:
     # 2% for every full 10 days before 31 May: 100.00 less the rate earned on the as-of date.
     invoice = _lines(
-        LineItem(unit_price=D(10000)), discount_percentage=D(2), early_period_in_days=10
+        LineItem(unit_price=USD.price("100.00")), discount_percentage=D(2), early_period_in_days=10
     )
     for as_of, rate, total in [
         (dt.date(2024, 5, 1), "6", "94.00"),  # 30 days early: 3 periods, 6% (6.00 off)
@@ -365,7 +371,7 @@ def test_a_policy_that_changes_nothing_is_written_and_reads_as_freshbooks() -> N
         USD,
         dt.date(2024, 5, 1),
         dt.date(2024, 5, 1),
-        lines=[LineItem(quantity=D(3), unit_price=D(1000))],
+        lines=[LineItem(quantity=D(3), unit_price=USD.price("10.00"))],
         taxes=[Tax("VAT", D(5))],
         policy=Policy(Rounding.HALF_EVEN, TaxRounding.PER_LINE, DiscountBase.POST_TAX),
     )
@@ -378,7 +384,7 @@ def _lines(*lines: LineItem, **fields: object) -> Invoice:
     return Invoice(USD, dt.date(2024, 5, 1), dt.date(2024, 5, 31), lines=lines, **fields)  # type: ignore[arg-type]
 
 
-ONE = LineItem(unit_price=D(1000))
+ONE = LineItem(unit_price=USD.price("10.00"))
 REFUSALS = [
     (_lines(ONE, pre_reminder_in_days=3), "pre_reminder_in_days"),
     (_lines(ONE, post_reminder_in_days=3), "post_reminder_in_days"),
@@ -389,10 +395,10 @@ REFUSALS = [
     ),
     # 3 x 0.10 = 0.30, markup 15% = 0.045 -> 0.05: 0.35 / 3 is no whole number of cents.
     (
-        _lines(LineItem(quantity=D(3), unit_price=D(10), markup_percentage=D(15))),
+        _lines(LineItem(quantity=D(3), unit_price=USD.price("0.10"), markup_percentage=D(15))),
         "lines[0].markup_percentage",
     ),
-    (_lines(LineItem(unit_price=D("12.5"))), "lines[0].unit_price"),
+    (_lines(LineItem(unit_price=USD.price("0.125"))), "lines[0].unit_price"),
     (
         _lines(LineItem(taxes=["A"]), taxes=[Tax("A", D(1)), Tax("B", D(2))]),
         "taxes[1]",
@@ -413,7 +419,7 @@ REFUSALS = [
     # 0.10 at 5% = 0.005: half_even 0.00, FreshBooks (half_up) 0.01.
     (
         _lines(
-            LineItem(unit_price=D(10)),
+            LineItem(unit_price=USD.price("0.10")),
             taxes=[Tax("VAT", D(5))],
             policy=Policy(rounding=Rounding.HALF_EVEN),
         ),
@@ -472,7 +478,7 @@ def test_spec_example_as_freshbooks_serves_it(capsys: pytest.CaptureFixture[str]
         (False, ()),
     ]
     # paid 2.00 becomes one payment on the invoice date.
-    assert invoice.payments == (Payment(dt.date(2013, 11, 14), 200),)
+    assert invoice.payments == (Payment(dt.date(2013, 11, 14), EUR.amount("2.00")),)
     totals = calculate(invoice, as_of=dt.date(2013, 11, 14))
     # discount 12.25, IVA 1.80, total 38.55, balance 36.55 (the spec's numbers).
     assert (totals.discount, totals.tax_total, totals.total, totals.balance) == (
@@ -665,7 +671,11 @@ def test_freshbooks_defaults_apply_to_what_a_document_leaves_out() -> None:
     xml = response("<line><unit_cost>5</unit_cost></line>", "<number>7</number>")
     (entry,) = freshbooks.read(xml).entries
     (read_line,) = entry.invoice.lines
-    assert (read_line.quantity, read_line.kind, read_line.unit_price) == (0, LineKind.CUSTOM, 500)
+    assert (read_line.quantity, read_line.kind, read_line.unit_price) == (
+        0,
+        LineKind.CUSTOM,
+        USD.price("5.00"),
+    )
     assert entry.stated == ()  # a document stating no amount states no totals
     assert (entry.invoice.number, entry.invoice.po_number, entry.invoice.terms) == ("7", None, None)
 
@@ -757,7 +767,7 @@ def test_hostile_xml_is_refused(
 def test_text_xml_cannot_carry_is_refused_when_writing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    bad = _lines(LineItem(title="tab\tok but \x01 not", unit_price=D(100)))
+    bad = _lines(LineItem(title="tab\tok but \x01 not", unit_price=USD.price("1.00")))
     with pytest.raises(InvalidValueError, match="XML cannot carry"):
         get_response(bad, as_of=dt.date(2024, 5, 1))
     path = tmp_path / "bad.json"
@@ -774,7 +784,7 @@ def test_text_xml_cannot_carry_is_refused_when_writing(
 def test_text_survives_exactly() -> None:
     # A carriage return, surrounding spaces and markup characters all come back as written.
     invoice = _lines(
-        LineItem(title="  <b>&amp;\r\n </b>", description="x\ry", unit_price=D(100)),
+        LineItem(title="  <b>&amp;\r\n </b>", description="x\ry", unit_price=USD.price("1.00")),
         notes=" a\tb ",
         number="",
     )
@@ -948,7 +958,7 @@ def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
 
 def test_a_product_line_is_an_item_and_reads_back_as_custom() -> None:
     # FreshBooks sells products as Items; the kind changes no amount: 2 x 5.00 = 10.00.
-    invoice = _lines(LineItem(LineKind.PRODUCT, quantity=D(2), unit_price=D(500)))
+    invoice = _lines(LineItem(LineKind.PRODUCT, quantity=D(2), unit_price=USD.price("5.00")))
     text = freshbooks.write([(Entry(invoice), calculate(invoice, as_of=invoice.invoice_date))])
     assert "<type>Item</type>" in text
     (entry,) = freshbooks.read(text).entries

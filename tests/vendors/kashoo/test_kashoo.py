@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    Amount,
     Currency,
     DiscountBase,
     Invoice,
@@ -43,10 +44,6 @@ GOLDEN = Path(__file__).parents[2] / "golden" / "kashoo"
 DOCS = Path(__file__).parents[3] / "docs" / "vendors.md"
 MARCH_1, MARCH_31, MARCH_20 = dt.date(2024, 3, 1), dt.date(2024, 3, 31), dt.date(2024, 3, 20)
 INT64_MAX = 2**63 - 1
-
-
-def price(text: str, currency: Currency = USD) -> Decimal:
-    return currency.price(text, "unit_price")
 
 
 def results(*items: tuple[Invoice, dt.date]) -> list[tuple[Entry, Totals]]:
@@ -147,7 +144,7 @@ def test_golden_amounts_parse_with_the_standard_library() -> None:
 def test_library_record_matches_the_worked_example() -> None:
     # 2 x 19.99 = 3998, tax 8.25% = 329.835 -> 330, total 4328.
     invoice = Invoice(
-        USD, MARCH_1, MARCH_31, lines=[LineItem(quantity=D(2), unit_price=price("19.99"))],
+        USD, MARCH_1, MARCH_31, lines=[LineItem(quantity=D(2), unit_price=USD.price("19.99"))],
         taxes=[Tax("Sales tax", D("8.25"))], number="7",
     )  # fmt: skip
     record = kashoo.invoice_record(invoice, as_of=MARCH_20, locale="fr_CA")
@@ -211,7 +208,7 @@ def test_unknown_locale_is_refused() -> None:
 def test_quantity_ranges_and_kinds_are_carried() -> None:
     line = LineItem(
         kind=LineKind.PRODUCT, quantity=D(4), quantity_low=D(3), quantity_high=D("5.5"),
-        unit_price=price("1.00"),
+        unit_price=USD.price("1.00"),
     )  # fmt: skip
     invoice = Invoice(USD, MARCH_1, MARCH_31, lines=[line])
     written = record_of(invoice)["lineItems"][0]
@@ -236,8 +233,8 @@ def test_pre_tax_discount_becomes_taxed_negative_lines_when_exact() -> None:
     # total 15000 - 1500 + 450 = 13950. Kashoo: -10.00 taxed and -5.00 untaxed lines,
     # tax 5% of (10000 - 1000) = 450, total 15000 - 1500 + 450 = 13950.
     invoice = Invoice(
-        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=price("100")),
-                                      LineItem(unit_price=price("50"), taxable=False)],
+        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=USD.price("100")),
+                                      LineItem(unit_price=USD.price("50"), taxable=False)],
         taxes=[Tax("GST", D(5))], discount_percentage=D(10),
     )  # fmt: skip
     record = record_of(invoice)
@@ -251,8 +248,8 @@ def test_pre_tax_discount_that_rounding_would_change_is_refused() -> None:
     # tax round(5 x 0.9 x 0.1) = round(0.45) = 0, total 10 - 1 = 9. As lines the discount
     # would be round(0.5) + round(0.5) = 2 and the total 8: refused.
     invoice = Invoice(
-        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=D(5)),
-                                      LineItem(unit_price=D(5), taxable=False)],
+        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=USD.price("0.05")),
+                                      LineItem(unit_price=USD.price("0.05"), taxable=False)],
         taxes=[Tax("T", D(10))], discount_percentage=D(10),
     )  # fmt: skip
     assert calculate(invoice, as_of=MARCH_20).total == 9
@@ -263,7 +260,7 @@ def test_pre_tax_discount_that_rounding_would_change_is_refused() -> None:
 
 def test_a_rounding_policy_that_changes_a_total_is_refused() -> None:
     # Two 0.05 lines taxed at 10%: per_line 1 + 1 = 2, per_document round(1.0) = 1.
-    lines = [LineItem(unit_price=D(5)), LineItem(unit_price=D(5))]
+    lines = [LineItem(unit_price=USD.price("0.05")), LineItem(unit_price=USD.price("0.05"))]
     per_line = Policy(tax_rounding=TaxRounding.PER_LINE)
     invoice = Invoice(USD, MARCH_1, MARCH_31, lines=lines, taxes=[Tax("T", D(10))], policy=per_line)
     with pytest.raises(UnsupportedError, match="no rounding policy") as caught:
@@ -278,7 +275,7 @@ def test_early_payment_discount_is_the_discount_earned_as_of() -> None:
     # 2% per 10-day period, due 2024-03-31, as of 2024-03-20: floor(11 / 10) = 1 period -> 2%.
     # Untaxed 100.00 -> -2.00 line, total 9800.
     invoice = Invoice(
-        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=price("100"))],
+        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=USD.price("100"))],
         discount_percentage=D(2), early_period_in_days=10,
     )  # fmt: skip
     record = record_of(invoice)
@@ -289,14 +286,23 @@ def test_early_payment_discount_is_the_discount_earned_as_of() -> None:
 def test_the_largest_amounts_the_engine_allows_are_written_exactly() -> None:
     # 9999999999999999.99 x 100 cents = 10**18 - 1, the largest amount the engine accepts
     # (and well inside int64); one cent more is refused when the invoice is built.
-    line = LineItem(quantity=D("9999999999999999.99"), unit_price=price("1.00"))
+    line = LineItem(quantity=D("9999999999999999.99"), unit_price=USD.price("1.00"))
     invoice = Invoice(USD, MARCH_1, MARCH_31, lines=[line])
     assert record_of(invoice)["totalDue"] == 10**18 - 1
     assert read_one(record_of(invoice)).invoice == invoice
 
 
+def test_a_flat_fee_beyond_the_engines_bound_is_refused_when_the_invoice_is_built() -> None:
+    # A fee of 10**18 cents fits int64, but the engine refuses it before Kashoo sees it:
+    # nothing is left for the writer to refuse.
+    line = LineItem(quantity=D(2), flat_fee=Amount(10**18, "USD"))
+    with pytest.raises(InvalidValueError) as caught:
+        Invoice(USD, MARCH_1, MARCH_31, lines=[line])
+    assert (caught.value.field, caught.value.value) == ("lines[0].cost", 10**18)
+
+
 def test_output_is_ascii_and_escapes_text() -> None:
-    line = LineItem(title='Café "<&>" \u20ac \ud800', unit_price=D(1))
+    line = LineItem(title='Café "<&>" \u20ac \ud800', unit_price=USD.price("0.01"))
     text = kashoo.write(results((Invoice(USD, MARCH_1, MARCH_31, lines=[line]), MARCH_20)))
     assert text.isascii()
     assert json.loads(text)["lineItems"][0]["name"] == line.title
@@ -333,8 +339,8 @@ def test_reading_keeps_what_changes_no_total() -> None:
                           "date": "2024-03-02", "unallocatedAmount": 0, "allocations": []}],
     )  # fmt: skip
     entry = read_one(record)
-    assert entry.invoice.lines == (LineItem(title="Fixed", unit_price=D(999)),)
-    assert entry.invoice.payments == (Payment(dt.date(2024, 3, 2), 100),)
+    assert entry.invoice.lines == (LineItem(title="Fixed", unit_price=USD.price("9.99")),)
+    assert entry.invoice.payments == (Payment(dt.date(2024, 3, 2), USD.amount("1.00")),)
     assert entry.as_of is None
 
 
@@ -395,7 +401,7 @@ def test_reading_refuses_bad_records(
 ) -> None:
     text = dumps(minimal(**changes))
     if error is None:
-        assert kashoo.read(text).entries[0].invoice.lines[0].unit_price == D("0.1")
+        assert kashoo.read(text).entries[0].invoice.lines[0].unit_price == USD.price("0.001")
         return
     with pytest.raises(error) as caught:
         kashoo.read(text)

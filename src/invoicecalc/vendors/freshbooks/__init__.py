@@ -18,9 +18,10 @@ table).
 >>> from decimal import Decimal
 >>> from invoicecalc import Currency, Invoice, LineItem, Tax, calculate
 >>> from invoicecalc.document import Entry
+>>> usd = Currency("USD")
 >>> invoice = Invoice(
-...     Currency("USD"), dt.date(2024, 3, 1), dt.date(2024, 3, 1),
-...     lines=[LineItem(title="Yard work", quantity=Decimal(4), unit_price=Decimal(1000))],
+...     usd, dt.date(2024, 3, 1), dt.date(2024, 3, 1),
+...     lines=[LineItem(title="Yard work", quantity=Decimal(4), unit_price=usd.price("10.00"))],
 ...     taxes=[Tax("GST", Decimal(5))],
 ... )
 >>> xml = write([(Entry(invoice), calculate(invoice, as_of=dt.date(2024, 3, 1)))])

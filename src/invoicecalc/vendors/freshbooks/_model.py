@@ -132,7 +132,8 @@ def _line(
 
 
 def _amount(currency: Currency, text: str | None, field: str) -> int | None:
-    return None if _blank(text) else currency.amount(text, field)
+    """A stated amount as plain ``int`` minor units, as every other reader states them."""
+    return None if _blank(text) else int(currency.amount(text, field))
 
 
 def to_entry(doc: FbInvoice, base_currency: str) -> Entry:

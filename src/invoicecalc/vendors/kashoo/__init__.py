@@ -19,7 +19,7 @@ the concept, where it would not. Reading gives back the invoice
 >>> from invoicecalc.document import Entry
 >>> usd = Currency("USD")
 >>> invoice = Invoice(usd, dt.date(2024, 3, 1), dt.date(2024, 3, 31),
-...                   lines=[LineItem(unit_price=usd.price("12.50", "unit_price"))])
+...                   lines=[LineItem(unit_price=usd.price("12.50"))])
 >>> text = write([(Entry(invoice), calculate(invoice, as_of=dt.date(2024, 3, 1)))])
 >>> [(key, value) for key, value in read(text).entries[0].stated if key == "total"]
 [('total', 1250)]
