@@ -24,7 +24,7 @@ from invoicecalc import (
     sales_taxes,
 )
 from invoicecalc.errors import InvalidTypeError, InvalidValueError
-from invoicecalc.testing import as_of_dates, invoices
+from invoicecalc.testing import V1_ONLY, as_of_dates, invoices
 from invoicecalc.vendors import cashboard
 from invoicecalc.vendors._xml import parse_xml
 
@@ -179,7 +179,9 @@ def test_accept_refuses_wrong_types(args: tuple[object, object], field: str) -> 
 
 # -- properties -------------------------------------------------------------------
 
-ranged = invoices(negative=False, quantity_ranges=True, max_lines=4)
+# Without v2 features: a withholding tax or a discount amount may make a higher
+# quantity cost less, which is right, but not what this test checks.
+ranged = invoices(negative=False, quantity_ranges=True, max_lines=4, **V1_ONLY)
 
 
 @given(ranged.flatmap(lambda inv: as_of_dates(inv).map(lambda day: (inv, day))))

@@ -215,11 +215,19 @@ def test_pickling_and_copying_keep_the_currency(money: Amount | Price) -> None:
 def test_arithmetic_gives_plain_numbers() -> None:
     # Sums are minor units of no particular currency: plain int (an Amount) or Decimal (a Price).
     amount = Amount(150, "USD")
-    for result in (amount + 1, amount - amount, amount * 2, -amount, abs(amount), sum([amount])):
+    for result in (amount + 1, amount - amount, amount * 2, abs(amount), sum([amount])):
         assert type(result) is int
     assert amount + Amount(50, "USD") == 200
     price = Price("12.5", "USD")
     assert (type(price * 2), price * 2) == (Decimal, Decimal(25))
+
+
+def test_negating_keeps_the_currency() -> None:
+    # A credit is the same money of the other sign: -amount is still an amount of USD.
+    assert repr(-Amount(150, "USD")) == "Amount(-150, 'USD')"
+    assert repr(-Price("12.5", "JPY")) == "Price('-12.5', 'JPY')"
+    credit = -Amount(1, "BHD")
+    assert repr(-credit) == "Amount(1, 'BHD')"
 
 
 @pytest.mark.parametrize("minor", [True, False, 1.0, Decimal(1), "1", None])

@@ -459,7 +459,11 @@ def invoices(
     cash = None
     if cash_rounding and draw(st.booleans()):
         cash = draw(cash_roundings(currency, roundings))
-    home = draw(home_currencies()) if home_currency and draw(st.booleans()) else None
+    home = None
+    if home_currency and draw(st.booleans()):
+        home = draw(home_currencies())
+        if home.currency == currency:  # the invoice's own currency converts at 1 only
+            home = HomeCurrency(currency, Decimal(1))
     return Invoice(
         currency,
         invoice_date,
