@@ -104,8 +104,8 @@ def make_v2_invoice() -> Invoice:
     )
 
 
-def build_and_calculate() -> object:
-    return calculate(make_invoice(10), as_of=AS_OF)
+def build_and_calculate(lines: int) -> object:
+    return calculate(make_invoice(lines), as_of=AS_OF)
 
 
 # -- baselines -----------------------------------------------------------------
@@ -203,7 +203,7 @@ def main() -> None:
     runner = pyperf.Runner(processes=4, values=3, warmups=1)
     runner.metadata["description"] = "invoicecalc core"
     check_baselines()
-    ten, big, v2 = make_invoice(10), make_invoice(10_000), make_v2_invoice()
+    ten, v2 = make_invoice(10), make_v2_invoice()
     late = Invoice(
         USD,
         dt.date(2024, 1, 1),
@@ -222,12 +222,12 @@ def main() -> None:
             "calculate 10 lines, v2 features", calculate_on, v2, AS_OF
         ),
         "build_and_calculate_10_lines": runner.bench_func(
-            "build the Invoice and calculate, 10 lines", build_and_calculate
+            "build the Invoice and calculate, 10 lines", build_and_calculate, 10
         ),
         "bare_int_10_lines": runner.bench_func("bare integer loop, 10 lines", bare_int),
         "plain_decimal_10_lines": runner.bench_func("plain Decimal, 10 lines", plain_decimal),
-        "calculate_10000_lines": runner.bench_func(
-            "calculate 10,000 lines", calculate_on, big, AS_OF
+        "build_and_calculate_10000_lines": runner.bench_func(
+            "build the Invoice and calculate, 10,000 lines", build_and_calculate, 10_000
         ),
         "late_fees_10000_periods": runner.bench_func(
             "late fees over 10,000 periods", calculate_on, late, late_as_of
@@ -265,8 +265,9 @@ def main() -> None:
             "-",
         ),
         (
-            "cost per line: 10,000 lines / 10 lines",
-            (t["calculate_10000_lines"] / 10_000) / (t["calculate_10_lines"] / 10),
+            "build + calculate, cost per line: 10,000 lines / 10 lines",
+            (t["build_and_calculate_10000_lines"] / 10_000)
+            / (t["build_and_calculate_10_lines"] / 10),
             "~1 (flat)",
         ),
         ("late fees, 10,000 periods (ms)", t["late_fees_10000_periods"] * 1e3, "< 20"),
@@ -278,9 +279,9 @@ def main() -> None:
         ),
     ]
     print()
-    print(f"{'figure':<50} {'measured':>12}  target")
+    print(f"{'figure':<62} {'measured':>10}  target")
     for label, value, target in rows:
-        print(f"{label:<50} {value:>12.2f}  {target}")
+        print(f"{label:<62} {value:>10.2f}  {target}")
 
 
 if __name__ == "__main__":

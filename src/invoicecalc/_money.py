@@ -330,7 +330,9 @@ class Currency:
         minor, rest = divmod(num * self._scale, den)
         if rest:
             raise InvalidValueError(field, value, f"is finer than {self.code} allows")
-        return Amount(minor, self.code)
+        amount = int.__new__(Amount, minor)  # minor and the code are known good
+        amount.currency = self.code
+        return amount
 
     def price(self, value: object, field: str = "unit_price") -> Price:
         """A unit price in major units as a :class:`Price` of minor units; may be finer than one.
@@ -338,7 +340,9 @@ class Currency:
         >>> Currency("USD").price("0.125")
         Price('12.5', 'USD')
         """
-        return Price(exact_decimal(value, field).scaleb(self.exponent, EXACT), self.code)
+        price = Decimal.__new__(Price, exact_decimal(value, field).scaleb(self.exponent, EXACT))
+        price.currency = self.code  # the number and the code are known good
+        return price
 
     def to_decimal(self, minor: int) -> Decimal:
         """Minor units as a ``Decimal`` of major units with exactly the minor digits."""
