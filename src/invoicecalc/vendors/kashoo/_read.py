@@ -17,7 +17,7 @@ from typing import Any
 
 from ..._documents import Document, Entry, document_of
 from ..._model import Invoice, LineItem, LineKind, Payment, Tax
-from ..._money import Currency, Price, exact_decimal
+from ..._money import Amount, Currency, Price, exact_decimal
 from ..._parse import array, flag, parse_date, parse_json, string
 from ...errors import (
     InvalidTypeError,
@@ -226,7 +226,7 @@ def _payment(value: object, index: int, currency: Currency) -> Payment:
     date = parse_date(_required(fields, "date", path, PAYMENT), _at(path, PAYMENT.date))
     amount = _amount(_required(fields, "amount", path, PAYMENT), _at(path, PAYMENT.amount))
     note = string(fields.get("memo", ""), _at(path, PAYMENT.memo))
-    return _build(Payment, path, date, amount, note)  # type: ignore[no-any-return]
+    return _build(Payment, path, date, Amount(amount, currency.code), note)  # type: ignore[no-any-return]
 
 
 def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, object], ...]:
