@@ -88,7 +88,7 @@ def _line(value: object, parsers: Parsers) -> LineItem:
 
 
 def _tax(value: object, parsers: Parsers) -> Tax:
-    return Tax(**_parsed(known_object(value, _TAX_KEYS), _TAX_KEYS))
+    return Tax(**_parsed(known_object(value, _TAX_KEYS, required=("name", "rate")), _TAX_KEYS))
 
 
 def _payment(value: object, parsers: Parsers) -> Payment:
