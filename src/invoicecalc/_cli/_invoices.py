@@ -16,11 +16,12 @@ __all__ = ["add_invoice_commands"]
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
     sources = read_sources(args.paths, args.input, args.currency)
-    results = [
-        (entry, calculate(entry.invoice, as_of=args.as_of or entry.as_of or dt.date.today()))
-        for _, doc in sources
-        for entry in doc.entries
-    ]
+    results = []
+    for name, doc in sources:
+        for index, entry in enumerate(doc.entries):
+            with naming(name, index if doc.array else None):
+                as_of = args.as_of or entry.as_of or dt.date.today()
+                results.append((entry, calculate(entry.invoice, as_of=as_of)))
     output = Output(
         locale=args.locale,
         array=len(sources) > 1 or any(doc.array for _, doc in sources),
@@ -50,7 +51,8 @@ def _check(args: argparse.Namespace) -> int:
     for name, doc in sources:
         for index, entry in enumerate(doc.entries):
             as_of = args.as_of or entry.as_of or dt.date.today()
-            totals = calculate(entry.invoice, as_of=as_of)
+            with naming(name, index if doc.array else None):
+                totals = calculate(entry.invoice, as_of=as_of)
             label = entry.invoice.number or str(index)
             lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
             if not entry.stated:
