@@ -23,7 +23,7 @@ from .errors import InvalidTypeError, InvalidValueError
 __all__ = ["MAX_OCCURRENCES", "Frequency", "occurrence_dates", "recur"]
 
 #: The most occurrences a series may have (each is a whole invoice to compute).
-MAX_OCCURRENCES = 10_000
+MAX_OCCURRENCES = 1_000
 
 
 class Frequency(enum.StrEnum):
