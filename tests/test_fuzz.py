@@ -6,8 +6,8 @@ vendor's ``read()`` and through the command line. For every input:
 
 - the library raises nothing but an :class:`~invoicecalc.errors.InvoiceCalcError`;
 - the command exits 0 or 2, never 1 (``check``'s "totals differ") and never
-  with a traceback; on 2 it prints exactly one line on stderr and nothing on
-  stdout;
+  with a traceback; on 2 it prints exactly one line (of less than
+  :data:`MESSAGE_LIMIT` characters) on stderr and nothing on stdout;
 - each run ends within :data:`TIME_LIMIT` seconds and prints less than
   :data:`OUTPUT_LIMIT` characters, and the whole pass grows the process by
   less than :data:`MEMORY_LIMIT`;
@@ -61,6 +61,8 @@ except ImportError:  # pragma: no cover - not on Windows
 
 TIME_LIMIT = 2.0
 OUTPUT_LIMIT = 1_000_000
+#: A refusal is one line of at most this many characters, whatever it quotes.
+MESSAGE_LIMIT = 1_000
 MEMORY_LIMIT = 512 * 1024 * 1024
 AS_OF = dt.date(2024, 6, 1)
 
@@ -95,6 +97,7 @@ def run(
     if status == 2:
         assert stdout == ""
         assert len(stderr.splitlines()) == 1, stderr
+        assert len(stderr) < MESSAGE_LIMIT, stderr[:300]
         assert stderr.startswith("invoicecalc: "), stderr
         assert stderr.endswith("\n"), stderr
     else:
@@ -374,7 +377,9 @@ def test_neutral_bytes_flipped(data: bytes) -> None:
         b'{"a":' * 100_000,
         b"[" * 990 + b"]" * 990,
         ("[" * 5000 + "]" * 5000).encode(),
+        # the value and the key quoted whole: one line of 1.5 MB and 2 MB
         json.dumps({**BASE, "notes": list(range(200_000))}).encode(),
+        json.dumps({**BASE, "x" * 1_000_000: 1}).encode(),
         json.dumps(BASE).encode("utf-16"),
         json.dumps(BASE).encode("utf-32"),
         b"\xef\xbb\xbf" + json.dumps(BASE).encode(),
