@@ -657,3 +657,45 @@ def test_a_number_that_is_no_number_is_refused(
     status, _, err = run(["preview", "--input", vendor, "--as-of", "2024-06-01"], files)
     assert status == 2, f"{where}: accepted"
     assert "ten" in err, err
+
+
+SCHEDULE_HANGS = {
+    # reminders every day from 1900 to 9999: 2.9 million calculations (never ended)
+    "pre-reminders": (
+        {"invoice_date": "1900-01-01", "due_date": "9999-12-31", "pre_reminder_in_days": 1},
+        "2024-01-01",
+    ),
+    "post-reminders": ({"post_reminder_in_days": 1}, "9999-01-01"),
+    # 100,000 early deadlines (each a calculation) or late-fee rows: 5 s and 18 MB
+    "early-deadlines": (
+        {
+            "invoice_date": "1800-01-01",
+            "due_date": "2073-09-01",
+            "discount_percentage": "0.0001",
+            "early_period_in_days": 1,
+        },
+        "1800-01-01",
+    ),
+    "late-fees": (
+        {
+            "invoice_date": "1800-01-01",
+            "due_date": "1800-01-02",
+            "late_percentage": "0.0001",
+            "late_period_in_days": 1,
+        },
+        "2073-09-01",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULE_HANGS)
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_schedule_of_too_many_rows_is_refused(name: str, output: str) -> None:
+    changes, as_of = SCHEDULE_HANGS[name]
+    data = neutral(**changes)
+    argv = ["schedule", "--as-of", as_of, "--output", output]
+    status, _, err = run(argv, [("in.json", data)])
+    assert status == 2
+    assert "to list" in err
+    # the same invoice's totals are still computed
+    assert run(["preview", "--as-of", as_of], [("in.json", data)])[0] == 0
