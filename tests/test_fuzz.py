@@ -376,6 +376,9 @@ def test_neutral_bytes_flipped(data: bytes) -> None:
         b"[" * 100_000,
         b'{"a":' * 100_000,
         b"[" * 990 + b"]" * 990,
+        # a refused number deep inside: finding its path must not recurse either
+        b"[" * 985 + b"NaN" + b"]" * 985,
+        b"[" * 985 + b"1e999999999" + b"]" * 985,
         ("[" * 5000 + "]" * 5000).encode(),
         # the value and the key quoted whole: one line of 1.5 MB and 2 MB
         json.dumps({**BASE, "notes": list(range(200_000))}).encode(),

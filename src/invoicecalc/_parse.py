@@ -90,21 +90,6 @@ def _refused_path(text: str) -> str:
 
     Asked only once one was refused, so the path costs nothing on good input.
     """
-
-    def walk(value: object, path: str) -> str | None:
-        if value is _MARK:
-            return path
-        items: list[tuple[str, object]] = []
-        if isinstance(value, dict):
-            items = [(f"{path}.{key}" if path else key, item) for key, item in value.items()]
-        elif isinstance(value, list):
-            items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
-        for where, item in items:
-            found = walk(item, where)
-            if found is not None:
-                return found
-        return None
-
     try:
         value = json.loads(
             text,
@@ -114,7 +99,19 @@ def _refused_path(text: str) -> str:
         )
     except (ValueError, RecursionError):
         return ""
-    return walk(value, "") or ""
+    stack: list[tuple[str, object]] = [("", value)]  # no recursion: any depth the parser took
+    while stack:
+        path, item = stack.pop()
+        if item is _MARK:
+            return path
+        if isinstance(item, dict):
+            children = [(f"{path}.{key}" if path else key, child) for key, child in item.items()]
+        elif isinstance(item, list):
+            children = [(f"{path}[{index}]", child) for index, child in enumerate(item)]
+        else:
+            continue
+        stack.extend(reversed(children))  # document order: the first refused number
+    return ""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
