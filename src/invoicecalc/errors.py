@@ -37,6 +37,11 @@ _SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdeque = 10
 _SHOWN.maxstring = _SHOWN.maxother = 120
 _SHOWN.maxlong = 80
 _MAX_FIELD = 200
+_MAX_PROBLEM = 400
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most] + "..."
 
 
 class InvoiceCalcError(Exception):
@@ -49,11 +54,11 @@ class InvoiceCalcError(Exception):
         self.problem = problem
 
     def __str__(self) -> str:
-        field = self.field if len(self.field) <= _MAX_FIELD else self.field[:_MAX_FIELD] + "..."
+        field, problem = _cut(self.field, _MAX_FIELD), _cut(self.problem, _MAX_PROBLEM)
         where = f"{field}: " if field else ""
         if self.value is _NO_VALUE:
-            return f"{where}{self.problem}"
-        return f"{where}{self.problem} (got {_SHOWN.repr(self.value)})"
+            return f"{where}{problem}"
+        return f"{where}{problem} (got {_SHOWN.repr(self.value)})"
 
     def within(self, prefix: str) -> Self:
         """The same error, its field placed under ``prefix``."""

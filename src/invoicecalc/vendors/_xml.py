@@ -137,7 +137,7 @@ def local_names(root: ET.Element, namespaces: Collection[str], source: str) -> E
         if isinstance(tag, str) and tag.startswith("{"):
             uri, _, local = tag[1:].partition("}")
             if uri not in namespaces:
-                raise ParseError(source, f"uses an XML namespace this reader does not know: {uri}")
+                raise ParseError(source, "uses an XML namespace this reader does not know", uri)
             node.tag = local
     return root
 
