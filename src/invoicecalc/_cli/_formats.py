@@ -294,6 +294,20 @@ def _write_freshbooks_create(results: Results, output: Output) -> str:
     return freshbooks.invoice_create_request(entry.invoice, as_of=totals.as_of)
 
 
-READERS["freshbooks"] = per_file(freshbooks.read)
+def _freshbooks_reader(code: str | None) -> Reader:
+    """Invoices (and estimates) read with the account's tax lists given beside them;
+    ``--currency`` is the account's base currency, which FreshBooks leaves out."""
+
+    def read_all(sources: Sources) -> list[tuple[str, Document]]:
+        if code is not None:
+            with naming("--currency"):
+                Currency(code)
+        return freshbooks.read_files(sources, base_currency=code, naming=naming)
+
+    return read_all
+
+
+READERS["freshbooks"] = _freshbooks_reader(None)
+CURRENCY_READERS["freshbooks"] = _freshbooks_reader
 WRITERS["freshbooks-xml"] = _write_freshbooks
 WRITERS["freshbooks-create-xml"] = _write_freshbooks_create

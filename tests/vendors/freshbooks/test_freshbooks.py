@@ -20,8 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    CashRounding,
     Currency,
     DiscountBase,
+    HomeCurrency,
     Invoice,
     LineItem,
     LineKind,
@@ -56,6 +58,15 @@ NS = "{http://www.freshbooks.com/api/}"
 def get_response(invoice: Invoice, *, as_of: dt.date) -> str:
     """The ``invoice.get`` response: ``write`` of the one result ``invoice`` on ``as_of``."""
     return freshbooks.write([(Entry(invoice), calculate(invoice, as_of=as_of))])
+
+
+def account_of(invoice: Invoice) -> tuple[Tax, ...]:
+    """The account's taxes as ``tax_create_requests`` set them up, read back."""
+    return tuple(
+        tax
+        for request in freshbooks.tax_create_requests(invoice)
+        for tax in freshbooks.read_taxes(request)
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -185,8 +196,8 @@ def test_golden_get_responses(
     xml = get_response(make(), as_of=as_of)
     assert amounts(xml) == expected
     golden(name, xml)
-    # What FreshBooks states reads back to the same totals.
-    entry = freshbooks.read(xml).entries[0]
+    # What FreshBooks states reads back to the same totals, with the account's taxes.
+    entry = freshbooks.read(xml, taxes=account_of(make())).entries[0]
     totals = calculate(entry.invoice, as_of=as_of)
     assert dict(entry.stated) == {
         "total": totals.total,
@@ -202,9 +213,10 @@ def test_golden_create_request_and_its_companions() -> None:
     assert root.get("method") == "invoice.create"
     assert root.findtext("invoice/client_id") == "13"
     assert root.find("invoice/amount") is None  # FreshBooks works the amounts out
-    assert [line.findtext("compound_tax") for line in root.iter("line")] == ["1", "1", "0"]
-    # Read back: the same invoice (the due date is not carried; see the docs).
-    read = freshbooks.read(xml).entries[0]
+    # Compounding is the account's (tax.create below), never a line's.
+    assert root.find("invoice/lines/line/compound_tax") is None
+    # Read back with the account's taxes: the same invoice (the due date is not carried).
+    read = freshbooks.read(xml, taxes=account_of(quebec())).entries[0]
     assert read.stated == ()
     assert read.invoice == attrs.evolve(
         quebec(),
@@ -272,7 +284,7 @@ def test_list_response_holds_each_invoice() -> None:
     assert listing is not None
     assert listing.attrib == {"page": "1", "per_page": "2", "pages": "1", "total": "2"}
     assert [node.findtext(f"{NS}amount") for node in listing] == ["38.55", "292.31"]
-    document = freshbooks.read(xml)
+    document = freshbooks.read(xml, taxes=account_of(quebec()))
     assert document.array
     assert [dict(entry.stated)["total"] for entry in document.entries] == [3855, 29231]
 
@@ -398,13 +410,31 @@ REFUSALS = [
         _lines(LineItem(quantity=D(3), unit_price=USD.price("0.10"), markup_percentage=D(15))),
         "lines[0].markup_percentage",
     ),
-    (_lines(LineItem(unit_price=USD.price("0.125"))), "lines[0].unit_price"),
     (
         _lines(LineItem(taxes=["A"]), taxes=[Tax("A", D(1)), Tax("B", D(2))]),
         "taxes[1]",
     ),
-    # A compound first tax only ever carried with another: no line shows the flag.
-    (_lines(ONE, taxes=[Tax("A", D(1), True), Tax("B", D(2))]), "taxes[0].compound"),
+    # C is charged on A only; FreshBooks would charge it on B, the first tax of this line.
+    (
+        _lines(
+            LineItem(taxes=["B", "C"], unit_price=USD.price("1.00")),
+            taxes=[Tax("A", D(1)), Tax("B", D(2)), Tax("C", D(3), compound=["A"])],
+        ),
+        "taxes[2].compound",
+    ),
+    # Engine v2 concepts FreshBooks 2.1 has no place for.
+    (_lines(ONE, taxes=[Tax("VAT", D(20))], tax_inclusive=True), "tax_inclusive"),
+    (_lines(ONE, discount_amount=USD.amount("1.00")), "discount_amount"),
+    (_lines(ONE, taxes=[Tax("IRPF", D(15), withholding=True)]), "taxes[0].withholding"),
+    (
+        _lines(ONE, home_currency=HomeCurrency(CAD, D("1.35"))),
+        "home_currency",
+    ),
+    # 10.01 cash-rounded to 0.05 is 10.00: FreshBooks would state 10.01.
+    (
+        _lines(LineItem(unit_price=USD.price("10.01")), cash_rounding=CashRounding(USD.amount("0.05"))),
+        "cash_rounding",
+    ),
     (_lines(ONE, LineItem(taxable=False)), "lines[1].taxable"),
     (
         _lines(
@@ -573,7 +603,7 @@ def response(lines: str, extra: str = "") -> str:
     )
 
 
-def line(cost: str, tax1: str = "", tax2: str = "", compound: str = "0", **more: str) -> str:
+def line(cost: str, tax1: str = "", tax2: str = "", **more: str) -> str:
     name1, _, rate1 = tax1.partition(" ")
     name2, _, rate2 = tax2.partition(" ")
     fields = {
@@ -583,31 +613,77 @@ def line(cost: str, tax1: str = "", tax2: str = "", compound: str = "0", **more:
         "tax1_percent": rate1,
         "tax2_name": name2,
         "tax2_percent": rate2,
-        "compound_tax": compound,
         **more,
     }
     return "<line>" + "".join(f"<{k}>{v}</{k}>" for k, v in fields.items()) + "</line>"
 
 
-def test_compound_second_tax_and_the_order_it_needs() -> None:
-    # QST alone first (compound, on a line by itself), then GST + QST compounded:
-    # the order puts GST first, as QST is charged on it.
-    xml = response(
-        line("10.00", tax2="QST 9.975", compound="1") + line("100.00", "GST 5", "QST 9.975", "1")
+def tax_list(*taxes: str) -> tuple[Tax, ...]:
+    """A ``tax.list`` response of ``"NAME RATE"`` or ``"NAME RATE compound"``, read."""
+    body = ""
+    for text in taxes:
+        name, rate, *flag = text.split()
+        body += (
+            f"<tax><name>{name}</name><rate>{rate}</rate>"
+            f"<compound>{1 if flag else 0}</compound></tax>"
+        )
+    xml = (
+        '<response xmlns="http://www.freshbooks.com/api/" status="ok">'
+        f'<taxes page="1" per_page="10" pages="1" total="{len(taxes)}">{body}</taxes></response>'
     )
-    invoice = freshbooks.read(xml).entries[0].invoice
+    return freshbooks.read_taxes(xml)
+
+
+QUEBEC_ACCOUNT = tax_list("GST 5", "QST 9.975 compound")
+
+
+def test_compound_second_tax_is_the_accounts() -> None:
+    # QST alone on line 1, then GST + QST: the account says QST compounds, so the order
+    # puts GST first and QST is charged on it.
+    xml = response(line("10.00", "QST 9.975") + line("100.00", "GST 5", "QST 9.975"))
+    invoice = freshbooks.read(xml, taxes=QUEBEC_ACCOUNT).entries[0].invoice
     assert invoice.taxes == (Tax("GST", D(5)), Tax("QST", D("9.975"), True))
     totals = calculate(invoice, as_of=dt.date(2024, 5, 1))
     # GST 5.00; QST 9.975% of 10.00 + 9.975% of 105.00 = 0.9975 + 10.47375 = 11.47125 -> 11.47.
     assert [tax.amount for tax in totals.taxes] == [500, 1147]
     assert totals.total == 11000 + 500 + 1147
+    # The same lines with a simple QST: 9.975% of 110.00 = 10.9725 -> 10.97.
+    simple = freshbooks.read(xml, taxes=tax_list("GST 5", "QST 9.975")).entries[0].invoice
+    totals = calculate(simple, as_of=dt.date(2024, 5, 1))
+    assert {tax.name: tax.amount for tax in totals.taxes} == {"GST": 500, "QST": 1097}
 
 
-def test_a_compound_tax_first_on_an_uncompounded_line_goes_first() -> None:
-    # PST is compound (alone in slot 2 on line 1); line 2 holds PST then GST without
-    # compounding, so PST must come first in the list: then neither is charged on the other.
-    xml = response(line("10.00", tax2="PST 8", compound="1") + line("100.00", "PST 8", "GST 5"))
-    invoice = freshbooks.read(xml).entries[0].invoice
+def test_two_taxes_and_nothing_saying_whether_the_second_compounds_are_refused() -> None:
+    xml = response(line("10.00", "GST 5") + line("100.00", "GST 5", "PST 8"))
+    for taxes, said in [
+        (None, "no tax list was given"),
+        (tax_list("GST 5"), "the tax list does not name it"),
+    ]:
+        with pytest.raises(UnsupportedError, match=said) as caught:
+            freshbooks.read(xml, taxes=taxes)
+        assert (caught.value.field, caught.value.value) == ("invoice.lines[1].tax2_name", "PST")
+    # One tax a line needs no account: it is charged on the line amount either way.
+    one = freshbooks.read(response(line("10.00", "PST 8"))).entries[0].invoice
+    assert one.taxes == (Tax("PST", D(8)),)
+    # Only the second tax's flag counts: GST unknown first, PST known simple, reads.
+    read = freshbooks.read(xml, taxes=tax_list("PST 8")).entries[0].invoice
+    assert read.taxes == (Tax("GST", D(5)), Tax("PST", D(8)))
+
+
+def test_a_rate_left_out_is_the_accounts() -> None:
+    xml = response(line("100.00", "GST") + line("10.00", "GST 5"))
+    invoice = freshbooks.read(xml, taxes=tax_list("GST 5")).entries[0].invoice
+    assert invoice.taxes == (Tax("GST", D(5)),)
+    with pytest.raises(UnsupportedError, match="no tax list given names it"):
+        freshbooks.read(xml)
+
+
+def test_a_compound_tax_first_on_a_line_goes_first() -> None:
+    # PST is compound in the account; line 2 holds PST then GST, so PST comes first in the
+    # list: then neither is charged on the other (a compound first tax is charged on the
+    # line amount, as FreshBooks does).
+    xml = response(line("10.00", "PST 8") + line("100.00", "PST 8", "GST 5"))
+    invoice = freshbooks.read(xml, taxes=tax_list("PST 8 compound", "GST 5")).entries[0].invoice
     assert invoice.taxes == (Tax("PST", D(8), True), Tax("GST", D(5)))
     totals = calculate(invoice, as_of=dt.date(2024, 5, 1))
     # PST 8% of 10.00 + 100.00 = 8.80; GST 5% of 100.00 = 5.00.
@@ -617,32 +693,29 @@ def test_a_compound_tax_first_on_an_uncompounded_line_goes_first() -> None:
 @pytest.mark.parametrize(
     ("lines", "field"),
     [
-        # A then B compounded, and B then A compounded: no order satisfies both.
-        (line("1.00", "A 1", "B 2", "1") + line("1.00", "B 2", "A 1", "1"), "lines"),
-        # Both compound elsewhere, but this line does not compound them.
-        (
-            line("1.00", tax2="A 1", compound="1")
-            + line("1.00", tax2="B 2", compound="1")
-            + line("1.00", "A 1", "B 2", "0"),
-            "lines[2].compound_tax",
-        ),
+        # A then B, and B then A, both compound: no one order of taxes gives both.
+        (line("1.00", "A 1", "B 2") + line("1.00", "B 2", "A 1"), "lines"),
         (line("1.00", "A 1") + line("1.00", "A 2"), "lines[1].tax1_percent"),
         (line("1.00", "A 1", "A 1"), "lines[0].tax2_name"),
-        (line("1.00", "A"), "lines[0].tax1_percent"),
+        (line("1.00", "C"), "lines[0].tax1_percent"),
         (line("1.00", " 5"), "lines[0].tax1_name"),
-        (line("1.00", compound="yes"), "lines[0].compound_tax"),
+        (line("1.00", compound_tax="1"), "lines[0].compound_tax"),
         (line("1.00", type="Expense"), "lines[0].type"),
         (line("1.00", "A -1"), "lines[0].tax1_percent"),
         (line("1.00", quantity="1e999999"), "lines[0].quantity"),
-        # PST compounded on GST on line 1, charged beside it on line 2: the engine's one
-        # list cannot have PST both after GST (compound) and not.
-        (line("10.00", "GST 5", "PST 8", "1") + line("100.00", "PST 8", "GST 5"), "lines"),
     ],
 )
 def test_lines_freshbooks_could_not_have_meant_are_refused(lines: str, field: str) -> None:
     with pytest.raises((UnsupportedError, InvalidValueError)) as caught:
-        freshbooks.read(response(lines))
+        freshbooks.read(response(lines), taxes=tax_list("A 1 compound", "B 2 compound"))
     assert caught.value.field == f"invoice.{field}"
+
+
+def test_the_line_element_compound_tax_is_not_freshbooks() -> None:
+    # Earlier versions wrote <compound_tax>; no FreshBooks sample or client has it.
+    with pytest.raises(UnsupportedError, match="tax.list") as caught:
+        freshbooks.read(response(line("1.00", "GST 5", "QST 9.975", compound_tax="1")))
+    assert caught.value.field == "invoice.lines[0].compound_tax"
 
 
 def test_structure_freshbooks_never_sends_is_refused() -> None:
@@ -900,6 +973,7 @@ def _by_name(totals: Totals) -> Totals:
         totals,
         invoice_taxes=tuple(totals.invoice_taxes[j] for j in order),
         tax_amounts=tuple(totals.tax_amounts[j] for j in order),
+        tax_bases=tuple(totals.tax_bases[j] for j in order),
     )
 
 
@@ -909,7 +983,6 @@ EXPRESSIBLE = invoices(
     max_taxes=2,
     markup=False,
     flat_fees=False,
-    fractional_prices=False,
     early=False,
     late=False,
     payments=False,
@@ -919,30 +992,62 @@ EXPRESSIBLE = invoices(
 
 @given(st.data())
 def test_round_trip_gives_the_same_invoice_and_totals(data: st.DataObject) -> None:
+    # Every exponent (JPY, USD, BHD, CLF), unit prices finer than the currency included.
     invoice = data.draw(EXPRESSIBLE)
     as_of = data.draw(as_of_dates(invoice))
     xml = get_response(invoice, as_of=as_of)
     assert get_response(invoice, as_of=as_of) == xml  # deterministic
-    back = freshbooks.read(xml).entries[0].invoice
+    account = account_of(invoice)
+    back = freshbooks.read(xml, taxes=account).entries[0].invoice
     assert _canonical(back) == _canonical(invoice)
     assert _by_name(calculate(back, as_of=as_of)) == _by_name(calculate(invoice, as_of=as_of))
     # Once read, writing is a fixed point, byte for byte.
     again = get_response(back, as_of=as_of)
-    assert get_response(freshbooks.read(again).entries[0].invoice, as_of=as_of) == again
+    assert (
+        get_response(freshbooks.read(again, taxes=account).entries[0].invoice, as_of=as_of)
+        == again
+    )
     request = freshbooks.invoice_create_request(invoice, as_of=as_of)
-    assert _canonical(freshbooks.read(request).entries[0].invoice) == _canonical(invoice)
+    assert _canonical(freshbooks.read(request, taxes=account).entries[0].invoice) == _canonical(
+        invoice
+    )
+
+
+#: The v2 features FreshBooks expresses (line discounts as lines of their own, selective
+#: compounding where the line's first tax is among the names, fine unit costs), under its
+#: arithmetic; the others are refused by name and drawn by ``invoices()`` above.
+FRESHBOOKS_V2 = invoices(
+    max_taxes=2,
+    markup=False,
+    policy=freshbooks.POLICY,
+    tax_inclusive=False,
+    withholding=False,
+    discount_amount=False,
+    home_currency=False,
+    cash_rounding=False,
+)
+
+
+def _tax_amounts(totals: Totals) -> list[tuple[str, Decimal, int, int]]:
+    """Each tax's name, rate, base and amount (FreshBooks' compound flag is 0 or 1, so a
+    selective compound tax reads back as compound: the amounts are what must agree)."""
+    return sorted((tax.name, tax.rate, tax.base, tax.amount) for tax in totals.taxes)
 
 
 @given(st.data())
 def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
-    invoice = data.draw(invoices(**V1_ONLY))
+    # Every v2 feature on, every exponent: read(write(invoice)) with the account's taxes
+    # gives the same totals, or write refuses naming the concept.
+    invoice = data.draw(st.one_of(invoices(), FRESHBOOKS_V2))
     as_of = data.draw(as_of_dates(invoice))
     totals = calculate(invoice, as_of=as_of)
     try:
         xml = get_response(invoice, as_of=as_of)
-    except UnsupportedError:
+        account = account_of(invoice)
+    except UnsupportedError as refused:
+        assert refused.field
         return
-    entry = freshbooks.read(xml).entries[0]
+    entry = freshbooks.read(xml, taxes=account).entries[0]
     stated = {
         "total": totals.total,
         "payment_total": totals.payment_total,
@@ -951,10 +1056,12 @@ def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
     assert dict(entry.stated) == stated
     again = calculate(entry.invoice, as_of=max(as_of, invoice.invoice_date))
     assert {key: getattr(again, key) for key in stated} == stated
-    # Lines may be split (a flat fee) and a late-fee line added: the sums stay.
-    assert again.item_actual == totals.item_actual + totals.late_fee
+    # Lines may be split (a flat fee, a line's own discount) and a late-fee line added:
+    # the sums stay.
+    assert again.item_actual == totals.item_actual - totals.line_discount + totals.late_fee
+    assert again.subtotal == totals.subtotal + totals.late_fee
     assert again.discount == totals.discount
-    assert _by_name(again).taxes == _by_name(totals).taxes
+    assert _tax_amounts(again) == _tax_amounts(totals)
 
 
 def test_a_product_line_is_an_item_and_reads_back_as_custom() -> None:

@@ -36,7 +36,7 @@ table).
 """
 
 from ._model import POLICY
-from ._read import read, read_taxes
+from ._read import Profile, read, read_files, read_recurring, read_taxes, split_files
 from ._shape import canonical
 from ._write import (
     invoice_create_request,
@@ -48,12 +48,16 @@ from ._write import (
 
 __all__ = [
     "POLICY",
+    "Profile",
     "canonical",
     "invoice_create_request",
     "invoice_update_request",
     "payment_create_requests",
     "read",
+    "read_files",
+    "read_recurring",
     "read_taxes",
+    "split_files",
     "tax_create_requests",
     "write",
 ]
