@@ -36,7 +36,15 @@ table).
 """
 
 from ._model import POLICY
-from ._read import Profile, read, read_files, read_recurring, read_taxes, split_files
+from ._read import (
+    Profile,
+    holds_recurring,
+    read,
+    read_files,
+    read_recurring,
+    read_taxes,
+    split_files,
+)
 from ._shape import canonical
 from ._write import (
     invoice_create_request,
@@ -50,6 +58,7 @@ __all__ = [
     "POLICY",
     "Profile",
     "canonical",
+    "holds_recurring",
     "invoice_create_request",
     "invoice_update_request",
     "payment_create_requests",

@@ -117,9 +117,9 @@ def _slots(line: FbLine, index: int, account: Mapping[str, Tax] | None) -> Slots
         where = "no tax list was given" if account is None else "the tax list does not name it"
         raise UnsupportedError(
             prefix + "tax2_name",
-            f"is a second tax, and FreshBooks charges it on {first} too when the account's "
-            f"{second} is compound: {where} (give the account's tax.list response beside "
-            "the invoice)",
+            f"is a second tax, and nothing says whether the second compounds (FreshBooks "
+            f"charges it on {first} too when the account's {second} is compound): {where}; "
+            "give the account's tax.list response beside the invoice",
             second,
         )
     return slots

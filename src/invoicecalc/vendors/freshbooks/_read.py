@@ -18,6 +18,7 @@ from ._model import FbInvoice, to_entry
 __all__ = [
     "Profile",
     "account",
+    "holds_recurring",
     "read",
     "read_files",
     "read_recurring",
@@ -204,6 +205,12 @@ def read_files(
                 )
             )
     return documents
+
+
+def holds_recurring(data: bytes | str) -> bool:
+    """Whether ``data`` is a ``recurring.get``/``recurring.list`` response or a
+    ``recurring.create`` request (read it with :func:`read_recurring`)."""
+    return fx.kind_of(data) == "recurring"
 
 
 def read_taxes(data: bytes | str) -> tuple[Tax, ...]:

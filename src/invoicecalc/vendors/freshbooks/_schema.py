@@ -19,8 +19,8 @@ from ._model import FbInvoice, FbLine
 __all__ = [
     "NAMESPACE",
     "Found",
-    "listing",
     "kind_of",
+    "listing",
     "parse",
     "parse_recurring",
     "parse_taxes",
@@ -74,6 +74,9 @@ _NOT_INVOICES = {
     "payment": "a payment",
     "payments": "payments",
     "payment.create": "a payment",
+    "payment.update": "only the fields of a payment an update changes",
+    "tax.update": "only the fields of a tax an update changes",
+    "estimate.update": "only the fields an update changes (read the estimate.get response)",
     "tax": _TAXES,
     "taxes": _TAXES,
     "tax.create": _TAXES,
@@ -129,8 +132,9 @@ def _invoice(node: ET.Element, path: str) -> FbInvoice:
             if invented is not None:
                 raise UnsupportedError(
                     where + "compound_tax",
-                    "is no FreshBooks element (earlier invoicecalc versions wrote it): whether a tax "
-                    "compounds is the account's tax's, so give its tax.list response instead",
+                    "is no FreshBooks element (earlier invoicecalc versions wrote it): "
+                    "whether a tax compounds is the account's tax's, so give its tax.list "
+                    "response instead",
                     invented,
                 )
             lines.append(FbLine(**{name: string_of(line, name, where) for name in GET_LINE_FIELDS}))
