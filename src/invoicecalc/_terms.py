@@ -35,7 +35,7 @@ from ._dates import end_of_month, shifted
 from ._model import Invoice
 from .errors import InvalidTypeError, InvalidValueError, UnsupportedError
 
-__all__ = ["Terms", "apply_terms", "due_date", "redate"]
+__all__ = ["Terms", "apply_terms", "due_date", "is_terms", "redate"]
 
 #: The longest term accepted, in days (ten years); more is refused as absurd.
 MAX_DAYS = 3650
@@ -140,6 +140,20 @@ class Terms:
             return shifted(invoice_date, "terms", months=1, day=self.day_of_next_month)
         start = end_of_month(invoice_date) if self.end_of_month else invoice_date
         return shifted(start, "terms", days=self.net_days)
+
+
+def is_terms(text: str) -> bool:
+    """Whether ``text`` has the shape of terms of the grammar above (its values may
+    still be refused: ``Net 9999``); free text such as ``"Payment due in 30 days."``
+    has not.
+
+    >>> is_terms("net  30"), is_terms("Net 9999"), is_terms("Payment due in 30 days.")
+    (True, True, False)
+    """
+    words = " ".join(text.split()).lower()
+    return words == "eom" or any(
+        pattern.fullmatch(words) for pattern in (_RECEIPT, _NET, _NEXT_MONTH, _CASH)
+    )
 
 
 def due_date(invoice_date: dt.date, terms: str) -> dt.date:

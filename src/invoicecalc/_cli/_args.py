@@ -19,6 +19,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_REFUSED",
     "date_argument",
+    "load_sources",
     "rate_argument",
     "read_sources",
 ]
@@ -38,6 +39,18 @@ def read_sources(
     paths: Sequence[str], fmt: str, currency: str | None = None
 ) -> list[tuple[str, Document]]:
     """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by."""
+    sources = load_sources(paths)
+    reader = READERS[fmt]
+    if currency is not None:
+        if fmt not in CURRENCY_READERS:
+            raise Refused(f"--currency: --input {fmt} documents state their own currency")
+        reader = CURRENCY_READERS[fmt](currency)
+    with naming(", ".join(name for name, _ in sources)):
+        return reader(sources)
+
+
+def load_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Each file's bytes (``-`` is standard input), with the name it is shown by."""
     sources = []
     for path in paths:
         name = "<stdin>" if path == "-" else path
@@ -50,13 +63,7 @@ def read_sources(
         except OSError as exc:
             raise Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
         sources.append((name, data))
-    reader = READERS[fmt]
-    if currency is not None:
-        if fmt not in CURRENCY_READERS:
-            raise Refused(f"--currency: --input {fmt} documents state their own currency")
-        reader = CURRENCY_READERS[fmt](currency)
-    with naming(", ".join(name for name, _ in sources)):
-        return reader(sources)
+    return sources
 
 
 def rate_argument(text: str) -> Decimal:

@@ -19,18 +19,22 @@ from .. import document
 from .._calculate import Totals
 from .._documents import Document, Entry
 from .._money import Currency
+from .._recurring import Frequency
 from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
+    "FREE_TEXT_TERMS",
     "READERS",
     "WRITERS",
     "Output",
     "Refused",
+    "Template",
     "check_locale",
     "money_formatter",
     "naming",
     "per_file",
+    "read_templates",
 ]
 
 
@@ -294,6 +298,77 @@ def _write_freshbooks_create(results: Results, output: Output) -> str:
     return freshbooks.invoice_create_request(entry.invoice, as_of=totals.as_of)
 
 
-READERS["freshbooks"] = per_file(freshbooks.read)
+def _freshbooks_reader(code: str | None) -> Reader:
+    """Invoices (and estimates) read with the account's tax lists given beside them;
+    ``--currency`` is the account's base currency, which FreshBooks leaves out."""
+
+    def read_all(sources: Sources) -> list[tuple[str, Document]]:
+        if code is not None:
+            with naming("--currency"):
+                Currency(code)
+        return freshbooks.read_files(sources, base_currency=code, naming=naming)
+
+    return read_all
+
+
+READERS["freshbooks"] = _freshbooks_reader(None)
+CURRENCY_READERS["freshbooks"] = _freshbooks_reader
+
+#: Formats whose ``terms`` are free text (a note to the client, "Payment due in 30
+#: days."): ``schedule``, ``recur`` and ``estimate`` apply them only when they parse.
+FREE_TEXT_TERMS = frozenset({"freshbooks"})
+
+
+@attrs.frozen
+class Template:
+    """What ``recur`` repeats: an invoice and, for a vendor's recurring profile, its own
+    ``frequency``, ``count`` (``None``: until stopped) and whether it is ``stopped``."""
+
+    entry: Entry
+    frequency: Frequency | None = None
+    count: int | None = None
+    stopped: bool = False
+
+
+def read_templates(
+    fmt: str, sources: Sources, currency: str | None
+) -> list[tuple[str, tuple[Template, ...], bool]]:
+    """The files ``recur`` reads: FreshBooks recurring profiles as themselves, any other
+    invoice (of any format) as a template the command's options repeat."""
+    if fmt != "freshbooks":
+        reader = READERS[fmt]
+        if currency is not None:
+            if fmt not in CURRENCY_READERS:
+                raise Refused(f"--currency: --input {fmt} documents state their own currency")
+            reader = CURRENCY_READERS[fmt](currency)
+        with naming(", ".join(name for name, _ in sources)):
+            documents = reader(sources)
+        return [
+            (name, tuple(Template(entry) for entry in doc.entries), doc.array)
+            for name, doc in documents
+        ]
+    if currency is not None:
+        with naming("--currency"):
+            Currency(currency)
+    taxes, rest = freshbooks.split_files(sources, naming=naming)
+    base, only_base = currency or "USD", currency is not None
+    found: list[tuple[str, tuple[Template, ...], bool]] = []
+    for name, data in rest:
+        with naming(name):
+            if freshbooks.holds_recurring(data):
+                profiles, array = freshbooks.read_recurring(
+                    data, base_currency=base, taxes=taxes, only_base=only_base
+                )
+                templates = tuple(
+                    Template(profile.entry, profile.frequency, profile.count, profile.stopped)
+                    for profile in profiles
+                )
+            else:
+                doc = freshbooks.read(data, base_currency=base, taxes=taxes, only_base=only_base)
+                templates, array = tuple(Template(entry) for entry in doc.entries), doc.array
+        found.append((name, templates, array))
+    return found
+
+
 WRITERS["freshbooks-xml"] = _write_freshbooks
 WRITERS["freshbooks-create-xml"] = _write_freshbooks_create

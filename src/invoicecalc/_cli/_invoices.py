@@ -104,7 +104,8 @@ def _add_currency(parser: argparse.ArgumentParser) -> None:
         "--currency",
         metavar="CODE",
         help="Cashboard input: the account's currency, which its documents do not state "
-        "(default: USD)",
+        "(default: USD); FreshBooks input: the account's base currency, for documents "
+        "without currency_code (one stating another is refused)",
     )
 
 

@@ -1,7 +1,9 @@
 """The ``schedule``, ``recur`` and ``estimate`` commands (``docs/cli.md``).
 
-Each reads one file of invoices (the neutral JSON by default), applies every
-invoice's terms (:func:`~invoicecalc.apply_terms`: unknown terms are refused)
+Each reads one file of invoices (the neutral JSON by default; FreshBooks with
+the account's tax list beside it), applies every invoice's terms
+(:func:`~invoicecalc.apply_terms`: unknown terms are refused; a vendor's
+free-text terms are applied only when they parse, and the output says which)
 and prints one result per invoice, an array when the file holds an array.
 """
 
@@ -14,15 +16,26 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
+
 from .._calculate import Totals, calculate
 from .._estimate import estimate
 from .._model import Invoice
 from .._recurring import Frequency, recur
 from .._schedule import Schedule, schedule
-from .._terms import apply_terms
+from .._terms import apply_terms, is_terms, redate
 from ..document import totals_to_dict
-from ._args import EXIT_OK, date_argument, read_sources
-from ._formats import READERS, Refused, check_locale, money_formatter, naming
+from ._args import EXIT_OK, date_argument, load_sources, read_sources
+from ._formats import (
+    FREE_TEXT_TERMS,
+    READERS,
+    Refused,
+    Template,
+    check_locale,
+    money_formatter,
+    naming,
+    read_templates,
+)
 
 __all__ = ["add_schedule_commands"]
 
@@ -34,17 +47,38 @@ Render = Callable[[Invoice, "dt.date | None", argparse.Namespace], tuple[Any, st
 # -- shared --------------------------------------------------------------------
 
 
-def _run(args: argparse.Namespace, render: Render) -> int:
-    check_locale(args.locale)
-    values, blocks = [], []
-    array = False
-    for name, doc in read_sources([args.path], args.input):
-        array = array or doc.array
-        for index, entry in enumerate(doc.entries):
-            with naming(name, index if doc.array else None):
-                value, text = render(apply_terms(entry.invoice), entry.as_of, args)
-            values.append(value)
-            blocks.append(text)
+def _with_terms(invoice: Invoice, free_text: bool) -> tuple[Invoice, bool | None]:
+    """``invoice`` with its terms applied, and whether they were (``None``: not free text).
+
+    Free-text terms (a vendor's note to the client) are applied when they are
+    terms invoicecalc reads, the due date then coming from them (the vendor
+    states none); any other text is kept out of the calculation.
+    """
+    if not free_text:
+        return apply_terms(invoice), None
+    if invoice.terms is None:
+        return invoice, None
+    if not is_terms(invoice.terms):
+        return attrs.evolve(invoice, terms=None), False
+    return apply_terms(redate(invoice, invoice.invoice_date)), True
+
+
+def _noted(value: Any, text: str, terms: str | None, applied: bool | None) -> tuple[Any, str]:
+    """The result with what became of free-text terms: ``terms_applied`` in JSON (on each
+    occurrence of a series), a note on the heading line of the text."""
+    if applied is None:
+        return value, text
+    for item in value if isinstance(value, list) else [value]:
+        item["terms"], item["terms_applied"] = terms, applied
+    heading, _, rest = text.partition("\n")
+    if applied:
+        note = f"; terms {terms!r} applied"
+    else:
+        note = f"; terms {terms!r} are free text, not applied"
+    return value, heading + note + ("\n" + rest if rest else "")
+
+
+def _print(args: argparse.Namespace, values: list[Any], blocks: list[str], array: bool) -> int:
     if args.output == "json":
         payload = values if array or len(values) != 1 else values[0]
         out = json.dumps(payload, indent=2, ensure_ascii=False)
@@ -52,6 +86,23 @@ def _run(args: argparse.Namespace, render: Render) -> int:
         out = "\n\n".join(blocks)
     sys.stdout.write(out + "\n")
     return EXIT_OK
+
+
+def _run(args: argparse.Namespace, render: Render) -> int:
+    check_locale(args.locale)
+    values, blocks = [], []
+    array = False
+    free_text = args.input in FREE_TEXT_TERMS
+    for name, doc in read_sources(args.paths, args.input, args.currency):
+        array = array or doc.array
+        for index, entry in enumerate(doc.entries):
+            with naming(name, index if doc.array else None):
+                invoice, applied = _with_terms(entry.invoice, free_text)
+                value, text = render(invoice, entry.as_of, args)
+            value, text = _noted(value, text, entry.invoice.terms, applied)
+            values.append(value)
+            blocks.append(text)
+    return _print(args, values, blocks, array)
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -77,7 +128,13 @@ def _heading(invoice: Invoice, what: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
-    parser.add_argument("path", metavar="FILE", help="the file to read, or - for standard input")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="the file to read, or - for standard input (FreshBooks: with the account's "
+        "tax.list response beside it, which says whether a second tax compounds)",
+    )
     if as_of is not None:
         parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD", help=as_of)
     parser.add_argument(
@@ -85,6 +142,12 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         choices=sorted(READERS),
         default="json",
         help="the format of the file (default: json, the neutral document)",
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard and FreshBooks input: the account's (base) currency, which their "
+        "documents may leave out (default: USD)",
     )
     parser.add_argument(
         "--output",
@@ -196,12 +259,39 @@ def _render_schedule(
 # -- recur ---------------------------------------------------------------------
 
 
+def _series_of(template: Template, args: argparse.Namespace) -> tuple[Frequency, int | None]:
+    """The frequency and count of a series: a recurring profile's own (an option that
+    says otherwise is refused), else the options'."""
+    if template.frequency is None:
+        count = args.count
+        if count is None and args.until is None:
+            raise Refused("recur: give --count or --until (a series must end)")
+        return Frequency(args.frequency or Frequency.MONTHLY.value), count
+    frequency, count = template.frequency, template.count
+    if args.frequency is not None and Frequency(args.frequency) is not frequency:
+        raise Refused(f"--frequency: the recurring profile recurs {frequency.value}")
+    if args.count is not None and count is not None and args.count != count:
+        raise Refused(f"--count: the recurring profile makes {count} invoices (occurrences)")
+    if args.start is not None and args.start != template.entry.invoice.invoice_date:
+        start = template.entry.invoice.invoice_date.isoformat()
+        raise Refused(f"--start: the recurring profile starts on {start}")
+    count = count if count is not None else args.count
+    if count is None and args.until is None:
+        raise Refused(
+            "recur: the recurring profile has occurrences 0 (until stopped): "
+            "give --count or --until"
+        )
+    return frequency, count
+
+
 def _render_series(
-    invoice: Invoice, as_of: dt.date | None, args: argparse.Namespace
+    invoice: Invoice,
+    args: argparse.Namespace,
+    frequency: Frequency,
+    count: int | None,
+    stopped: bool,
 ) -> tuple[Any, str]:
-    series = recur(
-        invoice, Frequency(args.frequency), count=args.count, until=args.until, start=args.start
-    )
+    series = recur(invoice, frequency, count=count, until=args.until, start=args.start)
     values = []
     rows = [["#", "invoice date", "due date", "total"]]
     for number, occurrence in enumerate(series, start=1):
@@ -223,14 +313,32 @@ def _render_series(
                 money_formatter(totals, args.locale)(totals.total),
             ]
         )
-    title = f"{_heading(invoice, 'Template')}; {args.frequency}, {len(series)} occurrences"
+    title = f"{_heading(invoice, 'Template')}; {frequency.value}, {len(series)} occurrences"
+    if stopped:
+        title += " (stopped: FreshBooks makes no more)"
     return values, "\n".join([title, *_table(rows)])
 
 
 def _recur(args: argparse.Namespace) -> int:
-    if args.count is None and args.until is None:
+    check_locale(args.locale)
+    if args.input not in FREE_TEXT_TERMS and args.count is None and args.until is None:
         raise Refused("recur: give --count or --until (a series must end)")
-    return _run(args, _render_series)
+    values, blocks = [], []
+    array = False
+    free_text = args.input in FREE_TEXT_TERMS
+    for name, templates, many in read_templates(
+        args.input, load_sources(args.paths), args.currency
+    ):
+        array = array or many
+        for index, template in enumerate(templates):
+            with naming(name, index if many else None):
+                frequency, count = _series_of(template, args)
+                invoice, applied = _with_terms(template.entry.invoice, free_text)
+                value, text = _render_series(invoice, args, frequency, count, template.stopped)
+            value, text = _noted(value, text, template.entry.invoice.terms, applied)
+            values.append(value)
+            blocks.append(text)
+    return _print(args, values, blocks, array)
 
 
 # -- estimate ------------------------------------------------------------------
@@ -300,7 +408,9 @@ def add_schedule_commands(commands: argparse._SubParsersAction[argparse.Argument
             "and print its occurrences: occurrence n is dated START + n x FREQUENCY, counted "
             "from the start so month ends do not drift (31 Jan, 29 Feb, 31 Mar, 30 Apr), "
             "with its due date from its terms (without terms: as many days after its date as "
-            "the template's) and its totals as of its own date. Give --count, --until or both."
+            "the template's) and its totals as of its own date. Give --count, --until or both; "
+            "a FreshBooks recurring profile (recurring.get) brings its own frequency, "
+            "occurrences and start."
         ),
     )
     _common(parser, as_of=None)
@@ -319,8 +429,8 @@ def add_schedule_commands(commands: argparse._SubParsersAction[argparse.Argument
     parser.add_argument(
         "--frequency",
         choices=[frequency.value for frequency in Frequency],
-        default=Frequency.MONTHLY.value,
-        help="how often it recurs (default: monthly); quote the ones with a space",
+        help="how often it recurs (default: monthly; a FreshBooks recurring profile's own); "
+        "quote the ones with a space",
     )
     parser.add_argument(
         "--start",

@@ -36,7 +36,15 @@ table).
 """
 
 from ._model import POLICY
-from ._read import read, read_taxes
+from ._read import (
+    Profile,
+    holds_recurring,
+    read,
+    read_files,
+    read_recurring,
+    read_taxes,
+    split_files,
+)
 from ._shape import canonical
 from ._write import (
     invoice_create_request,
@@ -48,12 +56,17 @@ from ._write import (
 
 __all__ = [
     "POLICY",
+    "Profile",
     "canonical",
+    "holds_recurring",
     "invoice_create_request",
     "invoice_update_request",
     "payment_create_requests",
     "read",
+    "read_files",
+    "read_recurring",
     "read_taxes",
+    "split_files",
     "tax_create_requests",
     "write",
 ]

@@ -8,14 +8,14 @@ back through it too).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ..._documents import Entry
-from ..._model import Invoice, LineItem, LineKind, Payment, Policy
+from ..._model import Invoice, LineItem, LineKind, Payment, Policy, Tax
 from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
@@ -42,13 +42,13 @@ class FbLine:
     tax2_name: str | None = None
     tax1_percent: str | None = None
     tax2_percent: str | None = None
-    compound_tax: str | None = None
     type: str | None = None
 
 
 @attrs.frozen
 class FbInvoice:
-    """One ``<invoice>`` (or ``<estimate>``): the fields invoicecalc reads or writes."""
+    """One ``<invoice>`` (or ``<estimate>``, ``<recurring>``): the fields invoicecalc reads
+    or writes."""
 
     invoice_id: str | None = None
     client_id: str | None = None
@@ -63,6 +63,10 @@ class FbInvoice:
     notes: str | None = None
     terms: str | None = None
     currency_code: str | None = None
+    # A recurring profile's: how often, how many invoices (0: until stopped), stopped.
+    frequency: str | None = None
+    occurrences: str | None = None
+    stopped: str | None = None
     lines: tuple[FbLine, ...] = ()
 
 
@@ -80,7 +84,9 @@ def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> 
         raise (exc.within(prefix) if prefix else exc) from None
 
 
-def _slot(line: FbLine, number: int, prefix: str) -> tuple[str, Decimal] | None:
+def _slot(
+    line: FbLine, number: int, prefix: str, account: Mapping[str, Tax]
+) -> tuple[str, Decimal] | None:
     name = getattr(line, f"tax{number}_name")
     percent = getattr(line, f"tax{number}_percent")
     field = f"{prefix}tax{number}_percent"
@@ -90,22 +96,33 @@ def _slot(line: FbLine, number: int, prefix: str) -> tuple[str, Decimal] | None:
             raise UnsupportedError(f"{prefix}tax{number}_name", "is missing: a tax needs a name")
         return None
     if rate is None:
+        if name in account:
+            return name, account[name].rate  # FreshBooks takes the account's rate
         raise UnsupportedError(
             field,
-            f"is missing: FreshBooks would take {name}'s rate from the account, "
-            "which this document does not hold",
+            f"is missing: FreshBooks would take {name}'s rate from the account's taxes, "
+            "and no tax list given names it",
         )
     if rate < 0:
         raise InvalidValueError(field, percent, "must be at least 0")
     return name, rate
 
 
-def _slots(line: FbLine, index: int) -> Slots:
+def _slots(line: FbLine, index: int, account: Mapping[str, Tax] | None) -> Slots:
     prefix = f"lines[{index}]."
-    flag = (line.compound_tax or "").strip() or "0"
-    if flag not in ("0", "1"):
-        raise InvalidValueError(prefix + "compound_tax", line.compound_tax, "must be 0 or 1")
-    return Slots(_slot(line, 1, prefix), _slot(line, 2, prefix), flag == "1")
+    known = account or {}
+    slots = Slots(_slot(line, 1, prefix, known), _slot(line, 2, prefix, known))
+    if slots.tax1 is not None and slots.tax2 is not None and slots.tax2[0] not in known:
+        first, second = slots.tax1[0], slots.tax2[0]
+        where = "no tax list was given" if account is None else "the tax list does not name it"
+        raise UnsupportedError(
+            prefix + "tax2_name",
+            f"is a second tax, and nothing says whether the second compounds (FreshBooks "
+            f"charges it on {first} too when the account's {second} is compound): {where}; "
+            "give the account's tax.list response beside the invoice",
+            second,
+        )
+    return slots
 
 
 def _line(
@@ -136,17 +153,31 @@ def _amount(currency: Currency, text: str | None, field: str) -> int | None:
     return None if _blank(text) else int(currency.amount(text, field))
 
 
-def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
+def to_entry(
+    doc: FbInvoice,
+    base_currency: str,
+    account: Mapping[str, Tax] | None = None,
+    *,
+    only_base: bool = False,
+) -> Entry:
     """The invoice ``doc`` describes, with the totals it states.
 
-    ``paid`` (or, without it, ``amount - amount_outstanding``) becomes one
-    payment dated the invoice date; the due date is the invoice date.
+    ``account`` is the account's taxes by name (``None``: no tax list was
+    given): whether a second tax compounds is the account's tax's, and a line
+    with two taxes needs it. ``paid`` (or, without it, ``amount -
+    amount_outstanding``) becomes one payment dated the invoice date; the due
+    date is the invoice date; empty ``terms`` are none. With ``only_base``
+    a ``currency_code`` other than ``base_currency`` is refused.
     """
     code = base_currency if _blank(doc.currency_code) else (doc.currency_code or "").strip()
     try:
         currency = Currency(code)
     except InvoiceCalcError as exc:
         raise InvalidValueError("currency_code", code, exc.problem) from None
+    if only_base and code != base_currency:
+        raise InvalidValueError(
+            "currency_code", code, f"differs from the currency given, {base_currency}"
+        )
     if doc.date is None or _blank(doc.date):
         raise InvalidValueError(
             "date",
@@ -154,7 +185,9 @@ def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
             "is required: FreshBooks would use today, and invoicecalc reads no clock",
         )
     date = parse_day(doc.date.strip(), "date")
-    taxes, names = taxes_from_slots([_slots(line, i) for i, line in enumerate(doc.lines)])
+    slots = [_slots(line, i, account) for i, line in enumerate(doc.lines)]
+    compound = {name for name, tax in (account or {}).items() if tax.compound}
+    taxes, names = taxes_from_slots(slots, compound)
     lines = tuple(
         _line(line, i, currency, names[i], bool(taxes)) for i, line in enumerate(doc.lines)
     )
@@ -177,7 +210,7 @@ def to_entry(doc: FbInvoice, base_currency: str) -> Entry:
         "number": doc.number,
         "po_number": doc.po_number,
         "notes": doc.notes or "",
-        "terms": doc.terms,
+        "terms": None if _blank(doc.terms) else doc.terms,
     }
     if not _blank(doc.discount):
         discount = exact_decimal(doc.discount, "discount")

@@ -19,8 +19,10 @@ from ._model import FbInvoice, FbLine
 __all__ = [
     "NAMESPACE",
     "Found",
+    "kind_of",
     "listing",
     "parse",
+    "parse_recurring",
     "parse_taxes",
     "record",
     "request",
@@ -72,12 +74,20 @@ _NOT_INVOICES = {
     "payment": "a payment",
     "payments": "payments",
     "payment.create": "a payment",
+    "payment.update": "only the fields of a payment an update changes",
+    "tax.update": "only the fields of a tax an update changes",
+    "estimate.update": "only the fields an update changes (read the estimate.get response)",
     "tax": _TAXES,
     "taxes": _TAXES,
     "tax.create": _TAXES,
-    "recurring": "a recurring profile",
-    "recurrings": "recurring profiles",
-    "recurring.create": "a recurring profile",
+    "recurring": "a recurring profile (invoicecalc recur reads it)",
+    "recurrings": "recurring profiles (invoicecalc recur reads them)",
+    "recurring.create": "a recurring profile (invoicecalc recur reads it)",
+    "recurring.update": "only the fields an update changes (read the recurring.get response)",
+    "invoice": "an invoice",
+    "invoices": "invoices",
+    "estimate": "an estimate",
+    "estimates": "estimates",
 }
 
 
@@ -118,22 +128,41 @@ def _invoice(node: ET.Element, path: str) -> FbInvoice:
     if holder is not None:
         for index, line in enumerate(holder.findall("line")):
             where = f"{path}lines[{index}]."
+            invented = string_of(line, "compound_tax", where)
+            if invented is not None:
+                raise UnsupportedError(
+                    where + "compound_tax",
+                    "is no FreshBooks element (earlier invoicecalc versions wrote it): "
+                    "whether a tax compounds is the account's tax's, so give its tax.list "
+                    "response instead",
+                    invented,
+                )
             lines.append(FbLine(**{name: string_of(line, name, where) for name in GET_LINE_FIELDS}))
     return FbInvoice(lines=tuple(lines), **fields)
 
 
-def _refuse(kind: str, what: str) -> UnsupportedError:
-    held = _NOT_INVOICES.get(what, "no invoice")
-    return UnsupportedError(kind, f"holds {held}, not an invoice", what)
+#: The documents each reader takes: the element of one record and of a list page.
+INVOICES = (("invoice", "invoices"), ("estimate", "estimates"))
+RECURRINGS = (("recurring", "recurrings"),)
+_CREATE = {"invoice.create": "invoice", "estimate.create": "estimate"}
+_CREATE_RECURRING = {"recurring.create": "recurring"}
 
 
-def _from_response(root: ET.Element) -> Found:
+def _refuse(kind: str, what: str, wanted: str) -> UnsupportedError:
+    held = _NOT_INVOICES.get(what, f"no {wanted}")
+    return UnsupportedError(kind, f"holds {held}, not {_ARTICLE[wanted]}", what)
+
+
+_ARTICLE = {"invoice": "an invoice", "recurring profile": "a recurring profile"}
+
+
+def _from_response(root: ET.Element, kinds: Sequence[tuple[str, str]], wanted: str) -> Found:
     status = root.get("status")
     if status == "fail":
         raise _failure(root)
     if status != "ok":
         raise ParseError("response", "needs status ok or fail", status)
-    for single, plural in (("invoice", "invoices"), ("estimate", "estimates")):
+    for single, plural in kinds:
         node = _only(root, single, "")
         if node is not None:
             return Found(((single, _invoice(node, f"{single}.")),), array=False)
@@ -148,28 +177,61 @@ def _from_response(root: ET.Element) -> Found:
                 array=True,
             )
     tags = [child.tag for child in root if isinstance(child.tag, str)]
-    raise _refuse("response", tags[0] if tags else "")
+    raise _refuse("response", tags[0] if tags else "", wanted)
 
 
-def _from_request(root: ET.Element) -> Found:
+def _from_request(root: ET.Element, methods: dict[str, str], wanted: str) -> Found:
     method = root.get("method") or ""
-    single = {"invoice.create": "invoice", "estimate.create": "estimate"}.get(method)
+    single = methods.get(method)
     if single is None:
-        raise _refuse("request", method)
+        raise _refuse("request", method, wanted)
     node = _only(root, single, "")
     if node is None:
         raise InvalidValueError(single, None, f"is required in a {method} request")
     return Found(((single, _invoice(node, f"{single}.")),), array=False)
 
 
-def parse(data: bytes | str) -> Found:
-    """The invoices in a FreshBooks response or request; a ``fail`` response raises."""
+def _parse(
+    data: bytes | str, kinds: Sequence[tuple[str, str]], methods: dict[str, str], wanted: str
+) -> Found:
     root = _root(data)
     if root.tag == "response":
-        return _from_response(root)
+        return _from_response(root, kinds, wanted)
     if root.tag == "request":
-        return _from_request(root)
+        return _from_request(root, methods, wanted)
     raise ParseError("document", "is not a FreshBooks <request> or <response>", root.tag)
+
+
+def parse(data: bytes | str) -> Found:
+    """The invoices in a FreshBooks response or request; a ``fail`` response raises."""
+    return _parse(data, INVOICES, _CREATE, "invoice")
+
+
+def parse_recurring(data: bytes | str) -> Found:
+    """The recurring profiles of a ``recurring.get``/``recurring.list`` response or a
+    ``recurring.create`` request."""
+    return _parse(data, RECURRINGS, _CREATE_RECURRING, "recurring profile")
+
+
+def kind_of(data: bytes | str) -> str:
+    """What a document holds, by its root: ``taxes``, ``payments``, ``recurring`` or
+    ``invoices`` (anything else; :func:`parse` says what is wrong with it)."""
+    try:
+        root = _root(data)
+    except ParseError:
+        return "invoices"
+    if root.tag == "request":
+        method = root.get("method") or ""
+        return {"tax.create": "taxes", "recurring.create": "recurring"}.get(method, "invoices")
+    if root.tag == "response" and root.get("status") == "ok":
+        tags = {child.tag for child in root if isinstance(child.tag, str)}
+        if tags & {"tax", "taxes"}:
+            return "taxes"
+        if tags & {"payment", "payments"}:
+            return "payments"
+        if tags & {"recurring", "recurrings"}:
+            return "recurring"
+    return "invoices"
 
 
 def parse_taxes(data: bytes | str) -> tuple[Tax, ...]:

@@ -14,26 +14,29 @@ from decimal import Decimal
 import attrs
 
 from ..._calculate import LineTotals, Totals, calculate
-from ..._model import Invoice, LineItem, LineKind, Policy
+from ..._model import Invoice, LineItem, LineKind, Policy, Tax
+from ..._money import shown
 from ...errors import UnsupportedError
 from ._model import POLICY, FbInvoice, FbLine, to_entry
-from ._taxes import Slots, slots_for
+from ._taxes import Slots, account_taxes, slots_for
 
 __all__ = ["canonical", "from_invoice"]
 
 # FreshBooks' Item covers what is sold, custom or product alike; Item reads back as custom.
 _TYPES = {LineKind.CUSTOM: "Item", LineKind.PRODUCT: "Item", LineKind.TASK: "Time"}
 _ONE = Decimal(1)
+_ZERO = Decimal(0)
 
 
 @attrs.frozen
 class _Part:
-    """A FreshBooks line to write: ``quantity`` at ``unit`` minor units, ``amount`` exact."""
+    """A FreshBooks line to write: ``quantity`` at ``unit`` minor units (exact, possibly
+    finer than one), ``amount`` exact."""
 
     name: str
     description: str
     quantity: Decimal
-    unit: int
+    unit: Decimal
     amount: int
     slots: Slots
     kind: LineKind
@@ -48,9 +51,8 @@ class _Part:
             amount=money(self.amount),
             name=self.name,
             description=self.description,
-            unit_cost=money(self.unit),
+            unit_cost=_unit_cost(invoice, self.unit),
             quantity=f"{self.quantity:f}",
-            compound_tax="1" if self.slots.compound else "0",
             type=_TYPES[self.kind],
             **taxes,
         )
@@ -63,6 +65,29 @@ def _refuse_unsupported(invoice: Invoice) -> None:
             raise UnsupportedError(
                 name, "FreshBooks 2.1 has no payment reminders", getattr(invoice, name)
             )
+    if invoice.tax_inclusive:
+        raise UnsupportedError(
+            "tax_inclusive", "FreshBooks 2.1 adds taxes to its unit costs", invoice.tax_inclusive
+        )
+    if invoice.discount_amount:
+        raise UnsupportedError(
+            "discount_amount",
+            "FreshBooks 2.1's invoice discount is a percentage",
+            shown(invoice.discount_amount),
+        )
+    if invoice.home_currency is not None:
+        raise UnsupportedError(
+            "home_currency",
+            "a FreshBooks 2.1 invoice holds no amounts in another currency",
+            invoice.home_currency.currency.code,
+        )
+    for index, tax in enumerate(invoice.taxes):
+        if tax.withholding:
+            raise UnsupportedError(
+                f"taxes[{index}].withholding",
+                "FreshBooks 2.1 taxes are added to the total, never withheld",
+                tax.name,
+            )
     for index, line in enumerate(invoice.lines):
         for name in ("quantity_low", "quantity_high"):
             if getattr(line, name) is not None:
@@ -73,16 +98,12 @@ def _refuse_unsupported(invoice: Invoice) -> None:
                 )
 
 
-def _whole(invoice: Invoice, field: str, price: Decimal) -> int:
-    if price != price.to_integral_value():
-        currency = invoice.currency
-        raise UnsupportedError(
-            field,
-            f"is finer than one minor unit of {currency.code}, "
-            "and FreshBooks keeps unit costs to the minor unit",
-            price.scaleb(-currency.exponent),
-        )
-    return int(price)
+def _unit_cost(invoice: Invoice, unit: Decimal) -> str:
+    """Minor units as FreshBooks' ``unit_cost``: the currency's digits, and every digit
+    finer than them (``0.125``), exactly."""
+    if unit == unit.to_integral_value():
+        return invoice.currency.format(int(unit))
+    return f"{Decimal(unit).scaleb(-invoice.currency.exponent):f}"
 
 
 def _parts(invoice: Invoice, index: int, line: LineItem, totals: LineTotals) -> list[_Part]:
@@ -96,13 +117,16 @@ def _parts(invoice: Invoice, index: int, line: LineItem, totals: LineTotals) -> 
     """
     prefix = f"lines[{index}]."
     slots = slots_for(invoice, index, line)
-    whole = _Part(line.title, line.description, line.quantity, 0, totals.actual, slots, line.kind)
+    whole = _Part(
+        line.title, line.description, line.quantity, _ZERO, totals.actual, slots, line.kind
+    )
+    own = _discount(invoice, index, line, totals, slots)
     if not line.flat_fee and not totals.markup:
-        return [attrs.evolve(whole, unit=_whole(invoice, prefix + "unit_price", line.unit_price))]
+        return [attrs.evolve(whole, unit=Decimal(line.unit_price)), *own]
     num, den = line.quantity.as_integer_ratio()
     unit, rest = divmod(totals.actual * den, num) if num else (0, totals.actual)
     if not rest:
-        return [attrs.evolve(whole, unit=unit)]
+        return [attrs.evolve(whole, unit=Decimal(unit)), *own]
     if totals.markup:
         raise UnsupportedError(
             prefix + "markup_percentage",
@@ -114,13 +138,27 @@ def _parts(invoice: Invoice, index: int, line: LineItem, totals: LineTotals) -> 
     fee = line.flat_fee
     title = f"{line.title} (flat fee)" if line.title else "Flat fee"
     return [
-        attrs.evolve(
-            whole,
-            unit=_whole(invoice, prefix + "unit_price", line.unit_price),
-            amount=totals.cost - fee,
-        ),
-        _Part(title, "", _ONE, fee, fee, slots, line.kind),
+        attrs.evolve(whole, unit=Decimal(line.unit_price), amount=totals.cost - fee),
+        _Part(title, "", _ONE, Decimal(fee), fee, slots, line.kind),
+        *own,
     ]
+
+
+def _discount(
+    invoice: Invoice, index: int, line: LineItem, totals: LineTotals, slots: Slots
+) -> list[_Part]:
+    """A line's own discount as a line of its own: one unit at minus the discount, with
+    the line's taxes (FreshBooks 2.1 has no line discounts; its taxes and its invoice
+    discount then see the line's net, as the engine's do)."""
+    if not totals.discount:
+        return []
+    if line.discount_percentage is not None:
+        what = f"discount {line.discount_percentage:f}%"
+    else:
+        what = "discount"
+    title = f"{line.title} ({what})" if line.title else what.capitalize()
+    amount = -totals.discount
+    return [_Part(title, "", _ONE, Decimal(amount), amount, slots, line.kind)]
 
 
 def _late_fee(invoice: Invoice, totals: Totals) -> _Part:
@@ -134,7 +172,7 @@ def _late_fee(invoice: Invoice, totals: Totals) -> _Part:
         )
     fee = totals.late_fee
     description = f"Late fees to {totals.as_of.isoformat()}"
-    return _Part("Late fee", description, _ONE, fee, fee, Slots(), LineKind.CUSTOM)
+    return _Part("Late fee", description, _ONE, Decimal(fee), fee, Slots(), LineKind.CUSTOM)
 
 
 def _status(totals: Totals) -> str:
@@ -151,6 +189,14 @@ def from_invoice(invoice: Invoice, as_of: dt.date) -> FbInvoice:
     """
     totals = calculate(invoice, as_of=as_of)
     _refuse_unsupported(invoice)
+    if totals.cash_rounding:
+        assert invoice.cash_rounding is not None
+        raise UnsupportedError(
+            "cash_rounding",
+            "FreshBooks 2.1 has no cash rounding, and here it moves the total by "
+            f"{invoice.currency.format(totals.cash_rounding)}",
+            invoice.currency.format(invoice.cash_rounding.increment),
+        )
     parts: list[tuple[int | None, _Part]] = [
         (index, part)
         for index, (line, line_totals) in enumerate(zip(invoice.lines, totals.lines, strict=True))
@@ -174,7 +220,7 @@ def from_invoice(invoice: Invoice, as_of: dt.date) -> FbInvoice:
         currency_code=invoice.currency.code,
         lines=tuple(part.line(invoice) for _, part in parts),
     )
-    back = to_entry(doc, invoice.currency.code).invoice
+    back = to_entry(doc, invoice.currency.code, _account(invoice)).invoice
     _check(invoice, totals, back, [origin for origin, _ in parts])
     return doc
 
@@ -184,7 +230,12 @@ def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:
 
     The same totals as ``invoice`` on that date, or :class:`UnsupportedError`.
     """
-    return to_entry(from_invoice(invoice, as_of), invoice.currency.code).invoice
+    return to_entry(from_invoice(invoice, as_of), invoice.currency.code, _account(invoice)).invoice
+
+
+def _account(invoice: Invoice) -> dict[str, Tax]:
+    """The account's taxes as ``tax_create_requests`` sets them up, by name."""
+    return {tax.name: tax for tax in account_taxes(invoice)}
 
 
 def _policy_text(policy: Policy) -> str:
@@ -204,13 +255,6 @@ def _check(invoice: Invoice, totals: Totals, back: Invoice, origins: list[int | 
                 "is carried by no line, and FreshBooks has taxes only on lines",
                 tax.name,
             )
-        if found[tax.name].compound != tax.compound:
-            raise UnsupportedError(
-                f"taxes[{index}].compound",
-                "FreshBooks marks a tax compound on a line that carries it second or alone, "
-                "and no line here does",
-                tax.name,
-            )
     for origin, read in zip(origins, back.lines, strict=True):
         if origin is not None and invoice.lines[origin].taxable != read.taxable:
             raise UnsupportedError(
@@ -225,15 +269,17 @@ def _check(invoice: Invoice, totals: Totals, back: Invoice, origins: list[int | 
         ("payment_total", totals.payment_total, fresh.payment_total),
         ("balance", totals.balance, fresh.balance),
         ("discount", totals.discount, fresh.discount),
+        ("subtotal", totals.subtotal + totals.late_fee, fresh.subtotal),  # late fees: a line
     ]
     computed = {tax.name: tax.amount for tax in fresh.taxes}
     amounts += [(f"tax {tax.name}", tax.amount, computed[tax.name]) for tax in totals.taxes]
+    # A line's own discount is a line of its own: the parts add up to the line's net.
     written = [0] * len(totals.lines)
     for origin, line_totals in zip(origins, fresh.lines, strict=True):
         if origin is not None:
             written[origin] += line_totals.actual
     amounts += [
-        (f"lines[{index}] amount", ours.actual, theirs)
+        (f"lines[{index}] amount", ours.net, theirs)
         for index, (ours, theirs) in enumerate(zip(totals.lines, written, strict=True))
     ]
     for what, ours, theirs in amounts:

@@ -1,18 +1,21 @@
 """FreshBooks' two tax slots per line, and the engine's ordered tax list.
 
 FreshBooks 2.1 has no invoice-level taxes: each line names up to two taxes
-(``tax1_*`` and ``tax2_*``) with their rates, and ``compound_tax`` says that
-the second is charged on the line amount plus the first. The engine has one
-ordered list of taxes where a compound tax is charged on the earlier taxes a
-line carries. :func:`taxes_from_slots` turns the lines' slots into that list
-(the reader, and the writer's check of what it wrote); :func:`slots_for`
-goes the other way.
+(``tax1_*`` and ``tax2_*``) with their rates. Whether a tax compounds is not
+on the line but on the account's tax (``tax.list`` / ``tax.get``:
+``<compound>1</compound>``): a compound tax in the second slot is charged on
+the line amount plus the first tax; in the first slot, or alone, it is
+charged on the line amount. The engine has one ordered list of taxes where a
+compound tax is charged on the earlier taxes a line carries.
+:func:`taxes_from_slots` turns the lines' slots and the account's compound
+taxes into that list (the reader, and the writer's check of what it wrote);
+:func:`slots_for` goes the other way.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 import attrs
@@ -20,7 +23,7 @@ import attrs
 from ..._model import Invoice, LineItem, Tax
 from ...errors import InvalidValueError, UnsupportedError
 
-__all__ = ["Slots", "carried", "slots_for", "taxes_from_slots"]
+__all__ = ["Slots", "account_taxes", "carried", "slots_for", "taxes_from_slots"]
 
 
 @attrs.frozen
@@ -29,7 +32,6 @@ class Slots:
 
     tax1: tuple[str, Decimal] | None = None
     tax2: tuple[str, Decimal] | None = None
-    compound: bool = False
 
 
 def carried(invoice: Invoice, line: LineItem) -> list[Tax]:
@@ -41,11 +43,22 @@ def carried(invoice: Invoice, line: LineItem) -> list[Tax]:
     return [tax for tax in invoice.taxes if tax.name in line.taxes]
 
 
-def slots_for(invoice: Invoice, index: int, line: LineItem) -> Slots:
-    """Where ``line``'s taxes go: two at most; a compound tax alone takes slot 2.
+def account_taxes(invoice: Invoice) -> tuple[Tax, ...]:
+    """The account's taxes ``invoice`` needs, as ``tax.create`` writes them.
 
-    A compound tax alone on a line is charged on the line amount either way;
-    written as FreshBooks' second tax with ``compound_tax`` it keeps its flag.
+    FreshBooks' flag is a plain ``0``/``1``: a selective compound tax (a
+    tuple of names) is compound there; :func:`slots_for` refuses the lines
+    where that would charge it on a tax it leaves out.
+    """
+    return tuple(Tax(tax.name, tax.rate, bool(tax.compound)) for tax in invoice.taxes)
+
+
+def slots_for(invoice: Invoice, index: int, line: LineItem) -> Slots:
+    """Where ``line``'s taxes go: two at most, in the invoice's order.
+
+    The second is charged on the first exactly when it is compound (the
+    account's flag); a selective compound tax whose names leave out the
+    line's first tax cannot be written.
     """
     taxes = carried(invoice, line)
     if len(taxes) > 2:
@@ -57,23 +70,30 @@ def slots_for(invoice: Invoice, index: int, line: LineItem) -> Slots:
         return Slots()
     if len(taxes) == 1:
         (tax,) = taxes
-        if tax.compound:
-            return Slots(tax2=(tax.name, tax.rate), compound=True)
-        return Slots(tax1=(tax.name, tax.rate))
+        return Slots((tax.name, tax.rate))
     first, second = taxes
-    return Slots((first.name, first.rate), (second.name, second.rate), bool(second.compound))
+    if isinstance(second.compound, tuple) and first.name not in second.compound:
+        position = invoice.taxes.index(second)
+        raise UnsupportedError(
+            f"taxes[{position}].compound",
+            f"FreshBooks charges a compound second tax on the line's first, and lines[{index}] "
+            f"carries {first.name} first, which {second.name} is not charged on",
+            second.compound,
+        )
+    return Slots((first.name, first.rate), (second.name, second.rate))
 
 
-def taxes_from_slots(lines: Sequence[Slots]) -> tuple[tuple[Tax, ...], list[tuple[str, ...]]]:
+def taxes_from_slots(
+    lines: Sequence[Slots], compound: Collection[str]
+) -> tuple[tuple[Tax, ...], list[tuple[str, ...]]]:
     """The invoice's taxes and each line's tax names, from the lines' slots.
 
-    A tax is compound when some line has it second with ``compound_tax``. The
-    order is the order of first appearance, moved only as far as compounding
-    needs: a line that compounds its second tax puts it after the first; a
-    line that does not puts a compound tax before the other one.
+    ``compound`` names the account's compound taxes. A line that carries a
+    compound tax puts its first tax before its second (a compound second is
+    charged on the first; a compound first is charged on neither). The order
+    is the order of first appearance, moved only as far as that needs.
     """
     rates: dict[str, Decimal] = {}
-    compound: set[str] = set()
     for index, slots in enumerate(lines):
         if slots.tax1 is not None and slots.tax2 is not None and slots.tax1[0] == slots.tax2[0]:
             raise InvalidValueError(f"lines[{index}].tax2_name", slots.tax2[0], "names a tax twice")
@@ -88,24 +108,13 @@ def taxes_from_slots(lines: Sequence[Slots]) -> tuple[tuple[Tax, ...], list[tupl
                     "an invoice's tax has one rate",
                     rate,
                 )
-        if slots.compound and slots.tax2 is not None:
-            compound.add(slots.tax2[0])
     after: dict[str, set[str]] = {name: set() for name in rates}
     waiting = dict.fromkeys(rates, 0)
-    for index, slots in enumerate(lines):
+    for slots in lines:
         if slots.tax1 is None or slots.tax2 is None:
             continue
         first, second = slots.tax1[0], slots.tax2[0]
-        if not slots.compound and first in compound and second in compound:
-            raise UnsupportedError(
-                f"lines[{index}].compound_tax",
-                f"both {first} and {second} are compound taxes, but this line does not "
-                "compound them: the engine would",
-                "0",
-            )
-        if not slots.compound and second in compound:
-            first, second = second, first
-        if (slots.compound or first in compound) and second not in after[first]:
+        if (first in compound or second in compound) and second not in after[first]:
             after[first].add(second)
             waiting[second] += 1
     position = {name: number for number, name in enumerate(rates)}
@@ -121,7 +130,10 @@ def taxes_from_slots(lines: Sequence[Slots]) -> tuple[tuple[Tax, ...], list[tupl
                 heapq.heappush(ready, (position[later], later))
     if len(order) < len(rates):
         raise UnsupportedError(
-            "lines", "the lines compound their taxes in contradictory orders", tuple(rates)
+            "lines",
+            "the lines carry compound taxes in contradictory orders, "
+            "and the engine has one order of taxes",
+            tuple(rates),
         )
     taxes = tuple(Tax(name, rates[name], name in compound) for name in order)
     rank = {name: number for number, name in enumerate(order)}

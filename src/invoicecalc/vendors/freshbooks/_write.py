@@ -113,7 +113,20 @@ def payment_create_requests(invoice: Invoice, *, invoice_id: str | None = None) 
 
 
 def tax_create_requests(invoice: Invoice) -> tuple[str, ...]:
-    """One ``tax.create`` request per tax of ``invoice``, with its ``compound`` flag."""
+    """One ``tax.create`` request per tax of ``invoice``, with its ``compound`` flag.
+
+    These set up the account's taxes, which say whether a line's second tax
+    compounds; ``read_taxes`` reads each back, to read the invoice with.
+    A selective compound tax is compound in FreshBooks (the writer refuses
+    the lines where that would change an amount); a withholding tax is refused.
+    """
+    for index, tax in enumerate(invoice.taxes):
+        if tax.withholding:
+            raise UnsupportedError(
+                f"taxes[{index}].withholding",
+                "FreshBooks 2.1 taxes are added to the total, never withheld",
+                tax.name,
+            )
     return tuple(
         fx.request(
             "tax.create",
