@@ -8,7 +8,7 @@ vendor's ``read()`` and through the command line. For every input:
 - the command exits 0 or 2, never 1 (``check``'s "totals differ") and never
   with a traceback; on 2 it prints exactly one line (of less than
   :data:`MESSAGE_LIMIT` characters) on stderr and nothing on stdout;
-- each run ends within :data:`TIME_LIMIT` seconds and prints less than
+- each run ends within :data:`TIME_LIMIT` seconds of CPU and prints less than
   :data:`OUTPUT_LIMIT` characters, and the whole pass grows the process by
   less than :data:`MEMORY_LIMIT`;
 - a value where the format wants a number that is not one is refused, never
@@ -59,6 +59,7 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     resource = None  # type: ignore[assignment]
 
+#: CPU seconds (not wall-clock time, which a busy machine stretches).
 TIME_LIMIT = 2.0
 OUTPUT_LIMIT = 1_000_000
 #: A refusal is one line of at most this many characters, whatever it quotes.
@@ -83,13 +84,13 @@ def run(
             path = Path(folder) / name
             path.write_bytes(data)
             paths.append(str(path))
-        start = time.monotonic()
+        start = time.process_time()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 status = main([*argv, *paths])
             except SystemExit as exc:  # argparse
                 status = exc.code if isinstance(exc.code, int) else 2
-        elapsed = time.monotonic() - start
+        elapsed = time.process_time() - start
     stdout, stderr = out.getvalue(), err.getvalue()
     assert elapsed < TIME_LIMIT, f"{argv} ran {elapsed:.2f} s"
     assert len(stdout) < OUTPUT_LIMIT, f"{argv} printed {len(stdout)} characters"
@@ -107,13 +108,13 @@ def run(
 
 def library(call: Any, *args: Any, **kwargs: Any) -> Any:
     """``call(*args)``; ``None`` when it refuses with an InvoiceCalcError (nothing else)."""
-    start = time.monotonic()
+    start = time.process_time()
     try:
         return call(*args, **kwargs)
     except InvoiceCalcError:
         return None
     finally:
-        assert time.monotonic() - start < TIME_LIMIT
+        assert time.process_time() - start < TIME_LIMIT
 
 
 @contextlib.contextmanager
@@ -594,7 +595,13 @@ def _with(path: Path, old: bytes, new: bytes) -> list[tuple[str, bytes]]:
     return [(path.name, data.replace(old, new, 1))]
 
 
-QUEBEC = GOLDEN / "freshbooks" / "quebec.get.xml"
+#: One FreshBooks invoice that reads alone (no second tax, so no tax list needed)...
+SPEC_EXAMPLE = GOLDEN / "freshbooks" / "spec-example.get.xml"
+#: ... and one with a compound second tax, read with its account's tax list.
+QUEBEC = [
+    GOLDEN / "freshbooks" / "quebec.get.xml",
+    GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml",
+]
 STUDIO = CASHBOARD[0]
 KASHOO_BHD = GOLDEN / "kashoo" / "bhd_compound.kashoo.json"
 
@@ -609,19 +616,31 @@ def _cashboard_with(old: bytes, new: bytes) -> list[tuple[str, bytes]]:
 
 VENDOR_CASES = [
     *[
-        ("freshbooks", reencoded(QUEBEC.read_bytes(), declared, encode), 2)
+        ("freshbooks", reencoded(SPEC_EXAMPLE.read_bytes(), declared, encode), 2)
         for declared, encode in ENCODINGS
         if declared not in ("UTF-16", "ISO-8859-1", "US-ASCII", "UTF-8")
     ],
-    ("freshbooks", reencoded(QUEBEC.read_bytes(), "UTF-16", lambda t: t.encode("utf-16")), 0),
-    ("freshbooks", reencoded(QUEBEC.read_bytes(), "UTF-16", lambda t: t.encode("utf-16-le")), 2),
+    ("freshbooks", reencoded(SPEC_EXAMPLE.read_bytes(), "UTF-16", lambda t: t.encode("utf-16")), 0),
     (
         "freshbooks",
-        reencoded(QUEBEC.read_bytes(), "UTF-8", lambda t: b"\xef\xbb\xbf" + t.encode()),
+        reencoded(SPEC_EXAMPLE.read_bytes(), "UTF-16", lambda t: t.encode("utf-16-le")),
+        2,
+    ),
+    (
+        "freshbooks",
+        reencoded(SPEC_EXAMPLE.read_bytes(), "UTF-8", lambda t: b"\xef\xbb\xbf" + t.encode()),
         0,
     ),
-    ("freshbooks", reencoded(QUEBEC.read_bytes(), "ISO-8859-1", lambda t: t.encode("latin-1")), 0),
-    ("freshbooks", reencoded(QUEBEC.read_bytes(), "US-ASCII", lambda t: t.encode("ascii")), 0),
+    (
+        "freshbooks",
+        reencoded(SPEC_EXAMPLE.read_bytes(), "ISO-8859-1", lambda t: t.encode("latin-1")),
+        0,
+    ),
+    (
+        "freshbooks",
+        reencoded(SPEC_EXAMPLE.read_bytes(), "US-ASCII", lambda t: t.encode("ascii")),
+        0,
+    ),
 ]
 
 
@@ -644,7 +663,7 @@ def _numeric_xml_elements(vendor: str, data: bytes) -> list[bytes]:
 
 def _numeric_cases() -> list[tuple[str, list[tuple[str, bytes]], str]]:
     cases = []
-    for vendor, seeds in (("cashboard", [STUDIO, CASHBOARD[1]]), ("freshbooks", [[QUEBEC]])):
+    for vendor, seeds in (("cashboard", [STUDIO, CASHBOARD[1]]), ("freshbooks", [QUEBEC])):
         for paths in seeds:
             for index, path in enumerate(paths):
                 data = path.read_bytes()
