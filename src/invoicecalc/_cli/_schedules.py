@@ -1,8 +1,9 @@
 """The ``schedule``, ``recur`` and ``estimate`` commands (``docs/cli.md``).
 
-Each reads one file of invoices (the neutral JSON by default), applies every
-invoice's terms (:func:`~invoicecalc.apply_terms`: unknown terms are refused)
-and prints one result per invoice, an array when the file holds an array.
+Each reads the files of invoices given (the neutral JSON by default;
+Cashboard's documents are read together), applies every invoice's terms
+(:func:`~invoicecalc.apply_terms`: unknown terms are refused) and prints one
+result per invoice, an array when a file holds an array or several are given.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ def _run(args: argparse.Namespace, render: Render) -> int:
     check_locale(args.locale)
     values, blocks = [], []
     array = False
-    for name, doc in read_sources([args.path], args.input):
+    sources = read_sources(
+        args.paths,
+        args.input,
+        args.currency,
+        as_of=getattr(args, "as_of", None),
+        command=args.command,
+    )
+    for name, doc in sources:
         array = array or doc.array
         for index, entry in enumerate(doc.entries):
             with naming(name, index if doc.array else None):
@@ -77,7 +85,12 @@ def _heading(invoice: Invoice, what: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
-    parser.add_argument("path", metavar="FILE", help="the file to read, or - for standard input")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="the file to read, or - for standard input (Cashboard: its documents, read together)",
+    )
     if as_of is not None:
         parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD", help=as_of)
     parser.add_argument(
@@ -96,6 +109,12 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         "--locale",
         default="en_US",
         help="the locale text output formats amounts for (default: en_US)",
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard input: the account's currency, which its documents do not state "
+        "(needed when no account document is given)",
     )
 
 
