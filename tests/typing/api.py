@@ -133,7 +133,8 @@ assert_type(cashboard.write(results, form="json", array=True, financial=False), 
 assert_type(cashboard.write_invoice_lines(results), str)
 assert_type(cashboard.write_invoice_payments(results), str)
 assert_type(cashboard.write_payments(results), str)
-assert_type(cashboard.read(cashboard_xml), Document)
+assert_type(cashboard.read(cashboard_xml, currency=usd), Document)
+assert_type(cashboard.read_account("<account/>"), Currency)
 assert_type(cashboard.read(cashboard_xml.encode(), currency=usd), Document)
 assert_type(cashboard.read_files([("invoice.xml", cashboard_xml)]), list[tuple[str, Document]])
 

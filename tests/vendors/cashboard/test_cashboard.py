@@ -22,8 +22,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invoicecalc import (
+    CashRounding,
     Currency,
     DiscountBase,
+    HomeCurrency,
     Invoice,
     LineItem,
     LineKind,
@@ -43,7 +45,7 @@ from invoicecalc.errors import (
     UnsupportedError,
     VendorError,
 )
-from invoicecalc.testing import V1_ONLY, as_of_dates, invoices, line_items
+from invoicecalc.testing import EXPONENT_CURRENCIES, as_of_dates, invoices, line_items
 from invoicecalc.vendors import cashboard
 
 D = Decimal
@@ -732,8 +734,8 @@ def test_what_maps_exactly() -> None:
 
 @given(st.data())
 def test_no_silent_loss(data: st.DataObject) -> None:
-    """Any invoice is refused, or expressed with exactly the same totals."""
-    invoice = data.draw(invoices(**V1_ONLY))
+    """Any invoice, every v2 feature on, is refused by name, or expressed with the same totals."""
+    invoice = data.draw(invoices())
     as_of = data.draw(as_of_dates(invoice))
     refused: UnsupportedError | None = None
     try:
@@ -742,31 +744,119 @@ def test_no_silent_loss(data: st.DataObject) -> None:
         refused = exc
     if refused is not None:
         concept = refused.field.split(".")[-1]
-        assert concept in {"policy", "taxes", "terms", "quantity_low", "quantity_high"}
+        assert concept in REFUSED_CONCEPTS
         return
     assert nameless(calculate(expressed, as_of=as_of)) == nameless(calculate(invoice, as_of=as_of))
 
 
 # -- round trips ------------------------------------------------------------------------
 
-CASHBOARD_INVOICES = invoices(
-    max_taxes=2, name_taxes=False, policy=cashboard.CASHBOARD_POLICY, **V1_ONLY
-)
+#: What Cashboard cannot express, each refused by name (docs/vendors.md).
+REFUSED_CONCEPTS = {
+    "policy", "taxes", "terms", "quantity_low", "quantity_high", "withholding",
+    "discount_amount", "discount_percentage", "tax_inclusive", "cash_rounding", "home_currency",
+}  # fmt: skip
 
 
-@given(st.data(), st.sampled_from(["xml", "json"]))
-def test_round_trip(data: st.DataObject, form: cashboard.Form) -> None:
-    invoice = data.draw(CASHBOARD_INVOICES)
+def _read_back(
+    written: list[str], currency: Currency, with_account: bool
+) -> cashboard.CashboardEntry:
+    """Cashboard's documents do not state the currency: the account does, or the caller."""
+    if with_account:
+        (entry,) = cashboard.read(*written, _account(currency.code)).entries
+    else:
+        (entry,) = cashboard.read(*written, currency=currency).entries
+    assert isinstance(entry, cashboard.CashboardEntry)
+    return entry
+
+
+@pytest.mark.parametrize("code", EXPONENT_CURRENCIES)
+@given(data=st.data(), form=st.sampled_from(["xml", "json"]), account=st.booleans())
+def test_round_trip(data: st.DataObject, code: str, form: cashboard.Form, account: bool) -> None:
+    """Every v2 feature on, in every exponent: read(write(invoice)) has the same totals,
+    or write refuses by name."""
+    invoice = data.draw(invoices(currency_codes=(code,), max_taxes=3))
     as_of = data.draw(as_of_dates(invoice))
     totals = calculate(invoice, as_of=as_of)
-    written = write_all([(Entry(invoice), totals)], form)
+    refused: UnsupportedError | None = None
+    try:
+        written = write_all([(Entry(invoice), totals)], form)
+    except UnsupportedError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.field.split(".")[-1] in REFUSED_CONCEPTS
+        return
     assert write_all([(Entry(invoice), totals)], form) == written  # deterministic
-    (entry,) = cashboard.read(*written, currency=invoice.currency).entries
+    entry = _read_back(written, invoice.currency, account)
     assert entry.invoice == cashboard.canonical(invoice)
     again = calculate(entry.invoice, as_of=as_of)
     assert nameless(again) == nameless(totals)
     assert dict(entry.stated) == {name: getattr(totals, name) for name in cashboard.STATED}
     assert write_all([(entry, again)], form) == written  # byte for byte
+
+
+@pytest.mark.parametrize("code", EXPONENT_CURRENCIES)
+@given(data=st.data())
+def test_round_trip_of_what_cashboard_expresses(data: st.DataObject, code: str) -> None:
+    """The same, drawn inside what Cashboard expresses (so no draw is a refusal)."""
+    expressible = invoices(
+        currency_codes=(code,), max_taxes=2, name_taxes=False, policy=cashboard.CASHBOARD_POLICY,
+        line_discounts=False, discount_amount=False, withholding=False, tax_inclusive=False,
+        cash_rounding=False, home_currency=False,
+    )  # fmt: skip
+    invoice = data.draw(expressible)
+    as_of = data.draw(as_of_dates(invoice))
+    totals = calculate(invoice, as_of=as_of)
+    written = write_all([(Entry(invoice), totals)])
+    entry = _read_back(written, invoice.currency, data.draw(st.booleans()))
+    assert entry.invoice == cashboard.canonical(invoice)
+    assert nameless(calculate(entry.invoice, as_of=as_of)) == nameless(totals)
+
+
+@pytest.mark.parametrize(
+    ("invoice", "field"),
+    [
+        (_invoice(taxes=[Tax("IRPF", D(15), withholding=True)]), "taxes[0].withholding"),
+        (_invoice(discount_amount=USD.amount("1.00")), "discount_amount"),
+        (_invoice(tax_inclusive=True), "tax_inclusive"),
+        (_invoice(cash_rounding=CashRounding(USD.amount("0.05"))), "cash_rounding"),
+        (_invoice(home_currency=HomeCurrency(Currency("EUR"), D("0.9"))), "home_currency"),
+        (
+            _invoice(lines=[LineItem(unit_price=USD.price("1.00"), discount_percentage=D(10))]),
+            "lines[0].discount_percentage",
+        ),
+        (
+            _invoice(
+                lines=[LineItem(unit_price=USD.price("1.00"), discount_amount=USD.amount("0.10"))]
+            ),
+            "lines[0].discount_amount",
+        ),
+        (_invoice(policy=Policy(rounding=Rounding.UP)), "policy"),
+    ],
+)
+def test_v2_concepts_cashboard_has_no_element_for_are_refused(invoice: Invoice, field: str) -> None:
+    with pytest.raises(UnsupportedError) as caught:
+        cashboard.write([(Entry(invoice), calculate(invoice, as_of=MARCH_1))])
+    assert caught.value.field == field
+
+
+def test_v2_concepts_cashboard_expresses() -> None:
+    # A second tax compounding on the first by name is sales_tax_2_cumulative; a cash
+    # rounding to one minor unit rounds nothing; a zero line discount is none.
+    invoice = _invoice(
+        taxes=[Tax("GST", D(5)), Tax("QST", D("9.975"), compound=("GST",))],
+        cash_rounding=CashRounding(USD.amount("0.01")),
+        lines=[LineItem(unit_price=USD.price("100.00"), discount_percentage=D(0))],
+    )
+    expressed = cashboard.canonical(invoice)
+    assert [(t.name, t.compound) for t in expressed.taxes] == [
+        ("sales_tax", False), ("sales_tax_2", True)
+    ]  # fmt: skip
+    assert (expressed.cash_rounding, expressed.lines[0].discount_percentage) == (None, None)
+    # 100.00: GST 5.00; QST 9.975% of 105.00 = 10.47375 -> 10.47; total 115.47.
+    totals = calculate(expressed, as_of=MARCH_1)
+    assert totals.total == 11547
+    assert nameless(totals) == nameless(calculate(invoice, as_of=MARCH_1))
 
 
 @given(st.data())
@@ -812,9 +902,9 @@ def test_the_currency_is_the_accounts(capsys: pytest.CaptureFixture[str], tmp_pa
         paths[-1].write_text(text)
     account = tmp_path / "account.xml"
     account.write_text(_account("JPY"))
-    for given in (["--currency", "JPY"], [account], [account, "--currency", "JPY"]):
-        status, out, _ = run(capsys, "check", *paths, *given, "--input", "cashboard")
-        assert (status, "DIFFERS" in out) == (0, False), given
+    for options in (["--currency", "JPY"], [account], [account, "--currency", "JPY"]):
+        status, out, _ = run(capsys, "check", *paths, *options, "--input", "cashboard")
+        assert (status, "DIFFERS" in out) == (0, False), options
     # Never a guess: without the account or --currency the read is refused.
     status, out, err = run(capsys, "check", *paths, "--input", "cashboard", "--as-of", JULY_15)
     assert (status, out) == (2, "")
@@ -975,3 +1065,106 @@ def test_invalid_records_are_refused() -> None:
         cashboard.CashboardEntry(_invoice(), line_records=(cashboard.CashboardRecord(),) * 2)
     with pytest.raises(InvoiceCalcError, match="pair of strings"):
         cashboard.CashboardRecord(fields=[("id", 7)])  # type: ignore[list-item]
+
+
+# -- estimates ------------------------------------------------------------------------------
+
+#: An estimate's stated element (``_best`` / ``_worst``) -> the estimate's total it states.
+ESTIMATED = {
+    "item_cost": "item_cost",
+    "item_profit": "item_profit",
+    "item_actual": "item_actual",
+    "item_taxable": "item_taxable",
+    "price": "total",
+}
+
+
+def test_estimates_read_with_their_line_items(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [SAMPLES / name for name in ("estimates.xml", "line_items.xml", ACCOUNT)]
+    status, out, err = run(capsys, "estimate", *paths, "--input", "cashboard", "--output", "json")
+    assert (status, err) == (0, "")
+    found = json.loads(out)
+    stated = [
+        {child.tag: child.text or "" for child in estimate}
+        for estimate in ET.fromstring((SAMPLES / "estimates.xml").read_text())
+    ]
+    assert len(found) == len(stated) == 6
+    # Every total Cashboard states for its best and worst case is the estimate's low and
+    # high: "Estimate with no project" is 20..25 x 60.00 + 20.00 and 2..10 x 60.00,
+    # 1340.00..2120.00; "Auctions Redesign" 2640.00 at both ends (its quantity_high is 0).
+    for mine, theirs in zip(found, stated, strict=True):
+        for element, name in ESTIMATED.items():
+            for case, bound in (("best", "low"), ("worst", "high")):
+                assert D(theirs[f"{element}_{case}"]) == D(mine[bound][name]), theirs["name"]
+    assert [(f["low"]["total"], f["high"]["total"]) for f in found][3:5] == [
+        ("1340.00", "2120.00"), ("2640.00", "2640.00")
+    ]  # fmt: skip
+
+
+def test_estimates_need_their_line_items_and_the_estimate_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    estimates = SAMPLES / "estimates.xml"
+    status, out, err = run(capsys, "estimate", estimates, "--input", "cashboard", "--currency",
+                           "USD")  # fmt: skip
+    assert (status, out) == (2, "")
+    assert err == (
+        f"invoicecalc: {estimates}: estimate[3].line_items: are missing: the estimate states "
+        "item_cost_best 1340.00, which its lines make (give its line_items document)\n"
+    )
+    for command in ("preview", "check", "schedule"):
+        args = [command, estimates, SAMPLES / "line_items.xml", "--input", "cashboard"]
+        status, out, err = run(capsys, *args, "--currency", "USD")
+        assert (status, out) == (2, "")
+        assert "is an estimates document: read it with invoicecalc estimate" in err
+
+
+# -- every sample of the references --------------------------------------------------------
+
+INVOICE_COMMANDS = ("preview", "check", "schedule", "recur")
+#: Each copied sample, alone or with what it needs: the commands that read it, or why
+#: it is refused (docs/vendors.md, "Samples").
+SAMPLE_OUTCOMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    # name: (commands, the other documents given with it, refusal ("" when read))
+    "invoices.xml": (INVOICE_COMMANDS, (*INVOICE_SET[1:], ACCOUNT), ""),
+    "invoice_line_items.xml": (INVOICE_COMMANDS, ("invoices.xml", "payments.xml",
+                                                  "invoice_payments.xml", ACCOUNT), ""),
+    "invoice_payments.xml": (INVOICE_COMMANDS, (*INVOICE_SET[:2], *INVOICE_SET[3:], ACCOUNT), ""),
+    "payments.xml": (INVOICE_COMMANDS, (*INVOICE_SET[:3], ACCOUNT), ""),
+    "account.xml": (INVOICE_COMMANDS, INVOICE_SET, ""),
+    "estimates.xml": (("estimate",), ("line_items.xml", ACCOUNT), ""),
+    "line_items.xml": (("estimate",), ("estimates.xml", ACCOUNT), ""),
+    "invoice.dataref.xml": (("preview", "check"), (ACCOUNT,), ""),  # its example values: 0.00
+    "invoice_line_item.dataref.xml": (("preview",), (ACCOUNT,), "holds no invoice document"),
+    "invoice_payment.dataref.xml": (("preview",), (ACCOUNT,), "holds no invoice document"),
+    "payment.dataref.partial.xml": (("preview",), (ACCOUNT,), "holds no invoice document"),
+    "line_item.dataref.xml": (("preview",), (ACCOUNT,), "is a line_items document"),
+    "account.dataref.partial.xml": (("preview",), (), "is not well-formed XML"),
+    **dict.fromkeys(
+        (
+            "client_companies.xml", "client_contacts.xml", "company_memberships.xml",
+            "document_templates.xml", "employees.xml", "expenses.xml", "project_assignments.xml",
+            "projects.xml", "time_entries.xml", "list/empty.xml", "list/many.xml",
+            "list/single.xml",
+        ),
+        (("preview",), (ACCOUNT,), "is not a Cashboard document read here"),
+    ),
+}  # fmt: skip
+
+
+def test_every_sample_is_read_or_refused_with_its_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    copied = {str(path.relative_to(SAMPLES)) for path in SAMPLES.rglob("*.xml")}
+    assert copied == set(SAMPLE_OUTCOMES)
+    for name, (commands, others, refusal) in SAMPLE_OUTCOMES.items():
+        paths = [SAMPLES / name, *(SAMPLES / other for other in others)]
+        for command in commands:
+            extra = ["--count", "2"] if command == "recur" else []
+            status, out, err = run(capsys, command, *paths, "--input", "cashboard", *extra)
+            if refusal:
+                assert (status, out) == (2, ""), (name, command)
+                assert refusal in err, (name, command, err)
+            else:
+                assert status in (0, 1), (name, command, err)
+                assert err == "", (name, command)
