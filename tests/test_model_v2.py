@@ -14,6 +14,7 @@ from invoicecalc import (
     HomeCurrency,
     Invoice,
     LineItem,
+    Payment,
     Policy,
     Rounding,
     Tax,
@@ -286,3 +287,30 @@ def test_home_amounts_stay_within_the_bound() -> None:
     assert (caught.value.field, caught.value.value) == ("home.subtotal", 10**18)
     same = build(lines=[TEN], home_currency=HomeCurrency(USD, D(1)))
     assert calculate(same, as_of=DAY).home.total == 1000  # type: ignore[union-attr]
+
+
+def test_results_are_plain_ints_not_amounts() -> None:
+    # Inputs are typed money; every result is a plain int of minor units (an Amount given
+    # as a line's discount, a flat fee or a payment must not leak into the totals).
+    invoice = build(
+        lines=[
+            LineItem(flat_fee=USD.amount("5.00"), discount_amount=USD.amount("1.00")),
+            LineItem(unit_price=USD.price("-3.00"), discount_amount=USD.amount("1.00")),
+        ],
+        taxes=[Tax("T", D(10))],
+        discount_amount=USD.amount("0.50"),
+        payments=[Payment(DAY, USD.amount("2.00"))],
+        cash_rounding=CashRounding(USD.amount("0.05")),
+        home_currency=HomeCurrency(Currency("EUR"), D("0.9")),
+    )
+    totals = calculate(invoice, as_of=DAY)
+    home = totals.home
+    assert home is not None
+    amounts = [
+        *(getattr(totals, name) for name in ("item_cost", "item_profit", "item_actual",
+          "item_taxable", "line_discount", "discount", "subtotal", "cash_rounding",
+          "late_fee", "total", "payment_total", "balance")),
+        *totals.tax_amounts, *totals.tax_bases, *(a for line in totals.line_amounts for a in line),
+        home.subtotal, *home.tax_amounts, home.tax_total, home.total, home.balance,
+    ]  # fmt: skip
+    assert {type(amount) for amount in amounts} == {int}

@@ -235,13 +235,13 @@ class LineItem:
             LineTerms(
                 qn * pn,
                 qd * pd,
-                self.flat_fee,
+                int(self.flat_fee),
                 mn,
                 md * 100,
                 self.taxable,
                 discount_num,
                 discount_den,
-                self.discount_amount,
+                None if self.discount_amount is None else int(self.discount_amount),
             ),
         )
 
@@ -445,8 +445,8 @@ class Invoice:
                 per_line=policy.tax_rounding is TaxRounding.PER_LINE,
                 pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
                 inclusive=self.tax_inclusive,
-                discount_amount=self.discount_amount,
-                payments=[(p.date.toordinal(), p.amount) for p in self.payments],
+                discount_amount=int(self.discount_amount),
+                payments=[(p.date.toordinal(), int(p.amount)) for p in self.payments],
             ),
         )
 

@@ -21,6 +21,7 @@ from .errors import InvalidTypeError, InvalidValueError
 __all__ = [
     "EXACT",
     "LIMIT",
+    "MAX_NUMBER_TEXT",
     "NO_AMOUNT",
     "NO_PRICE",
     "ROUNDERS",
@@ -31,6 +32,7 @@ __all__ = [
     "allocate",
     "decimal_text",
     "exact_decimal",
+    "in_range",
     "round_div",
     "shown",
 ]
@@ -38,6 +40,9 @@ __all__ = [
 #: Numbers are accepted from 10**-18 up to (not including) 10**18 in magnitude,
 #: and zero: a quantity, a rate or an amount outside that is refused as absurd.
 MIN_EXPONENT = -18
+#: Number text longer than this (digits, sign, point and exponent together) is
+#: refused before it is converted, so no conversion is ever asked to be slow.
+MAX_NUMBER_TEXT = 60
 _TOO_LARGE = Decimal(10**18)
 _ZERO = Decimal(0)
 #: Every amount the engine works out stays below this many minor units.
@@ -161,20 +166,32 @@ def exact_decimal(value: object, field: str) -> Decimal:
         number = decimal_text(str(value), field)
     else:
         raise InvalidTypeError(field, value, "is not a number")
-    if not number and number.is_finite():
-        # a zero written with an absurd exponent ("0e-999999999") is plain 0
+    return in_range(number, field, value)
+
+
+def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
+    """``number`` if it is finite and within the supported range; a zero as plain ``0``.
+
+    The one range rule, shared by :func:`exact_decimal` and the JSON reader (which
+    applies it to every JSON number as it is parsed): magnitudes from
+    ``10**MIN_EXPONENT`` up to, not including, ``10**18``, and zero, with at most
+    ``MAX_NUMBER_TEXT`` significant digits. A zero with
+    an absurd exponent (``0e-999999999``) becomes ``Decimal(0)``, so no later
+    step formats or quantizes a billion digits. ``value`` is what the error shows
+    (default: ``number``).
+    """
+    shown = number if value is None else value
+    if not number.is_finite():
+        raise InvalidValueError(field, shown, "is not a finite number")
+    if not number:
         exponent = number.as_tuple().exponent
         assert isinstance(exponent, int)
         return number if MIN_EXPONENT <= exponent <= -MIN_EXPONENT else _ZERO
-    if (
-        number.is_finite()
-        and -_TOO_LARGE < number < _TOO_LARGE
-        and number.adjusted() >= MIN_EXPONENT
-    ):
-        return number
-    if not number.is_finite():
-        raise InvalidValueError(field, value, "is not a finite number")
-    raise InvalidValueError(field, value, "is out of the supported range")
+    if not -_TOO_LARGE < number < _TOO_LARGE or number.adjusted() < MIN_EXPONENT:
+        raise InvalidValueError(field, shown, "is out of the supported range")
+    if len(number.as_tuple().digits) > MAX_NUMBER_TEXT:
+        raise InvalidValueError(field, shown, f"has more than {MAX_NUMBER_TEXT} digits")
+    return number
 
 
 def decimal_text(text: str, field: str) -> Decimal:
@@ -183,7 +200,7 @@ def decimal_text(text: str, field: str) -> Decimal:
     ``NaN``, infinities, digit-group underscores, non-ASCII digits and text
     longer than 60 characters are refused.
     """
-    if len(text) <= 60 and text.isascii() and "_" not in text:
+    if len(text) <= MAX_NUMBER_TEXT and text.isascii() and "_" not in text:
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -330,7 +347,9 @@ class Currency:
         minor, rest = divmod(num * self._scale, den)
         if rest:
             raise InvalidValueError(field, value, f"is finer than {self.code} allows")
-        return Amount(minor, self.code)
+        amount = int.__new__(Amount, minor)  # minor and the code are known good
+        amount.currency = self.code
+        return amount
 
     def price(self, value: object, field: str = "unit_price") -> Price:
         """A unit price in major units as a :class:`Price` of minor units; may be finer than one.
@@ -338,7 +357,9 @@ class Currency:
         >>> Currency("USD").price("0.125")
         Price('12.5', 'USD')
         """
-        return Price(exact_decimal(value, field).scaleb(self.exponent, EXACT), self.code)
+        price = Decimal.__new__(Price, exact_decimal(value, field).scaleb(self.exponent, EXACT))
+        price.currency = self.code  # the number and the code are known good
+        return price
 
     def to_decimal(self, minor: int) -> Decimal:
         """Minor units as a ``Decimal`` of major units with exactly the minor digits."""

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ._money import decimal_text
-from .errors import InvalidTypeError, InvalidValueError, ParseError
+from ._money import MAX_NUMBER_TEXT, decimal_text, in_range
+from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
 
 __all__ = [
+    "MAX_JSON_BYTES",
     "array",
     "choice",
     "days",
@@ -29,50 +30,88 @@ __all__ = [
     "string",
 ]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _DATE_AND_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\Z"
+    r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\Z",
+    re.ASCII,
 )
-_DAYS = re.compile(r"\d+\Z")
+_DAYS = re.compile(r"[0-9]+\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: JSON text larger than this (64 MiB) is refused before it is parsed.
+MAX_JSON_BYTES = 64 * 1024 * 1024
 
 
-class _Constant(Exception):
-    """``NaN`` or ``Infinity`` met while parsing; :func:`parse_json` names where."""
+class _Refused(Exception):
+    """A number refused while parsing (out of range, too long, ``NaN``); :func:`parse_json`
+    names where it sits and raises ``error`` under that path."""
+
+    def __init__(self, error: InvoiceCalcError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _refuse_constant(name: str) -> Any:
-    raise _Constant(name)
+    raise _Refused(ParseError("", f"{name} is not a number JSON allows"))
+
+
+def _decimal_number(text: str) -> Decimal:
+    """A JSON number with a fraction or exponent, held to the range every number has:
+    ``1e999999999`` is refused here and ``0e-999999999`` is plain 0, before any
+    consumer sees it."""
+    try:
+        return in_range(decimal_text(text, ""), "", text)
+    except InvoiceCalcError as exc:
+        raise _Refused(exc) from None
+
+
+def _whole_number(text: str) -> int:
+    if len(text) > MAX_NUMBER_TEXT:  # before int() is asked to convert it
+        shown = text[:20] + "..."
+        raise _Refused(InvalidValueError("", shown, "has a number too long to be an amount"))
+    return int(text)
 
 
 _MARK = object()
 
 
-def _constant_path(data: str | bytes) -> str:
-    """Where the first ``NaN`` or ``Infinity`` sits in ``data`` (``lines[2].quantity``).
+def _marking(parse: Callable[[str], object]) -> Callable[[str], object]:
+    def mark(text: str) -> object:
+        try:
+            parse(text)
+        except _Refused:
+            return _MARK
+        return None
+
+    return mark
+
+
+def _refused_path(text: str) -> str:
+    """Where the first refused number sits in ``text`` (``lines[2].quantity``).
 
     Asked only once one was refused, so the path costs nothing on good input.
     """
-
-    def walk(value: object, path: str) -> str | None:
-        if value is _MARK:
-            return path
-        items: list[tuple[str, object]] = []
-        if isinstance(value, dict):
-            items = [(f"{path}.{key}" if path else key, item) for key, item in value.items()]
-        elif isinstance(value, list):
-            items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
-        for where, item in items:
-            found = walk(item, where)
-            if found is not None:
-                return found
-        return None
-
     try:
-        value = json.loads(data, parse_float=Decimal, parse_constant=lambda _: _MARK)
+        value = json.loads(
+            text,
+            parse_float=_marking(_decimal_number),
+            parse_int=_marking(_whole_number),
+            parse_constant=_marking(_refuse_constant),
+        )
     except (ValueError, RecursionError):
         return ""
-    return walk(value, "") or ""
+    stack: list[tuple[str, object]] = [("", value)]  # no recursion: any depth the parser took
+    while stack:
+        path, item = stack.pop()
+        if item is _MARK:
+            return path
+        if isinstance(item, dict):
+            children = [(f"{path}.{key}" if path else key, child) for key, child in item.items()]
+        elif isinstance(item, list):
+            children = [(f"{path}[{index}]", child) for index, child in enumerate(item)]
+        else:
+            continue
+        stack.extend(reversed(children))  # document order: the first refused number
+    return ""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -84,35 +123,37 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _decimal_number(text: str) -> Decimal:
-    return decimal_text(text, "number")
-
-
-def _whole_number(text: str) -> int:
-    if len(text) > 60:  # before int() is asked to convert it
-        raise ParseError("", "has a number too long to be an amount", text[:20] + "...")
-    return int(text)
-
-
 def parse_json(data: str | bytes) -> Any:
-    """JSON text as Python values, numbers as exact ``Decimal`` (never ``float``).
+    """JSON text (UTF-8 when bytes) as Python values, numbers exact ``Decimal`` (never ``float``).
 
-    Duplicate keys, ``NaN`` and ``Infinity`` are refused with :class:`ParseError`.
+    Every number is held to the one range rule as it is parsed
+    (:func:`~invoicecalc._money.in_range`; longer than 60 characters, out of
+    range, ``NaN`` and ``Infinity`` are refused naming where they sit), and so
+    are duplicate keys, nesting deeper than the parser's recursion limit, text
+    that is not UTF-8 and documents larger than :data:`MAX_JSON_BYTES`.
     """
+    if len(data) > MAX_JSON_BYTES:
+        raise ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            # RFC 8259: JSON exchanged between systems is UTF-8 (a BOM is tolerated).
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError("", f"is not UTF-8 text: {exc.reason}") from None
+    else:
+        text = data
     try:
         return json.loads(
-            data,
+            text,
             parse_float=_decimal_number,
             parse_int=_whole_number,
             parse_constant=_refuse_constant,
             object_pairs_hook=_unique_keys,
         )
-    except _Constant as exc:
-        raise ParseError(_constant_path(data), f"{exc} is not a number JSON allows") from None
+    except _Refused as exc:
+        raise exc.error.within(_refused_path(text)) from None
     except json.JSONDecodeError as exc:
         raise ParseError("", f"is not valid JSON: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ParseError("", f"is not UTF-8 text: {exc.reason}") from None
     except RecursionError:
         raise ParseError("", "is nested too deeply") from None
 
@@ -146,8 +187,11 @@ def parse_day(value: object, field: str) -> dt.date:
 
 
 def days(value: object, field: str) -> int:
-    """A whole number of days, as an int or as digits."""
+    """A whole number of days, as an int or as ASCII digits (at most 60 of them)."""
     if isinstance(value, str) and _DAYS.match(value):
+        if len(value) > MAX_NUMBER_TEXT:  # before int() is asked to convert it
+            shown = value[:20] + "..."
+            raise InvalidValueError(field, shown, f"has more than {MAX_NUMBER_TEXT} digits")
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -183,15 +227,21 @@ def choice(kind: Any) -> Callable[[object, str], Any]:
     return parse
 
 
-def known_object(value: object, keys: Mapping[str, object]) -> dict[str, Any]:
-    """A JSON object whose keys are all known; ``null`` values are left out (absent)."""
+def known_object(
+    value: object, keys: Mapping[str, object], required: Collection[str] = ()
+) -> dict[str, Any]:
+    """A JSON object whose keys are all known and ``required`` ones present;
+    ``null`` values are left out (absent, so a required key given ``null`` is missing)."""
     if type(value) is not dict:
         raise InvalidTypeError("", value, "must be a JSON object")
     if not value.keys() <= keys.keys():
         unknown = next(key for key in value if key not in keys)
         raise InvalidValueError(unknown, unknown, "is not a key this document knows")
     if None in value.values():
-        return {key: item for key, item in value.items() if item is not None}
+        value = {key: item for key, item in value.items() if item is not None}
+    for key in required:
+        if key not in value:
+            raise InvalidValueError(key, None, "is required")
     return value
 
 

@@ -15,7 +15,6 @@ between the model and the calculator.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import NamedTuple
 
 import attrs
@@ -120,23 +119,33 @@ def _line(
 
 
 def _coefficients(
-    carried: tuple[int, ...], taxes: Sequence[TaxTerms], inclusive: bool
-) -> list[tuple[int, Fraction, Fraction]]:
-    """``(position, tax, base)`` per tax carried: each as a multiple of the line's net.
+    carried: tuple[int, ...], taxes: Sequence[TaxTerms], scale: int, inclusive: bool
+) -> tuple[int, list[tuple[int, int, int]]]:
+    """``(den, [(position, tax, base), ...])``: each tax the line carries and its base
+    as ``tax / den`` and ``base / den`` times the line's net.
 
-    A tax is ``rate * (1 + the earlier taxes in its base)`` of the net; with
-    tax-inclusive prices both are divided by ``F = 1 + every tax``, so that
-    they are multiples of the gross.
+    A tax is ``rate * (1 + the earlier taxes in its base)`` of the net. ``scale``
+    (the product of every rate's denominator) makes each of them a whole number
+    over ``den = scale``: the rates' denominators divide it all along the chain.
+    With tax-inclusive prices both are divided by ``F = 1 + every tax``
+    (``den = scale * F``), so that they are multiples of the gross.
     """
-    tax_of: dict[int, Fraction] = {}
-    base_of: dict[int, Fraction] = {}
+    tax_of: dict[int, int] = {}
+    found = []
     for j in carried:
         terms = taxes[j]
-        base = 1 + sum((tax_of[k] for k in terms.base if k in tax_of), Fraction(0))
-        base_of[j] = base
-        tax_of[j] = base * Fraction(terms.rate_num, terms.rate_den)
-    whole = 1 + sum(tax_of.values(), Fraction(0)) if inclusive else Fraction(1)
-    return [(j, tax_of[j] / whole, base_of[j] / whole) for j in carried]
+        base = scale + sum(tax_of[k] for k in terms.base if k in tax_of)
+        tax_of[j] = base * terms.rate_num // terms.rate_den  # exact, see above
+        found.append((j, tax_of[j], base))
+    return (scale + sum(tax_of.values()) if inclusive else scale), found
+
+
+def _add(ratio: tuple[int, int], num: int, den: int) -> tuple[int, int]:
+    """``ratio + num / den``, both ``(num, den)``; a shared denominator stays as it is."""
+    have, over = ratio
+    if over == den or not have:
+        return have + num, den
+    return have * den + num * over, over * den
 
 
 def prepare(
@@ -170,40 +179,45 @@ def prepare(
         shares = allocate(discount_amount, [max(net, 0) for net in nets])
         discounted = [net - share for net, share in zip(nets, shares, strict=True)]
 
-    groups: dict[tuple[int, ...], list[tuple[int, Fraction, Fraction]]] = {}
-    for carries in carried:
-        if carries and carries not in groups:
-            groups[carries] = _coefficients(carries, taxes, inclusive)
+    scale = 1
+    for terms in taxes:
+        scale *= terms.rate_den
+    groups = {
+        carries: _coefficients(carries, taxes, scale, inclusive)
+        for carries in dict.fromkeys(carried)
+        if carries
+    }
 
     tax_sums: tuple[tuple[int, int], ...] = ()
     base_sums: tuple[tuple[int, int], ...] = ()
     line_taxes: tuple[tuple[LineTax, ...], ...] = ()
     if per_line:
         per_group: dict[tuple[int, ...], tuple[LineTax, ...]] = {(): ()}
-        for carries, coefficients in groups.items():
+        for carries, (den, coefficients) in groups.items():
             per_group[carries] = tuple(
                 (
                     j,
-                    tax.numerator if inclusive else taxes[j].rate_num,
-                    tax.denominator if inclusive else taxes[j].rate_den,
+                    tax if inclusive else taxes[j].rate_num,
+                    den if inclusive else taxes[j].rate_den,
                     tuple(k for k in taxes[j].base if k in carries),
                 )
                 for j, tax, _ in coefficients
             )
         line_taxes = tuple(per_group[carries] for carries in carried)
     else:
-        sums = [Fraction(0)] * len(taxes)
-        bases = [Fraction(0)] * len(taxes)
         totals: dict[tuple[int, ...], int] = {}
         for carries, net in zip(carried, discounted, strict=True):
             if carries:
                 totals[carries] = totals.get(carries, 0) + net
+        # Each sum as (num, den); tax-exclusive every group shares den == scale.
+        sums = [(0, 1)] * len(taxes)
+        bases = [(0, 1)] * len(taxes)
         for carries, total in totals.items():
-            for j, tax, base in groups[carries]:
-                sums[j] += total * tax
-                bases[j] += total * base
-        tax_sums = tuple((s.numerator, s.denominator) for s in sums)
-        base_sums = tuple((b.numerator, b.denominator) for b in bases)
+            den, coefficients = groups[carries]
+            for j, tax, base in coefficients:
+                sums[j] = _add(sums[j], total * tax, den)
+                bases[j] = _add(bases[j], total * base, den)
+        tax_sums, base_sums = tuple(sums), tuple(bases)
 
     item_cost = sum(amount[0] for amount in amounts)
     item_profit = sum(amount[1] for amount in amounts)

@@ -20,7 +20,10 @@ from ._model import Invoice
 from ._terms import apply_terms, redate
 from .errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["Frequency", "occurrence_dates", "recur"]
+__all__ = ["MAX_OCCURRENCES", "Frequency", "occurrence_dates", "recur"]
+
+#: The most occurrences a series may have (each is a whole invoice to compute).
+MAX_OCCURRENCES = 1_000
 
 
 class Frequency(enum.StrEnum):
@@ -73,7 +76,8 @@ def occurrence_dates(
 ) -> tuple[dt.date, ...]:
     """The dates of a series: ``count`` of them, or those up to and including
     ``until``, whichever ends first (FreshBooks' occurrences or an end date;
-    one of them is needed, as an endless series cannot be listed).
+    one of them is needed, as an endless series cannot be listed). A series
+    has at most :data:`MAX_OCCURRENCES` dates.
 
     >>> [d.isoformat() for d in occurrence_dates(dt.date(2024, 1, 31), Frequency.MONTHLY, count=4)]
     ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30']
@@ -88,11 +92,13 @@ def occurrence_dates(
             raise InvalidTypeError("count", count, "must be a whole number (int)")
         if count < 1:
             raise InvalidValueError("count", count, "must be at least 1")
+        if count > MAX_OCCURRENCES:
+            raise InvalidValueError("count", count, f"must be at most {MAX_OCCURRENCES}")
     if until is not None:
         check_date(until, "until")
     if count is not None and until is None:
         _nth(start, frequency, count - 1)  # refuse a series leaving the calendar, up front
-    dates = []
+    dates: list[dt.date] = []
     for n in itertools.count() if count is None else range(count):
         try:
             day = _nth(start, frequency, n)
@@ -100,8 +106,13 @@ def occurrence_dates(
             if until is None:
                 raise
             break  # past 9999-12-31, so past until as well
-        if until is not None and day > until:
-            break
+        if until is not None:
+            if day > until:
+                break
+            if len(dates) == MAX_OCCURRENCES:
+                raise InvalidValueError(
+                    "until", until.isoformat(), f"gives more than {MAX_OCCURRENCES} occurrences"
+                )
         dates.append(day)
     return tuple(dates)
 

@@ -21,9 +21,26 @@ import attrs
 from ._calculate import Totals, calculate, early_periods_available, late_fees
 from ._checks import check_date
 from ._model import Invoice
-from .errors import InvalidTypeError
+from .errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["EarlyDeadline", "LateFee", "Reminder", "ReminderKind", "Schedule", "schedule"]
+__all__ = [
+    "MAX_ROWS",
+    "EarlyDeadline",
+    "LateFee",
+    "Reminder",
+    "ReminderKind",
+    "Schedule",
+    "schedule",
+]
+
+#: The most rows of each kind (early deadlines, late fees, reminders) a schedule
+#: lists; many rows cost a calculation each, so more is refused, naming the period.
+MAX_ROWS = 5_000
+
+
+def _bounded(count: int, field: str, period: int, rows: str) -> None:
+    if count > MAX_ROWS:
+        raise InvalidValueError(field, period, f"gives more than {MAX_ROWS} {rows} to list")
 
 
 @attrs.frozen
@@ -132,7 +149,9 @@ def _early_deadlines(invoice: Invoice) -> tuple[EarlyDeadline, ...]:
     if period is None or not invoice.discount_percentage:
         return ()
     rows = []
-    for k in range(early_periods_available(invoice), 0, -1):
+    available = early_periods_available(invoice)
+    _bounded(available, "early_period_in_days", period, "early-payment deadlines")
+    for k in range(available, 0, -1):
         deadline = invoice.due_date - dt.timedelta(days=k * period)
         totals = calculate(invoice, as_of=deadline)
         rows.append(
@@ -152,6 +171,10 @@ def _late_fees(invoice: Invoice, after_due: Totals) -> tuple[LateFee, ...]:
     """Every boundary up to ``after_due.as_of``, zero fees included."""
     rows = []
     so_far = 0
+    period = invoice.late_period_in_days
+    if invoice.late_percentage and period is not None:
+        boundaries = (after_due.as_of - invoice.due_date).days // period
+        _bounded(boundaries, "late_period_in_days", period, "late-fee boundaries")
     for day, fee, balance in late_fees(
         invoice, after_due.total_before_fees, after_due.as_of.toordinal()
     ):
@@ -169,6 +192,7 @@ def _reminders(
     if every is not None:
         # due - j * every for the j that fall after the invoice date, earliest first
         count = (due - invoice.invoice_date.toordinal() - 1) // every
+        _bounded(count, "pre_reminder_in_days", every, "reminders before the due date")
         for j in range(count, 0, -1):
             day = dt.date.fromordinal(due - j * every)
             balance = calculate(invoice, as_of=day).balance
@@ -182,6 +206,8 @@ def _reminders(
         fee_days = [fee.date.toordinal() for fee in fees]
         paid_days = [day for day, _ in invoice.prepared.payments_by_day]
         paid = list(itertools.accumulate(amount for _, amount in invoice.prepared.payments_by_day))
+        count = (after_due.as_of.toordinal() - due) // every
+        _bounded(count, "post_reminder_in_days", every, "reminders after the due date")
         for ordinal in range(due + every, after_due.as_of.toordinal() + 1, every):
             fee_index = bisect.bisect_right(fee_days, ordinal)
             paid_index = bisect.bisect_right(paid_days, ordinal)

@@ -90,7 +90,7 @@ def _line(value: object, parsers: Parsers) -> LineItem:
 
 
 def _tax(value: object, parsers: Parsers) -> Tax:
-    raw = _required(known_object(value, _TAX_KEYS), ("name", "rate"))
+    raw = known_object(value, _TAX_KEYS, required=("name", "rate"))
     return Tax(**_parsed(raw, _TAX_KEYS))
 
 
@@ -128,7 +128,7 @@ def _cash_rounding(currency: Currency) -> Parser:
                 field, value, 'must be "currency" or an object {"increment", "rounding"}'
             )
         keys = {**_CASH_KEYS, "increment": currency.amount}
-        raw = _within(field, lambda: _required(known_object(value, keys), ("increment",)))
+        raw = _within(field, lambda: known_object(value, keys, required=("increment",)))
         parsed = _within(field, lambda: _parsed(raw, keys))
         # CashRounding names its own field, cash_rounding.increment, when it refuses one.
         return CashRounding(**parsed)
@@ -146,21 +146,14 @@ def _home_code(value: object, field: str) -> Currency:
 
 def _home_currency(value: object, field: str) -> HomeCurrency:
     """``{"code": "EUR", "rate": "0.9134"}``: home units per one invoice-currency unit."""
-    raw = _within(field, lambda: _required(known_object(value, _HOME_KEYS), ("code", "rate")))
+    raw = _within(field, lambda: known_object(value, _HOME_KEYS, required=("code", "rate")))
     parsed = _within(field, lambda: _parsed(raw, _HOME_KEYS))
     # HomeCurrency names its own field, home_currency.rate, when it refuses one.
     return HomeCurrency(parsed["code"], parsed["rate"])
 
 
-def _required(raw: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    for key in keys:
-        if key not in raw:
-            raise InvalidValueError(key, None, "is required")
-    return raw
-
-
 def _payment(value: object, parsers: Parsers) -> Payment:
-    raw = _required(known_object(value, parsers), ("date", "amount"))
+    raw = known_object(value, parsers, required=("date", "amount"))
     return Payment(**_parsed(raw, parsers))
 
 
@@ -226,9 +219,7 @@ _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 
 def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
-    raw = _required(
-        known_object(value, _ALL_INVOICE_KEYS), ("currency", "invoice_date", "due_date")
-    )
+    raw = known_object(value, _ALL_INVOICE_KEYS, required=("currency", "invoice_date", "due_date"))
     currency = Currency(string(raw["currency"], "currency"))
     fields = {
         key: _INVOICE_KEYS[key](item, key) for key, item in raw.items() if key not in _STRUCTURED

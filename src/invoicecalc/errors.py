@@ -15,6 +15,7 @@ Errors about one input carry the ``field`` (a path such as
 
 from __future__ import annotations
 
+import reprlib
 from typing import Self
 
 __all__ = [
@@ -27,6 +28,20 @@ __all__ = [
 ]
 
 _NO_VALUE = object()
+#: A message shows at most this much of the value and the field it names, so that
+#: refusing a megabyte of input never prints a megabyte.
+_SHOWN = reprlib.Repr()  # keyword arguments need Python 3.12
+_SHOWN.maxlevel = 3
+_SHOWN.maxtuple = _SHOWN.maxlist = _SHOWN.maxarray = _SHOWN.maxdict = 10
+_SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdeque = 10
+_SHOWN.maxstring = _SHOWN.maxother = 120
+_SHOWN.maxlong = 80
+_MAX_FIELD = 200
+_MAX_PROBLEM = 400
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most] + "..."
 
 
 class InvoiceCalcError(Exception):
@@ -39,10 +54,11 @@ class InvoiceCalcError(Exception):
         self.problem = problem
 
     def __str__(self) -> str:
-        where = f"{self.field}: " if self.field else ""
+        field, problem = _cut(self.field, _MAX_FIELD), _cut(self.problem, _MAX_PROBLEM)
+        where = f"{field}: " if field else ""
         if self.value is _NO_VALUE:
-            return f"{where}{self.problem}"
-        return f"{where}{self.problem} (got {self.value!r})"
+            return f"{where}{problem}"
+        return f"{where}{problem} (got {_SHOWN.repr(self.value)})"
 
     def within(self, prefix: str) -> Self:
         """The same error, its field placed under ``prefix``."""

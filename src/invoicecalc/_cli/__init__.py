@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..errors import InvoiceCalcError
 from ._args import EXIT_REFUSED
 from ._formats import Refused
 from ._invoices import add_invoice_commands
@@ -41,7 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.run(args)
-    except Refused as exc:
-        sys.stderr.write(f"invoicecalc: {exc}\n")
+    except (Refused, InvoiceCalcError) as exc:
+        # every refusal, and only a refusal, is one line: a field or file name
+        # holding a line break is shown escaped
+        sys.stderr.write(f"invoicecalc: {str(exc).translate(_LINE_BREAKS)}\n")
         return EXIT_REFUSED
     return status
+
+
+#: What ``str.splitlines`` breaks on, each shown as its escape.
+_LINE_BREAKS = {
+    code: repr(chr(code))[1:-1]
+    for code in (*range(0x0A, 0x0E), 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}

@@ -7,6 +7,7 @@ for an invoice that states no ``as_of`` when the query gives none.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import AsyncGenerator, Callable
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -95,6 +96,24 @@ async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
         if seen > limit:
             raise _Problem(413, f"the body passed {limit} bytes, the most that are read")
         yield chunk
+
+
+#: At most this many bytes of a body past the limit are read and dropped before the 413 is
+#: sent, for at most a second, so that a client still sending a modestly oversize body
+#: reads the answer instead of a reset connection; a larger declared body is not waited for.
+LINGER_BYTES = 1 << 20
+
+
+async def _linger(request: Request, limit: int) -> None:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + LINGER_BYTES:
+        return
+    dropped = 0
+    with anyio.move_on_after(1), contextlib.suppress(ClientDisconnect):
+        async for chunk in request.stream():
+            dropped += len(chunk)
+            if dropped > LINGER_BYTES:
+                break
 
 
 async def _sources(request: Request, limit: int, types: tuple[str, ...]) -> _work.Sources:
@@ -178,6 +197,8 @@ def create_app(
             return _refused(refusal)
         except _Problem as problem:
             headers = {**problem.headers}
+            if problem.status == 413:
+                await _linger(request, max_body)
             if problem.status in (400, 408, 413):
                 headers["Connection"] = "close"  # the rest of the body is not read
             return _problem(problem.status, problem.detail, headers)

@@ -20,8 +20,10 @@ from defusedxml.ElementTree import fromstring
 from ..errors import InvalidValueError, ParseError
 
 __all__ = [
+    "ENCODINGS",
     "ET",
     "attribute",
+    "check_encoding",
     "element",
     "local_names",
     "parse_xml",
@@ -38,10 +40,63 @@ MAX_BYTES = 64 * 1024 * 1024
 _TEXT_ENTITIES = {"\r": "&#13;"}
 
 
+#: The encodings vendor XML may be in (the vendors' own documents are UTF-8); all
+#: are decoded by expat itself, never by a Python codec looked up by name.
+ENCODINGS = ("UTF-8", "UTF-16", "US-ASCII", "ISO-8859-1")
+_ASCII_FAMILY = frozenset({"utf-8", "us-ascii", "iso-8859-1"})
+_UTF16_NAMES = frozenset({"utf-16", "utf-16le", "utf-16be"})
+_DECLARED = re.compile(
+    rb"<\?xml\s[^>]{0,200}?\bencoding\s*=\s*(?:\"([^\"]{0,40})\"|'([^']{0,40})')"
+)
+_WHICH = f"vendor XML is read in {', '.join(ENCODINGS[:-1])} or {ENCODINGS[-1]}"
+
+
+def _declared(head: bytes) -> str | None:
+    """The encoding the XML declaration at the start of ``head`` names, if any."""
+    match = _DECLARED.match(head)
+    if match is None:
+        return None
+    return (match.group(1) or match.group(2) or b"").decode("ascii", "backslashreplace")
+
+
+def check_encoding(data: bytes | str, source: str = "") -> None:
+    """Refuse XML in an encoding other than :data:`ENCODINGS`, naming the encoding.
+
+    UTF-8 (with or without a byte-order mark, declared or not); UTF-16 only
+    with its byte-order mark (XML 1.0 section 4.3.3); US-ASCII and ISO-8859-1
+    when declared. Shift_JIS, UTF-7, UTF-32, EBCDIC and names no one knows are
+    refused before the parser sees them.
+    """
+    if isinstance(data, str):
+        head = data[:256].encode("utf-8", "replace")
+        family = _ASCII_FAMILY | _UTF16_NAMES  # already text: any of the names is harmless
+    elif data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise ParseError(source, f"is in UTF-32; {_WHICH}")
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        codec = "utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be"
+        head = data[2:514].decode(codec, "replace").encode("utf-8", "replace")
+        family = _UTF16_NAMES
+    elif data[:1] == b"\x00" or data[1:2] == b"\x00":
+        raise ParseError(source, f"is UTF-16 or UTF-32 without a byte-order mark; {_WHICH}")
+    else:
+        head = data[3:259] if data[:3] == b"\xef\xbb\xbf" else data[:256]
+        family = frozenset({"utf-8"}) if data[:3] == b"\xef\xbb\xbf" else _ASCII_FAMILY
+    name = _declared(head)
+    if name is None or name.lower() in family:
+        return
+    if name.lower() in _ASCII_FAMILY | _UTF16_NAMES:
+        problem = "declares an encoding its bytes are not in (UTF-16 needs its byte-order mark)"
+    else:
+        problem = f"declares an encoding not read here; {_WHICH}"
+    raise ParseError(source, problem, name)
+
+
 def parse_xml(data: bytes | str, source: str = "") -> ET.Element:
-    """The root element of ``data``; DTDs, entities and external references are refused."""
+    """The root element of ``data``; DTDs, entities and external references are refused,
+    and so are encodings other than :data:`ENCODINGS` and documents over :data:`MAX_BYTES`."""
     if len(data) > MAX_BYTES:
         raise ParseError(source, f"is larger than {MAX_BYTES} bytes")
+    check_encoding(data, source)
     try:
         root: ET.Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -50,6 +105,8 @@ def parse_xml(data: bytes | str, source: str = "") -> ET.Element:
         raise ParseError(source, f"is refused as unsafe XML: {type(exc).__name__}") from None
     except ET.ParseError as exc:
         raise ParseError(source, f"is not well-formed XML: {exc}") from None
+    except (ValueError, LookupError) as exc:  # a codec expat asked Python for
+        raise ParseError(source, f"is in an encoding not read here: {exc}") from None
     return root
 
 
@@ -80,7 +137,7 @@ def local_names(root: ET.Element, namespaces: Collection[str], source: str) -> E
         if isinstance(tag, str) and tag.startswith("{"):
             uri, _, local = tag[1:].partition("}")
             if uri not in namespaces:
-                raise ParseError(source, f"uses an XML namespace this reader does not know: {uri}")
+                raise ParseError(source, "uses an XML namespace this reader does not know", uri)
             node.tag = local
     return root
 

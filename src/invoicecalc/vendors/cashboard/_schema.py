@@ -426,7 +426,8 @@ def _kind(tag: str, source: str) -> tuple[Resource, bool]:
     if tag in _RESOURCES:
         return _RESOURCES[tag], False
     known = ", ".join(sorted(r.tag if r is ACCOUNT else r.plural for r in _RESOURCES.values()))
-    raise ParseError(source, f"<{tag}> is not a Cashboard document read here (known: {known})")
+    shown = tag if len(tag) <= 60 else tag[:60] + "..."
+    raise ParseError(source, f"<{shown}> is not a Cashboard document read here (known: {known})")
 
 
 def _parse_xml(root: ET.Element, source: str) -> Parsed:

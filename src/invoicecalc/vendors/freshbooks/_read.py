@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..._documents import Document
 from ..._model import Tax
+from ..._money import exact_decimal
 from ...errors import InvoiceCalcError
 from . import _schema as fx
 from ._model import to_entry
@@ -22,6 +23,10 @@ def read(data: bytes | str, *, base_currency: str = "USD") -> Document:
     entries = []
     for path, doc in found.invoices:
         try:
+            for index, line in enumerate(doc.lines):
+                # a line's amount is recomputed, never read; it must still be a number
+                if line.amount is not None and line.amount.strip():
+                    exact_decimal(line.amount.strip(), f"lines[{index}].amount")
             entries.append(to_entry(doc, base_currency))
         except InvoiceCalcError as exc:
             raise exc.within(path) from None
