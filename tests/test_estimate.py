@@ -37,7 +37,8 @@ SAMPLES = Path(__file__).resolve().parent / "fixtures" / "cashboard"
 def _cashboard_estimates() -> list[tuple[str, Invoice, dict[str, str]]]:
     """Each estimate in estimates.xml with its lines from line_items.xml."""
     lines: dict[str, list[LineItem]] = {}
-    for resource in cashboard.read_line_items((SAMPLES / "line_items.xml").read_bytes()):
+    data = (SAMPLES / "line_items.xml").read_bytes()
+    for resource in cashboard.read_line_items(data, currency=USD):
         lines.setdefault(resource.record.get("estimate_id") or "", []).append(resource.item)
     found = []
     for element in parse_xml((SAMPLES / "estimates.xml").read_bytes()):

@@ -49,7 +49,7 @@ from fuzz.hostile import (
     mutated_xml,
     reencoded,
 )
-from invoicecalc import calculate, document
+from invoicecalc import Currency, calculate, document
 from invoicecalc._cli import main
 from invoicecalc.errors import InvoiceCalcError
 from invoicecalc.vendors import cashboard, freshbooks, kashoo
@@ -444,20 +444,28 @@ def _files(folder: Path, pattern: str) -> list[Path]:
 
 FRESHBOOKS = _files(FIXTURES / "freshbooks", "*.xml") + _files(GOLDEN / "freshbooks", "*.xml")
 KASHOO = _files(GOLDEN / "kashoo", "*.kashoo.json")
-#: Cashboard documents are read together: each seed is a set of files.
+#: Cashboard documents are read together: each seed is a set of files, with the
+#: account document that states their currency (USD).
+CASHBOARD_ACCOUNT = FIXTURES / "cashboard" / "account.xml"
 CASHBOARD = [
-    [GOLDEN / "cashboard" / f"studio.{part}.xml" for part in ("invoice", "lines", "payments")]
-    + [GOLDEN / "cashboard" / "studio.payment-resources.xml"],
-    [GOLDEN / "cashboard" / "early-jpy.invoice.xml", GOLDEN / "cashboard" / "early-jpy.lines.xml"],
-    [GOLDEN / "cashboard" / "studio.invoice.json"],
-    [FIXTURES / "cashboard" / "invoice.dataref.xml"],
-    [
-        FIXTURES / "cashboard" / name
-        for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml")
-    ]
-    + [FIXTURES / "cashboard" / "payments.xml"],
-    [GOLDEN / "cashboard" / "line-items.xml"],
-    [GOLDEN / "cashboard" / "errors.xml"],
+    [*seed, CASHBOARD_ACCOUNT]
+    for seed in (
+        [GOLDEN / "cashboard" / f"studio.{part}.xml" for part in ("invoice", "lines", "payments")]
+        + [GOLDEN / "cashboard" / "studio.payment-resources.xml"],
+        [
+            GOLDEN / "cashboard" / "early-jpy.invoice.xml",
+            GOLDEN / "cashboard" / "early-jpy.lines.xml",
+        ],
+        [GOLDEN / "cashboard" / "studio.invoice.json"],
+        [FIXTURES / "cashboard" / "invoice.dataref.xml"],
+        [
+            FIXTURES / "cashboard" / name
+            for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml")
+        ]
+        + [FIXTURES / "cashboard" / "payments.xml"],
+        [GOLDEN / "cashboard" / "line-items.xml"],
+        [GOLDEN / "cashboard" / "errors.xml"],
+    )
 ]
 
 #: Per vendor, the elements (keys) whose text the reader takes as a number: a value
@@ -497,7 +505,7 @@ def _read_vendor(vendor: str, files: Sequence[tuple[str, bytes]]) -> None:
     if vendor == "cashboard":
         found = library(cashboard.read, *[data for _, data in files])
         for _, data in files:
-            library(cashboard.read_line_items, data)
+            library(cashboard.read_line_items, data, currency=Currency("USD"))
     elif vendor == "freshbooks":
         found = library(freshbooks.read, files[0][1])
         library(freshbooks.read_taxes, files[0][1])

@@ -35,7 +35,13 @@ GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ROOT / "tests" / "fixtures"
 CASHBOARD_SET = [
     SAMPLES / "cashboard" / name
-    for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
+    for name in (
+        "invoices.xml",
+        "invoice_line_items.xml",
+        "invoice_payments.xml",
+        "payments.xml",
+        "account.xml",  # the currency: the account's currency_type_code
+    )
 ]
 LIMIT = 64 * 1024  # the test server's --max-body
 TIMEOUT = httpx.Timeout(10.0)
@@ -242,10 +248,15 @@ def test_a_cashboard_json_document(
     answer = client.post(
         "/v1/preview",
         content=path.read_bytes(),
-        params={"input": "cashboard", "as_of": "2024-05-10"},
+        params={"input": "cashboard", "as_of": "2024-05-10", "currency": "USD"},
         headers={"content-type": "application/json"},
     )
-    assert_same_as_cli(capsys, answer, [path, "--input", "cashboard", "--as-of", "2024-05-10"])
+    assert_same_as_cli(
+        capsys, answer, [path, "--input", "cashboard", "--as-of", "2024-05-10", "--currency", "USD"]
+    )
+    # Alone, the invoice states totals its lines make, and they are not given: refused.
+    assert answer.status_code == 422
+    assert "invoice.line_items: are missing" in answer.text
 
 
 def test_cashboard_golden_with_its_currency(

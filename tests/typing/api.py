@@ -133,9 +133,18 @@ assert_type(cashboard.write(results, form="json", array=True, financial=False), 
 assert_type(cashboard.write_invoice_lines(results), str)
 assert_type(cashboard.write_invoice_payments(results), str)
 assert_type(cashboard.write_payments(results), str)
-assert_type(cashboard.read(cashboard_xml), Document)
-assert_type(cashboard.read(cashboard_xml.encode(), currency=usd), Document)
-assert_type(cashboard.read_files([("invoice.xml", cashboard_xml)]), list[tuple[str, Document]])
+# An invoice comes with its lines; the currency is the account document's, or given.
+cashboard_lines = cashboard.write_invoice_lines(results)
+account_xml = "<account><currency_type_code>USD</currency_type_code></account>"
+assert_type(cashboard.read(cashboard_xml, cashboard_lines, currency=usd), Document)
+assert_type(cashboard.read(cashboard_xml.encode(), cashboard_lines, account_xml), Document)
+assert_type(cashboard.read_account(account_xml), Currency)
+assert_type(
+    cashboard.read_files(
+        [("invoice.xml", cashboard_xml), ("lines.xml", cashboard_lines)], currency=usd
+    ),
+    list[tuple[str, Document]],
+)
 
 freshbooks_xml = freshbooks.write(results)
 assert_type(freshbooks_xml, str)

@@ -40,9 +40,15 @@ def test_what_write_gives_read_takes(vendor: ModuleType, array: bool) -> None:
         taxes=[Tax("VAT", Decimal(5))],
     )
     as_of = dt.date(2024, 3, 20)
-    document = vendor.read(
-        vendor.write([(Entry(invoice), calculate(invoice, as_of=as_of))], array=array)
-    )
+    results = [(Entry(invoice), calculate(invoice, as_of=as_of))]
+    if vendor is cashboard:  # the invoice comes with its lines; the currency is the account's
+        document = cashboard.read(
+            cashboard.write(results, array=array),
+            cashboard.write_invoice_lines(results),
+            currency=usd,
+        )
+    else:
+        document = vendor.read(vendor.write(results, array=array))
     assert document.array is array
     (entry,) = document.entries
     # 2 x 10.00 = 20.00; VAT 5% of it is 1.00; total 21.00, nothing paid.

@@ -12,7 +12,7 @@ from .._documents import Document
 from .._money import exact_decimal
 from .._parse import parse_date
 from ..errors import InvoiceCalcError
-from ._formats import CURRENCY_READERS, READERS, Refused, naming
+from ._formats import CURRENCY_READERS, OPTION_READERS, READERS, ReadOptions, Refused, naming
 
 __all__ = [
     "EXIT_DIFFERS",
@@ -36,12 +36,23 @@ def date_argument(text: str) -> dt.date:
 
 
 def read_sources(
-    paths: Sequence[str], fmt: str, currency: str | None = None
+    paths: Sequence[str],
+    fmt: str,
+    currency: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    command: str = "preview",
 ) -> list[tuple[str, Document]]:
-    """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by."""
+    """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by.
+
+    ``currency`` is ``--currency``; ``as_of`` (``--as-of``) and ``command`` go to
+    the readers that depend on them (:data:`OPTION_READERS`).
+    """
     sources = load_sources(paths)
     reader = READERS[fmt]
-    if currency is not None:
+    if fmt in OPTION_READERS:
+        reader = OPTION_READERS[fmt](ReadOptions(currency, as_of, command))
+    elif currency is not None:
         if fmt not in CURRENCY_READERS:
             raise Refused(f"--currency: --input {fmt} documents state their own currency")
         reader = CURRENCY_READERS[fmt](currency)

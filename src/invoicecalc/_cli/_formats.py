@@ -9,6 +9,7 @@ shape and to the command's options (:class:`Output`).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
@@ -24,10 +25,13 @@ from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
+    "CURRENCY_READERS",
     "FREE_TEXT_TERMS",
+    "OPTION_READERS",
     "READERS",
     "WRITERS",
     "Output",
+    "ReadOptions",
     "Refused",
     "Template",
     "check_locale",
@@ -239,19 +243,72 @@ READERS["kashoo"] = per_file(kashoo.read)
 WRITERS["kashoo-json"] = _write_kashoo
 
 #: Readers of formats whose documents do not state their currency: ``--currency``
-#: CODE to the reader in that currency (without it they read USD).
+#: CODE to the reader in that currency.
 CURRENCY_READERS: dict[str, Callable[[str], Reader]] = {}
 
 
-def _cashboard_reader(code: str) -> Reader:
-    """Invoices, line items, invoice payments and payments documents, read together."""
+@attrs.frozen
+class ReadOptions:
+    """What a command tells a reader besides the files: ``--currency``, ``--as-of``, itself."""
+
+    currency: str | None = None
+    as_of: dt.date | None = None
+    command: str = "preview"
+
+
+#: Readers whose reading depends on the command's options (read before
+#: :data:`CURRENCY_READERS`): Cashboard's needs the currency, whether an
+#: ``--as-of`` is asked for (undated payments) and the command (estimates).
+OPTION_READERS: dict[str, Callable[[ReadOptions], Reader]] = {}
+
+
+def _cashboard_reader(options: ReadOptions) -> Reader:
+    """Invoices, line items, invoice payments, payments and account documents, read
+    together (``estimate``: estimates and line items too). The currency is the account
+    document's, else ``--currency``; without either the read is refused."""
 
     def read_all(sources: Sources) -> list[tuple[str, Document]]:
-        with naming("--currency"):
-            currency = Currency(code)
-        return cashboard.read_files(sources, currency=currency, naming=naming)
+        currency = None
+        if options.currency is not None:
+            with naming("--currency"):
+                currency = Currency(options.currency)
+        try:
+            documents = cashboard.read_files(
+                sources,
+                currency=currency,
+                as_of=options.as_of,
+                schedule=options.command == "schedule",
+                estimates=options.command == "estimate",
+                naming=naming,
+            )
+        except InvoiceCalcError as exc:
+            if exc.field != "currency":
+                raise
+            raise Refused(
+                "--currency: Cashboard's documents do not state their currency (it is the "
+                "account's): give the account document (account.xml) or --currency CODE"
+            ) from None
+        if options.as_of is None:
+            _undated_by_today(documents)
+        return documents
 
     return read_all
+
+
+def _undated_by_today(documents: list[tuple[str, Document]]) -> None:
+    """Without --as-of the totals stand today: an undated payment, dated its invoice's
+    date, is counted only when that date has come."""
+    today = dt.date.today()
+    for name, doc in documents:
+        for index, entry in enumerate(doc.entries):
+            if not isinstance(entry, cashboard.CashboardEntry) or not entry.undated:
+                continue
+            if entry.invoice.invoice_date > today:
+                raise Refused(
+                    f"{name}: {'[' + str(index) + '].' if doc.array else ''}payments: a payment "
+                    "without its payments document, on an invoice dated after today: give "
+                    "the payments document that holds its created_on"
+                )
 
 
 def _cashboard_invoices(form: cashboard.Form) -> Callable[[Results, Output], str]:
@@ -274,8 +331,9 @@ def _cashboard_array(write: Callable[..., str]) -> Callable[[Results, Output], s
     return run
 
 
-READERS["cashboard"] = _cashboard_reader("USD")
-CURRENCY_READERS["cashboard"] = _cashboard_reader
+READERS["cashboard"] = _cashboard_reader(ReadOptions())
+OPTION_READERS["cashboard"] = _cashboard_reader
+CURRENCY_READERS["cashboard"] = lambda code: _cashboard_reader(ReadOptions(currency=code))
 WRITERS["cashboard-xml"] = _cashboard_invoices("xml")
 WRITERS["cashboard-json"] = _cashboard_invoices("json")
 WRITERS["cashboard-lines-xml"] = _cashboard_array(cashboard.write_invoice_lines)

@@ -24,7 +24,9 @@ def _calculated(name: str, index: int | None, entry: Entry, as_of: dt.date | Non
 
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
-    sources = read_sources(args.paths, args.input, args.currency)
+    sources = read_sources(
+        args.paths, args.input, args.currency, as_of=args.as_of, command="preview"
+    )
     results = [
         (entry, _calculated(name, index if doc.array else None, entry, args.as_of))
         for name, doc in sources
@@ -53,7 +55,7 @@ def _shown(totals: Totals, value: object) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    sources = read_sources(args.paths, args.input, args.currency)
+    sources = read_sources(args.paths, args.input, args.currency, as_of=args.as_of, command="check")
     differs = False
     lines = []
     for name, doc in sources:
@@ -104,8 +106,8 @@ def _add_currency(parser: argparse.ArgumentParser) -> None:
         "--currency",
         metavar="CODE",
         help="Cashboard input: the account's currency, which its documents do not state "
-        "(default: USD); FreshBooks input: the account's base currency, for documents "
-        "without currency_code (one stating another is refused)",
+        "(needed when no account document is given); FreshBooks input: the account's "
+        "base currency, for documents without currency_code (one stating another is refused)",
     )
 
 

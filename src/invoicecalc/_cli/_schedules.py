@@ -1,10 +1,11 @@
 """The ``schedule``, ``recur`` and ``estimate`` commands (``docs/cli.md``).
 
-Each reads one file of invoices (the neutral JSON by default; FreshBooks with
-the account's tax list beside it), applies every invoice's terms
-(:func:`~invoicecalc.apply_terms`: unknown terms are refused; a vendor's
-free-text terms are applied only when they parse, and the output says which)
-and prints one result per invoice, an array when the file holds an array.
+Each reads the files of invoices given (the neutral JSON by default;
+Cashboard's documents are read together; FreshBooks with the account's tax list
+beside it), applies every invoice's terms (:func:`~invoicecalc.apply_terms`:
+unknown terms are refused; a vendor's free-text terms are applied only when
+they parse, and the output says which) and prints one result per invoice, an
+array when a file holds an array or several are given.
 """
 
 from __future__ import annotations
@@ -93,7 +94,14 @@ def _run(args: argparse.Namespace, render: Render) -> int:
     values, blocks = [], []
     array = False
     free_text = args.input in FREE_TEXT_TERMS
-    for name, doc in read_sources(args.paths, args.input, args.currency):
+    sources = read_sources(
+        args.paths,
+        args.input,
+        args.currency,
+        as_of=getattr(args, "as_of", None),
+        command=args.command,
+    )
+    for name, doc in sources:
         array = array or doc.array
         for index, entry in enumerate(doc.entries):
             with naming(name, index if doc.array else None):
@@ -132,8 +140,9 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         "paths",
         nargs="+",
         metavar="FILE",
-        help="the file to read, or - for standard input (FreshBooks: with the account's "
-        "tax.list response beside it, which says whether a second tax compounds)",
+        help="the files to read, or - for standard input (Cashboard: its documents, read "
+        "together; FreshBooks: with the account's tax.list response beside it, which says "
+        "whether a second tax compounds)",
     )
     if as_of is not None:
         parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD", help=as_of)
@@ -159,6 +168,12 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         "--locale",
         default="en_US",
         help="the locale text output formats amounts for (default: en_US)",
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard input: the account's currency, which its documents do not state "
+        "(needed when no account document is given)",
     )
 
 

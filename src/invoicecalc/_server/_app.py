@@ -301,7 +301,10 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
             "name": "currency",
             "in": "query",
             "schema": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "description": "Cashboard input: the account's currency (default USD).",
+            "description": (
+                "Cashboard input: the account's currency, needed unless the account "
+                "document is given."
+            ),
         },
     ]
     refusals = {

@@ -23,7 +23,7 @@ from .._calculate import Totals, calculate
 from .._cli._formats import WRITERS, Output
 from .._documents import Document, Entry
 from .._money import Currency
-from ..errors import InvalidValueError, InvoiceCalcError
+from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
@@ -71,14 +71,22 @@ def _per_source(read_one: Callable[[bytes], Document]) -> Reader:
     return read_all
 
 
-def _cashboard(sources: Sources, currency: str) -> Named:
-    with _naming(None):
-        try:
-            code = Currency(currency)
-        except InvoiceCalcError as exc:
-            raise exc.within("?currency") from None
+def _cashboard(sources: Sources, currency: str, as_of: dt.date | None = None) -> Named:
+    """The account document's currency, else ``?currency=`` (``""``: not given)."""
+    code = None
+    if currency:
+        with _naming(None):
+            try:
+                code = Currency(currency)
+            except InvoiceCalcError as exc:
+                raise exc.within("?currency") from None
     with _naming(", ".join(name for name, _ in sources)):
-        return cashboard.read_files(sources, currency=code, naming=_naming)
+        try:
+            return cashboard.read_files(sources, currency=code, as_of=as_of, naming=_naming)
+        except InvoiceCalcError as exc:
+            if exc.field != "currency":
+                raise
+            raise ParseError("?currency", exc.problem) from None
 
 
 #: ``?input=`` formats: the readers of ``invoicecalc preview --input``, the
@@ -100,7 +108,7 @@ class Request:
     sources: Sources
     input: str = "json"
     as_of: dt.date | None = None  # wins over each document's own, as --as-of does
-    currency: str | None = None  # Cashboard's account currency (default USD)
+    currency: str | None = None  # Cashboard's account currency (else its account document)
 
 
 def read(request: Request) -> Named:
@@ -113,7 +121,9 @@ def read(request: Request) -> Named:
             f"?input={request.input} documents state their own currency",
         )
         raise Refusal(error, None)
-    return reader(request.sources, request.currency or "USD")
+    if request.input == "cashboard":
+        return _cashboard(request.sources, request.currency or "", request.as_of)
+    return reader(request.sources, request.currency or "")
 
 
 def _calculated(

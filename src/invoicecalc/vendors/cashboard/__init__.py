@@ -16,8 +16,10 @@ refused with an :class:`~invoicecalc.errors.UnsupportedError` (see
 :func:`canonical` and ``docs/vendors.md``).
 
 Cashboard documents do not state their currency (it is the account's):
-readers take it as ``currency`` (default USD) and writers use the
-invoice's.
+readers take it from an ``account`` document read with them
+(:func:`read_account` reads one alone) or as ``currency``, and refuse to
+read without either; writers use the invoice's. :func:`read_files` with
+``estimates=True`` reads estimates with their ``line_items``.
 """
 
 from ._model import (
@@ -27,7 +29,7 @@ from ._model import (
     CashboardRecord,
     canonical,
 )
-from ._read import MAPPED, STATED, read, read_files, read_line_items
+from ._read import ESTIMATE_STATED, MAPPED, STATED, read, read_account, read_files, read_line_items
 from ._schema import Form
 from ._write import (
     error_document,
@@ -40,6 +42,7 @@ from ._write import (
 
 __all__ = [
     "CASHBOARD_POLICY",
+    "ESTIMATE_STATED",
     "MAPPED",
     "STATED",
     "CashboardEntry",
@@ -49,6 +52,7 @@ __all__ = [
     "canonical",
     "error_document",
     "read",
+    "read_account",
     "read_files",
     "read_line_items",
     "write",

@@ -77,14 +77,22 @@ class CashboardEntry(Entry):
 
     ``record`` is the invoice's; ``line_records`` one per line and
     ``payment_records`` one ``(invoice_payment, payment)`` pair per payment,
-    or empty for lines and payments Cashboard has not seen.
+    or empty for lines and payments Cashboard has not seen. ``undated``
+    holds the positions of the payments read without a date (an invoice
+    payment whose payment was not given): each is dated the invoice date in
+    ``invoice``, which the reader allows only where no amount depends on it,
+    and no payment resource is written for it (see ``docs/vendors.md``).
     """
 
     record: CashboardRecord = _NO_RECORD
     line_records: tuple[CashboardRecord, ...] = ()
     payment_records: tuple[tuple[CashboardRecord, CashboardRecord], ...] = ()
+    undated: tuple[int, ...] = ()
 
     def __attrs_post_init__(self) -> None:
+        for index in self.undated:
+            if not 0 <= index < len(self.invoice.payments):
+                raise InvalidValueError("undated", index, "must be the position of a payment")
         for name, records, items in (
             ("line_records", self.line_records, self.invoice.lines),
             ("payment_records", self.payment_records, self.invoice.payments),
@@ -125,20 +133,34 @@ def canonical(invoice: Invoice) -> Invoice:
 
     Every total is unchanged. Taxes become ``sales_tax`` and ``sales_tax_2``
     by position (a compound first tax is the same as a plain one: nothing
-    comes before it); a line naming every tax names none; a line's kind
-    becomes ``custom`` (a Cashboard invoice line has no type). Refused, with
+    comes before it; a second tax compounding on the first, by ``True`` or
+    by name, is ``sales_tax_2_cumulative``); a line naming every tax names
+    none; a line's kind becomes ``custom`` (a Cashboard invoice line has no
+    type); a zero line discount is none, and a cash rounding to one minor
+    unit (which rounds nothing) is none. Refused, with
     :class:`~invoicecalc.errors.UnsupportedError`: a policy other than
-    Cashboard's, more than two taxes, a line carrying some taxes but not
-    all, a quantity range on an invoice line, and terms.
+    Cashboard's (``up`` mode included), more than two taxes, a withholding
+    tax, a line carrying some taxes but not all, a quantity range or a
+    discount on an invoice line, a discount amount, tax-inclusive prices, a
+    cash rounding, a home currency, and terms.
     """
     taxes = cashboard_taxes(invoice)
     lines = [
         line
-        if line.kind is LineKind.CUSTOM and not line.taxes
-        else attrs.evolve(line, kind=LineKind.CUSTOM, taxes=())
+        if line.kind is LineKind.CUSTOM
+        and not line.taxes
+        and line.discount_percentage is None
+        and line.discount_amount is None
+        else attrs.evolve(
+            line,
+            kind=LineKind.CUSTOM,
+            taxes=(),
+            discount_percentage=None,
+            discount_amount=None,
+        )
         for line in invoice.lines
     ]
-    return attrs.evolve(invoice, lines=lines, taxes=taxes, terms=None)
+    return attrs.evolve(invoice, lines=lines, taxes=taxes, terms=None, cash_rounding=None)
 
 
 def cashboard_taxes(invoice: Invoice) -> tuple[Tax, ...]:
@@ -155,6 +177,7 @@ def cashboard_taxes(invoice: Invoice) -> tuple[Tax, ...]:
         )
     if invoice.terms:
         raise UnsupportedError("terms", "a Cashboard invoice has no terms", invoice.terms)
+    _v2_refusals(invoice)
     every = {tax.name for tax in invoice.taxes}
     for index, line in enumerate(invoice.lines):
         if line.taxes and set(line.taxes) != every:
@@ -176,6 +199,53 @@ def cashboard_taxes(invoice: Invoice) -> tuple[Tax, ...]:
         rates[1] if len(rates) > 1 else None,
         len(rates) > 1 and bool(invoice.taxes[1].compound),
     )
+
+
+def _v2_refusals(invoice: Invoice) -> None:
+    """The engine's v2 concepts Cashboard's invoice has no element for."""
+    for index, tax in enumerate(invoice.taxes):
+        if tax.withholding:
+            raise UnsupportedError(
+                f"taxes[{index}].withholding",
+                "Cashboard's sales taxes add to the total; none is withheld",
+                tax.name,
+            )
+    if invoice.discount_amount:
+        raise UnsupportedError(
+            "discount_amount",
+            "a Cashboard invoice discounts by percentage only (discount_percentage)",
+            invoice.currency.format(invoice.discount_amount),
+        )
+    if invoice.tax_inclusive:
+        raise UnsupportedError(
+            "tax_inclusive", "Cashboard's prices are before tax (price_per)", True
+        )
+    rounding = invoice.cash_rounding
+    if rounding is not None and rounding.increment != 1:
+        raise UnsupportedError(
+            "cash_rounding",
+            "a Cashboard invoice has no cash rounding",
+            invoice.currency.format(rounding.increment),
+        )
+    if invoice.home_currency is not None:
+        raise UnsupportedError(
+            "home_currency",
+            "a Cashboard account has one currency (currency_type_code)",
+            invoice.home_currency.currency.code,
+        )
+    for index, line in enumerate(invoice.lines):
+        if line.discount_percentage:
+            raise UnsupportedError(
+                f"lines[{index}].discount_percentage",
+                "a Cashboard invoice line has no discount",
+                line.discount_percentage,
+            )
+        if line.discount_amount:
+            raise UnsupportedError(
+                f"lines[{index}].discount_amount",
+                "a Cashboard invoice line has no discount",
+                invoice.currency.format(line.discount_amount),
+            )
 
 
 def _plain(value: Decimal) -> str:

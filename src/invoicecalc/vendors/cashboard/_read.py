@@ -2,8 +2,10 @@
 
 The API serves an invoice in pieces: the invoice, its line items and its
 invoice payments (amounts), each its own document, and the payments (with
-their dates) in a fourth. :func:`read_files` reads any set of them together
-and matches the pieces by invoice id. Every number goes through
+their dates) in a fourth; the currency is the account's (a fifth, the
+``account`` resource). :func:`read_files` reads any set of them together
+and matches the pieces by invoice id; with ``estimates`` it reads
+estimates and their ``line_items`` the same way. Every number goes through
 :func:`~invoicecalc._money.exact_decimal`; a value that does not parse is
 refused with the element's path (``invoice[2].sales_tax``).
 """
@@ -25,18 +27,28 @@ from ..._parse import parse_date, parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._model import CashboardEntry, CashboardLineItem, CashboardRecord
 from ._schema import (
+    ACCOUNT,
+    ESTIMATE,
     INVOICE,
     INVOICE_LINE_ITEM,
     INVOICE_PAYMENT,
     LINE_ITEM,
     PAYMENT,
     Raw,
+    Resource,
     parse_document,
 )
 
-__all__ = ["MAPPED", "STATED", "read", "read_files", "read_line_items"]
+__all__ = [
+    "ESTIMATE_STATED",
+    "MAPPED",
+    "STATED",
+    "read",
+    "read_account",
+    "read_files",
+    "read_line_items",
+]
 
-_USD = Currency("USD")
 _ZERO = Decimal(0)
 
 #: The totals an invoice document states, compared by ``invoicecalc check``.
@@ -91,6 +103,17 @@ MAPPED = {
     ),
     INVOICE_PAYMENT.tag: frozenset({"invoice_id", "amount"}),
     PAYMENT.tag: frozenset({"notes"}),
+    ESTIMATE.tag: frozenset(
+        {
+            "assigned_id",
+            "created_on",
+            "discount_percentage",
+            "sales_tax",
+            "sales_tax_2",
+            "sales_tax_2_cumulative",
+        }
+    ),
+    ACCOUNT.tag: frozenset(),
     LINE_ITEM.tag: frozenset(
         {
             "description",
@@ -255,6 +278,7 @@ def _invoice(
     currency: Currency,
     lines: Sequence[tuple[LineItem, CashboardRecord]],
     payments: Sequence[tuple[Payment, tuple[CashboardRecord, CashboardRecord]]],
+    undated: Sequence[int] = (),
 ) -> CashboardEntry:
     _present(raw, "discount_percentage", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative")
     taxes = sales_taxes(
@@ -297,101 +321,331 @@ def _invoice(
         record=_record(raw),
         line_records=tuple(record for _, record in lines),
         payment_records=tuple(records for _, records in payments),
+        undated=tuple(undated),
     )
+
+
+def _estimate(
+    raw: Raw, currency: Currency, lines: Sequence[tuple[LineItem, CashboardRecord]]
+) -> CashboardEntry:
+    """An estimate: an invoice whose lines are ``line_item`` resources with quantity ranges.
+
+    It has no invoice or due date, only ``created_on``: both are that day (no
+    amount of an estimate depends on a date: it has no early or late terms).
+    """
+    _present(raw, "discount_percentage", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative")
+    day = _day(raw, "created_on")
+    if day is None:
+        raise ParseError(raw.field("created_on"), "is required (an estimate's date)")
+    invoice = _build(
+        Invoice,
+        raw,
+        currency=currency,
+        invoice_date=day,
+        due_date=day,
+        lines=[line for line, _ in lines],
+        taxes=sales_taxes(
+            _rate(raw, "sales_tax"),
+            _rate(raw, "sales_tax_2"),
+            _flag(raw, "sales_tax_2_cumulative", False),
+        ),
+        discount_percentage=_decimal(raw, "discount_percentage") or _ZERO,
+        number=_string(raw, "assigned_id"),
+    )
+    for tag in ESTIMATE_STATED:
+        _stated_money(raw, tag, currency)  # not compared by check, but numbers
+    return CashboardEntry(
+        invoice, record=_record(raw), line_records=tuple(record for _, record in lines)
+    )
+
+
+#: The totals an estimate states, best and worst case (``invoicecalc estimate``'s low and high).
+ESTIMATE_STATED = tuple(
+    f"{name}_{case}"
+    for name in (
+        "item_cost",
+        "item_profit",
+        "item_actual",
+        "item_taxable",
+        "discount",
+        "tax_cost",
+        "tax_cost_2",
+        "price",
+    )
+    for case in ("best", "worst")
+)
 
 
 # -- documents -----------------------------------------------------------------------------
 
 _Dated = tuple[dt.date | None, str, CashboardRecord]
 _Share = tuple[str, Raw, str | None, int]  # file, invoice_payment, payment id, amount
+_Parsed = tuple[str, Resource, bool, list[Raw]]
+
+#: The stated totals the lines of an invoice (or estimate) make.
+_LINE_MADE = {
+    INVOICE: ("item_cost", "item_actual", "item_taxable", "total_quantity"),
+    ESTIMATE: ("item_cost_best", "item_actual_best", "item_cost_worst", "item_actual_worst"),
+}
+
+
+def read_account(data: bytes | str, *, source: str = "document") -> Currency:
+    """The currency of a Cashboard ``account`` document: its ``currency_type_code``."""
+    resource, _, raws = parse_document(data, source)
+    if resource is not ACCOUNT:
+        raise ParseError(source, f"is an {resource.plural} document, not the account")
+    if len(raws) != 1:
+        raise ParseError(source, f"must hold one account (holds {len(raws)})")
+    with _unnamed(source):
+        return _account_currency(raws[0])
+
+
+def _account_currency(raw: Raw) -> Currency:
+    code = _required(raw, "currency_type_code")
+    try:
+        return Currency(code)
+    except InvoiceCalcError as exc:
+        raise InvalidValueError(raw.field("currency_type_code"), code, exc.problem) from None
+
+
+def _currency(parsed: Sequence[_Parsed], given: Currency | None, naming: Naming) -> Currency:
+    """The account's currency when an account document is given, else ``given``; never a guess."""
+    found: Currency | None = None
+    for name, resource, _, raws in parsed:
+        if resource is not ACCOUNT:
+            continue
+        with naming(name):
+            for raw in raws:
+                currency = _account_currency(raw)
+                if found is not None and currency != found:
+                    raise InvalidValueError(
+                        raw.field("currency_type_code"),
+                        currency.code,
+                        f"differs from another account's ({found.code})",
+                    )
+                if given is not None and currency != given:
+                    raise InvalidValueError(
+                        raw.field("currency_type_code"),
+                        currency.code,
+                        f"differs from the currency given ({given.code})",
+                    )
+                found = currency
+    if found is None and given is None:
+        raise ParseError(
+            "currency",
+            "is not in Cashboard's documents (it is the account's): give the account "
+            "document (currency_type_code) or the currency",
+        )
+    result = found or given
+    assert result is not None
+    return result
+
+
+def _dependence(invoice: Invoice, as_of: dt.date | None, schedule: bool) -> str | None:
+    """What amount depends on a payment's date, if any (then an undated one is refused)."""
+    if as_of is not None:
+        return f"whether it is counted as of {as_of.isoformat()}"
+    if invoice.early_period_in_days is not None and invoice.discount_percentage:
+        return "the early-payment discount"
+    if invoice.late_percentage and invoice.late_period_in_days is not None:
+        return "the late fee"
+    if schedule and (
+        invoice.pre_reminder_in_days is not None or invoice.post_reminder_in_days is not None
+    ):
+        return "the reminders' balances"
+    return None
+
+
+def _shown(value: object, currency: Currency) -> str:
+    return currency.format(value) if isinstance(value, int) else f"{value}"
+
+
+def _check_lines(
+    raw: Raw, entry: CashboardEntry, resource: Resource, lines_given: bool, document: str
+) -> None:
+    """An invoice read without lines must not state totals that lines would make."""
+    if entry.invoice.lines:
+        return
+    stated = {tag: raw.text(tag) for tag in _LINE_MADE[resource]}
+    made = [
+        tag
+        for tag, text in stated.items()
+        if text is not None and exact_decimal(text, raw.field(tag))
+    ]
+    if made:
+        tag = made[0]
+        value = _stated_money(raw, tag, entry.invoice.currency)
+        raise ParseError(
+            raw.field("line_items"),
+            f"are missing: the {resource.tag} states {tag} "
+            f"{_shown(value, entry.invoice.currency)}, which its lines make "
+            f"(give its {document} document)",
+        )
+    if not lines_given and all(text is None for text in stated.values()):
+        raise ParseError(
+            raw.field("line_items"),
+            f"are missing: no {document} document was given and the {resource.tag} "
+            "states no item totals",
+        )
 
 
 def read_files(
     sources: Sequence[tuple[str, bytes | str]],
     *,
-    currency: Currency = _USD,
+    currency: Currency | None = None,
+    as_of: dt.date | None = None,
+    schedule: bool = False,
+    estimates: bool = False,
     naming: Naming = _unnamed,
 ) -> list[tuple[str, Document]]:
     """Cashboard documents read together: one :class:`Document` per invoice document.
 
     ``sources`` are ``(name, data)``, XML or JSON, in any order, recognised
     by their root element: ``invoices``/``invoice``, ``invoice_line_items``,
-    ``invoice_payments`` and ``payments`` (which holds the payments' dates).
-    Lines and payments are matched to invoices by ``invoice_id``; those
-    naming no invoice given (an invoice schedule's lines) are read and
-    checked, not used. An invoice without an ``<id>`` is known by its
-    position among the invoices read (1, 2, ...), as the writers number it.
+    ``invoice_payments``, ``payments`` (which holds the payments' dates) and
+    ``account`` (whose ``currency_type_code`` is the currency). Lines and
+    payments are matched to invoices by ``invoice_id``; those naming no
+    invoice given (an invoice schedule's lines) are read and checked, not
+    used. An invoice without an ``<id>`` is known by its position among the
+    invoices read (1, 2, ...), as the writers number it.
+
+    The currency is the account document's; without one, ``currency`` (one
+    given beside an account must agree with it); without either the read
+    is refused. An invoice without lines that states item totals its lines
+    would make is refused (``invoice[i].line_items``).
+
+    An invoice payment whose payment (with its ``created_on``) is not given
+    is read dated the invoice date, and listed in the entry's ``undated``,
+    only when no amount depends on its date: it is refused when ``as_of``
+    (the date the totals are asked for) is given, under an early-payment
+    discount or a late fee, and with ``schedule`` (the invoices are read for
+    a schedule) under reminders.
+
+    With ``estimates``, ``estimates``/``estimate`` documents are read too,
+    each estimate with the ``line_items`` naming it by ``estimate_id``;
+    without it they are refused.
     ``naming(name)`` wraps the work on each file, so errors can name it.
     """
-    parsed = []
+    parsed: list[_Parsed] = []
     for name, data in sources:
         with naming(name):
             resource, array, raws = parse_document(data, "")
-            if resource is LINE_ITEM:
+            if resource is LINE_ITEM and not estimates:
                 raise ParseError(
                     "",
                     "is a line_items document (items of estimates and projects), not part of "
-                    "an invoice; read it with read_line_items",
+                    "an invoice; read it with an estimates document (invoicecalc estimate)",
                 )
+            if resource is ESTIMATE and not estimates:
+                raise ParseError("", "is an estimates document: read it with invoicecalc estimate")
         parsed.append((name, resource, array, raws))
+    given = {resource for _, resource, _, _ in parsed}
+    if not given & {INVOICE, ESTIMATE}:
+        wanted = "<invoices>, <invoice> or <estimates>" if estimates else "<invoices> or <invoice>"
+        raise ParseError("", f"holds no invoice document ({wanted})")
+    money = _currency(parsed, currency, naming)
 
     dated: dict[str, _Dated] = {}
     lines: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
+    items: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
     shares: defaultdict[str, list[_Share]] = defaultdict(list)
     for name, resource, _, raws in parsed:
         with naming(name):
             for raw in raws:
                 if resource is PAYMENT:
-                    key, day, note, record = _payment(raw, currency)
+                    key, day, note, record = _payment(raw, money)
                     if key in dated:
                         raise InvalidValueError(raw.field("id"), key, "names a payment read before")
                     dated[key] = (day, note, record)
                 elif resource is INVOICE_LINE_ITEM:
-                    invoice_id, line, record = _invoice_line(raw, currency)
+                    invoice_id, line, record = _invoice_line(raw, money)
                     if invoice_id is not None:
                         lines[invoice_id].append((line, record))
                 elif resource is INVOICE_PAYMENT:
-                    invoice_id, payment_id, amount = _invoice_payment(raw, currency)
+                    invoice_id, payment_id, amount = _invoice_payment(raw, money)
                     if invoice_id is not None:
                         shares[invoice_id].append((name, raw, payment_id, amount))
+                elif resource is LINE_ITEM:
+                    item = _line_item(raw, money)
+                    estimate_id = raw.text("estimate_id")
+                    if estimate_id is not None:
+                        items[estimate_id].append((item.item, item.record))
 
     documents = []
     seen: set[str] = set()
     for name, resource, array, raws in parsed:
-        if resource is not INVOICE:
+        if resource not in (INVOICE, ESTIMATE):
             continue
         entries = []
         with naming(name):
             for raw in raws:
+                if resource is ESTIMATE:
+                    key = _required(raw, "id")
+                    entry = _estimate(raw, money, items[key])
+                    _check_lines(raw, entry, ESTIMATE, LINE_ITEM in given, "line_items")
+                    entries.append(entry)
+                    continue
                 key = raw.text("id") or str(len(seen) + 1)
                 if key in seen:
                     raise InvalidValueError(raw.field("id"), key, "names an invoice read before")
                 seen.add(key)
-                payments = [_paid(share, dated, currency, naming) for share in shares[key]]
-                entries.append(_invoice(raw, currency, lines[key], payments))
+                entry = _dated_invoice(raw, money, lines[key], shares[key], dated, naming)
+                _check_lines(raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items")
+                if entry.undated:
+                    _check_undated(entry, shares[key], as_of, schedule, naming)
+                entries.append(entry)
         documents.append((name, Document(tuple(entries), array)))
-    if not documents:
-        raise ParseError("", "holds no invoice document (<invoices> or <invoice>)")
     return documents
 
 
-def _paid(
-    share: _Share, dated: dict[str, _Dated], currency: Currency, naming: Naming
-) -> tuple[Payment, tuple[CashboardRecord, CashboardRecord]]:
-    """One invoice payment with its date from the payments document."""
-    name, raw, payment_id, amount = share
+def _dated_invoice(
+    raw: Raw,
+    currency: Currency,
+    lines: Sequence[tuple[LineItem, CashboardRecord]],
+    shares: Sequence[_Share],
+    dated: dict[str, _Dated],
+    naming: Naming,
+) -> CashboardEntry:
+    """The invoice with its payments, each dated by its payment (undated ones: the invoice date)."""
+    day = parse_date(_required(raw, "invoice_date"), raw.field("invoice_date"))
+    payments = []
+    undated = []
+    for index, (name, share, payment_id, amount) in enumerate(shares):
+        with naming(name):
+            when, note, record = dated.get(payment_id or "", (None, "", CashboardRecord()))
+            if when is None:
+                undated.append(index)
+            payment = Payment(when or day, Amount(amount, currency.code), note)
+            payments.append((payment, (_record(share), record)))
+    return _invoice(raw, currency, lines, payments, undated)
+
+
+def _check_undated(
+    entry: CashboardEntry,
+    shares: Sequence[_Share],
+    as_of: dt.date | None,
+    schedule: bool,
+    naming: Naming,
+) -> None:
+    depends = _dependence(entry.invoice, as_of, schedule)
+    if depends is None:
+        return
+    name, share, payment_id, _ = shares[entry.undated[0]]
     with naming(name):
-        day, note, record = dated.get(payment_id or "", (None, "", CashboardRecord()))
-        if day is None:
-            raise InvalidValueError(
-                raw.field("payment_id"),
-                payment_id,
-                "has no dated payment: give the payments document that holds its created_on",
-            )
-        return Payment(day, Amount(amount, currency.code), note), (_record(raw), record)
+        raise InvalidValueError(
+            share.field("payment_id"),
+            payment_id,
+            f"has no dated payment, and {depends} depends on its date: give the payments "
+            "document that holds its created_on",
+        )
 
 
-def read(*documents: bytes | str, currency: Currency = _USD) -> Document:
+def read(
+    *documents: bytes | str,
+    currency: Currency | None = None,
+    as_of: dt.date | None = None,
+    estimates: bool = False,
+) -> Document:
     """The invoices in a set of Cashboard documents, read together (see :func:`read_files`).
 
     The result is an array when any invoice document is one, or there are several.
@@ -399,30 +653,36 @@ def read(*documents: bytes | str, currency: Currency = _USD) -> Document:
     found = read_files(
         [(f"document {index + 1}", data) for index, data in enumerate(documents)],
         currency=currency,
+        as_of=as_of,
+        estimates=estimates,
     )
     entries = tuple(entry for _, document in found for entry in document.entries)
     return Document(entries, array=len(found) > 1 or found[0][1].array)
 
 
+def _line_item(raw: Raw, currency: Currency) -> CashboardLineItem:
+    _present(raw, "is_taxable")
+    code = _whole(raw, "type_code")
+    kind = _build(LineKind.from_type_code, raw, code=0 if code is None else code)
+    line = _line(
+        raw,
+        currency,
+        kind,
+        quantity_low=_decimal(raw, "quantity_low"),
+        quantity_high=_decimal(raw, "quantity_high"),
+    )
+    _stated_money(raw, "price_actual", currency)
+    return CashboardLineItem(line, _record(raw))
+
+
 def read_line_items(
-    data: bytes | str, *, currency: Currency = _USD, source: str = "document"
+    data: bytes | str, *, currency: Currency, source: str = "document"
 ) -> tuple[CashboardLineItem, ...]:
-    """``line_item`` resources: each a line of quantity 1 with its range and kind."""
+    """``line_item`` resources: each a line of quantity 1 with its range and kind.
+
+    ``currency`` is the account's (:func:`read_account`): the document does not state it.
+    """
     resource, _, raws = parse_document(data, source)
     if resource is not LINE_ITEM:
         raise ParseError(source, f"is an {resource.plural} document, not line_items")
-    items = []
-    for raw in raws:
-        _present(raw, "is_taxable")
-        code = _whole(raw, "type_code")
-        kind = _build(LineKind.from_type_code, raw, code=0 if code is None else code)
-        line = _line(
-            raw,
-            currency,
-            kind,
-            quantity_low=_decimal(raw, "quantity_low"),
-            quantity_high=_decimal(raw, "quantity_high"),
-        )
-        _stated_money(raw, "price_actual", currency)
-        items.append(CashboardLineItem(line, _record(raw)))
-    return tuple(items)
+    return tuple(_line_item(raw, currency) for raw in raws)

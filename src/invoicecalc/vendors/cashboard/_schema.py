@@ -1,11 +1,14 @@
 """Cashboard's documents as data: which elements, in which order, with which attributes.
 
-The element lists follow the API's data references (the Invoices and Line
-Items pages of the Cashboard API documentation) and, for the resources the
-reference does not list (invoice line items, invoice payments, payments), real
-server output (the official Ruby client's test fixtures). Writing builds
-:class:`Written` records and renders them as XML or JSON; reading turns
-either form into :class:`Raw` records. Nothing here knows the domain types.
+The element lists follow the API's data references (the Invoices, Line
+Items, Invoice Line Items and Invoice Payments pages of the Cashboard API
+documentation, and the Payments page as far as it is known) and, where a
+reference is not known (estimates, the rest of payments), real server
+output (the official Ruby client's test fixtures). The older server shape of
+those fixtures (an ``id`` first, a payment's ``estimate_id``) is read too.
+Writing builds :class:`Written` records and renders them as XML or JSON;
+reading turns either form into :class:`Raw` records. Nothing here knows the
+domain types.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from ...errors import InvalidTypeError, InvalidValueError, ParseError, VendorErr
 from .._xml import ET, attribute, element, parse_xml
 
 __all__ = [
+    "ACCOUNT",
+    "ESTIMATE",
     "INVOICE",
     "INVOICE_LINE_ITEM",
     "INVOICE_PAYMENT",
@@ -73,13 +78,17 @@ class Resource:
 
     ``extra`` names elements the server also sends that the reference does
     not list; they are read, kept and written back after the listed ones
-    (``id`` first, as the server does).
+    (``id`` first, as the server does). An ``open`` resource (the account,
+    whose reference is known only in part) accepts any element, and
+    elements holding elements (its ``owner`` and ``company``); only the
+    listed ones are read.
     """
 
     tag: str
     plural: str
     fields: tuple[Field, ...]
     extra: tuple[str, ...] = ("id",)
+    open: bool = False
     known: frozenset[str] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -131,12 +140,12 @@ INVOICE = Resource(
     """),
 )
 
-#: ``GET [invoice link 'line_items']`` as the server returns it.
+#: The Invoice Line Items data reference, element for element (the server
+#: also sends ``id``; the older server shape has no ``updated_at``).
 INVOICE_LINE_ITEM = Resource(
     "invoice_line_item",
     "invoice_line_items",
     _fields("""
-        id
         description
         flat_fee financial
         invoice_id
@@ -148,37 +157,100 @@ INVOICE_LINE_ITEM = Resource(
         rank
         title
         total financial read_only
+        updated_at read_only
     """),
 )
 
-#: ``GET [invoice link 'payments']``: how much of which payment went to which invoice.
+#: The Invoice Payments data reference: how much of which payment went to which invoice.
 INVOICE_PAYMENT = Resource(
     "invoice_payment",
     "invoice_payments",
     _fields("""
-        id
         invoice_id
         payment_id
         amount financial
+        updated_at read_only
     """),
 )
 
-#: ``GET /payments``: the payments themselves, with their dates (``created_on``).
+#: The Payments data reference as far as it is known (up to ``person_id``),
+#: then ``transaction_id`` (the server's and the Ruby client's, alphabetical
+#: after it); the payments themselves, with their dates (``created_on``).
+#: The older server shape's ``estimate_id`` is not in the reference: kept.
 PAYMENT = Resource(
     "payment",
     "payments",
     _fields("""
-        id
         amount financial
         assigned_id
         client_id
         client_type
+        comments_count read_only
         created_on
         document_template_id
-        estimate_id
         notes
         person_id
         transaction_id
+    """),
+    extra=("id", "estimate_id"),
+)
+
+#: The account: its ``currency_type_code`` is every document's currency. Its
+#: reference is known only in part, so any element is accepted (read only).
+ACCOUNT = Resource(
+    "account",
+    "accounts",
+    _fields("""
+        created_at read_only
+        currency_type_code
+        currency_symbol read_only
+        date_format
+        expenses_billable boolean
+        is_disabled read_only boolean
+    """),
+    open=True,
+)
+
+#: An estimate as the server returns it (no data reference is known): its
+#: lines are ``line_item`` resources naming it by ``estimate_id``.
+ESTIMATE = Resource(
+    "estimate",
+    "estimates",
+    _fields("""
+        assigned_id
+        agreement_text
+        client_id
+        client_type
+        created_on
+        deposit_amount financial
+        discount_percentage financial
+        document_template_id
+        has_been_sent boolean
+        intro_text
+        is_active read_only boolean
+        name
+        requires_agreement boolean
+        sales_tax financial
+        sales_tax_2 financial
+        sales_tax_2_cumulative financial boolean
+        discount_best financial read_only
+        discount_worst financial read_only
+        item_actual_best financial read_only
+        item_actual_worst financial read_only
+        item_cost_best financial read_only
+        item_cost_worst financial read_only
+        item_profit_best financial read_only
+        item_profit_worst financial read_only
+        item_taxable_best financial read_only
+        item_taxable_worst financial read_only
+        price_best financial read_only
+        price_worst financial read_only
+        tax_cost_best financial read_only
+        tax_cost_worst financial read_only
+        tax_cost_2_best financial read_only
+        tax_cost_2_worst financial read_only
+        time_best read_only
+        time_worst read_only
     """),
 )
 
@@ -216,7 +288,10 @@ LINE_ITEM = Resource(
     extra=("id", "best_time_in_minutes", "worst_time_in_minutes"),
 )
 
-_RESOURCES = {r.tag: r for r in (INVOICE, INVOICE_LINE_ITEM, INVOICE_PAYMENT, PAYMENT, LINE_ITEM)}
+_RESOURCES = {
+    r.tag: r
+    for r in (INVOICE, INVOICE_LINE_ITEM, INVOICE_PAYMENT, PAYMENT, LINE_ITEM, ACCOUNT, ESTIMATE)
+}
 _ARRAYS = {r.plural: r for r in _RESOURCES.values()}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -350,7 +425,7 @@ def _kind(tag: str, source: str) -> tuple[Resource, bool]:
         return _ARRAYS[tag], True
     if tag in _RESOURCES:
         return _RESOURCES[tag], False
-    known = ", ".join(sorted(_ARRAYS))
+    known = ", ".join(sorted(r.tag if r is ACCOUNT else r.plural for r in _RESOURCES.values()))
     shown = tag if len(tag) <= 60 else tag[:60] + "..."
     raise ParseError(source, f"<{shown}> is not a Cashboard document read here (known: {known})")
 
@@ -383,6 +458,9 @@ def _xml_raw(node: ET.Element, resource: Resource, path: str) -> Raw:
             links.append((rel, href))
             continue
         _check_tag(resource, path, child.tag, values)
+        if resource.open and child.tag not in resource.known:
+            values[child.tag] = ""  # accepted, not read (it may hold elements)
+            continue
         if len(child):
             raise InvalidValueError(
                 f"{path}.{child.tag}", child.tag, "must hold text, not elements"
@@ -392,7 +470,7 @@ def _xml_raw(node: ET.Element, resource: Resource, path: str) -> Raw:
 
 
 def _check_tag(resource: Resource, path: str, tag: str, seen: dict[str, str]) -> None:
-    if tag not in resource.known:
+    if tag not in resource.known and not resource.open:
         raise InvalidValueError(
             f"{path}.{tag}", tag, f"is not an element of a Cashboard {resource.tag}"
         )
@@ -437,6 +515,9 @@ def _json_raw(body: object, resource: Resource, path: str) -> Raw:
             links.extend(item.items())
             continue
         _check_tag(resource, path, tag, values)
+        if resource.open and tag not in resource.known:
+            values[tag] = ""  # accepted, not read
+            continue
         if item is None:
             values[tag] = ""
         elif isinstance(item, bool):

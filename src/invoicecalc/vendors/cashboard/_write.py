@@ -111,7 +111,7 @@ def _record(
     """
     listed = {field.tag for field in resource.fields}
     values: list[tuple[Field, str | None]] = []
-    kept_id = record.get("id")
+    kept_id = mapped["id"] if "id" in mapped else record.get("id")
     if "id" not in listed and kept_id is not None:
         values.append((_ID, _text(kept_id)))
     for field in resource.fields:
@@ -269,7 +269,9 @@ def write_payments(
     results: Results, *, form: Form = "xml", financial: bool = True, base_url: str | None = None
 ) -> str:
     """The payments themselves as ``<payments type="array">``: where their dates (``created_on``)
-    and notes live. A payment shared by several invoices is written once."""
+    and notes live. A payment shared by several invoices is written once; an undated one
+    (read without its payment, :attr:`CashboardEntry.undated`) is not written, or written
+    back as read, its ``created_on`` empty."""
     records = []
     seen: dict[str, tuple[CashboardRecord, dt.date]] = {}
     items = _prepare(results)
@@ -278,6 +280,9 @@ def write_payments(
         for index, payment in enumerate(item.invoice.payments):
             key = payment_ids[index]
             record = item.entry.payment_record(index)[1]
+            undated = index in item.entry.undated
+            if undated and not record.fields:
+                continue  # its payment was not read: no date is invented for it
             if key in seen:
                 if seen[key] != (record, payment.date):
                     raise InvalidValueError("payment_id", key, "names two different payments")
@@ -288,7 +293,7 @@ def write_payments(
             mapped = {
                 "id": key,
                 "amount": record.get("amount") or money(payment.amount),
-                "created_on": kept_date if kept_date[:10] == day else day,
+                "created_on": kept_date if undated or kept_date[:10] == day else day,
                 "notes": _text(payment.note),
             }
             links = record.links
