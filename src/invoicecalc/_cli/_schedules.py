@@ -153,12 +153,6 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         help="the format of the file (default: json, the neutral document)",
     )
     parser.add_argument(
-        "--currency",
-        metavar="CODE",
-        help="Cashboard and FreshBooks input: the account's (base) currency, which their "
-        "documents may leave out (default: USD)",
-    )
-    parser.add_argument(
         "--output",
         choices=("json", "text"),
         default="text",
@@ -173,7 +167,8 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         "--currency",
         metavar="CODE",
         help="Cashboard input: the account's currency, which its documents do not state "
-        "(needed when no account document is given)",
+        "(needed when no account document is given); FreshBooks input: the account's "
+        "base currency, for documents without currency_code",
     )
 
 
