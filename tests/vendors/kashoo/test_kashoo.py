@@ -36,7 +36,14 @@ from invoicecalc.document import Entry
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, ParseError, UnsupportedError
 from invoicecalc.testing import as_of_dates, invoices
 from invoicecalc.vendors import kashoo
-from invoicecalc.vendors.kashoo._schema import INVOICE, LINE, PAYMENT, TAX, TAX_AMOUNT
+from invoicecalc.vendors.kashoo._schema import (
+    ALLOCATION,
+    INVOICE,
+    LINE,
+    PAYMENT,
+    TAX,
+    TAX_AMOUNT,
+)
 
 D = Decimal
 USD, JPY, BHD = Currency("USD"), Currency("JPY"), Currency("BHD")
@@ -498,7 +505,21 @@ def test_docs_field_table_lists_the_schema() -> None:
     schema |= {f"taxes[].{key}" for key in attrs.asdict(TAX).values()}
     schema |= {f"taxAmounts[].{key}" for key in attrs.asdict(TAX_AMOUNT).values()}
     schema |= {f"invoicePayments[].{key}" for key in attrs.asdict(PAYMENT).values()}
+    schema |= {
+        f"invoicePayments[].allocations[].{key}" for key in attrs.asdict(ALLOCATION).values()
+    }
     assert documented == schema
+
+
+def test_docs_mark_every_name_as_real_or_chosen() -> None:
+    # Each row of the field table says where its name is from: Kashoo's API document,
+    # the real client's request bodies, or invoicecalc's choice.
+    kashoo_docs = DOCS.read_text().split("## Kashoo / TrulySmall", 1)[1]
+    section = kashoo_docs.split("### Fields", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    sources = [line.split("|")[3].strip() for line in rows]
+    assert sources
+    assert all(source in {"API", "client", "API, client", "*chosen*"} for source in sources)
 
 
 # -- properties ------------------------------------------------------------------------------
