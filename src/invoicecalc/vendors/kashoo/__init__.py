@@ -6,13 +6,18 @@ back as a :class:`~invoicecalc.document.Document`, with the totals each
 record states for ``invoicecalc check``. :func:`invoice_record` gives one
 record as Python values.
 
-A record (``type: "INVOICE"``) has every amount in integer minor units,
-checked against Kashoo's ``int64``; the payments are ``INVOICE_PAYMENT``
-records nested under ``invoicePayments``. Kashoo has no markup, flat fee,
-discount, late-fee terms or rounding policy, so :func:`as_kashoo` expresses
-them as lines where that keeps every total exact and refuses them, naming
-the concept, where it would not. Reading gives back the invoice
-:func:`as_kashoo` wrote.
+A record (``type: "INVOICE"``; ``"invoice"`` as real clients post it is
+read too) has every amount in integer minor units (the engine's bound of
+10**18 keeps them inside Kashoo's ``int64``) and ``lineItems`` of
+``quantity``, ``rate`` and ``taxCode``. The payments are ``INVOICE_PAYMENT``
+records nested under ``invoicePayments`` when written; on reading they may
+also be records beside the invoice whose ``allocations`` name its ``id``.
+Kashoo has no markup, flat fee, discount, cash rounding, late-fee terms or
+rounding policy, so :func:`as_kashoo` expresses them as lines where that
+keeps every total exact and refuses them, naming the concept, where it
+would not; withholding taxes are taxes of a negative rate, the home
+currency is ``homeCurrency`` and ``exchangeRate``. Reading gives back the
+invoice :func:`as_kashoo` wrote.
 
 >>> import datetime as dt
 >>> from invoicecalc import Currency, Invoice, LineItem, calculate

@@ -5,18 +5,24 @@ duplicate keys refused). An amount must be a JSON integer within ``int64``;
 a rate or quantity a JSON number. Record fields Kashoo documents that change
 no total are accepted and left out; any other key is refused, and so is a
 field that would change a total silently (a removed record, a payment taken
-with the invoice, a payment split across invoices).
+with the invoice). Payments come nested under their invoice or, as Kashoo
+posts them, as ``INVOICE_PAYMENT`` records beside it whose ``allocations``
+name the invoice's ``id``. What Kashoo states maps onto the engine's v2
+concepts: a negative tax rate is a withholding tax, a ``compound`` list
+selective compounding, ``homeCurrency`` with ``exchangeRate`` the home
+currency.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..._documents import Document, Entry, document_of
-from ..._model import Invoice, LineItem, LineKind, Payment, Tax
+from ..._documents import Document, Entry
+from ..._model import HomeCurrency, Invoice, LineItem, LineKind, Payment, Tax
 from ..._money import Amount, Currency, Price, exact_decimal
 from ..._parse import array, flag, parse_date, parse_json, string
 from ...errors import (
@@ -26,23 +32,27 @@ from ...errors import (
     UnsupportedError,
 )
 from ._schema import (
+    ALLOCATION,
     INT64_MAX,
     INT64_MIN,
     INVOICE,
     INVOICE_IGNORED,
     INVOICE_TYPE,
+    INVOICE_TYPES,
     LINE,
     LINE_IGNORED,
+    OTHER_TYPES,
     PAYMENT,
     PAYMENT_IGNORED,
     PAYMENT_TYPE,
+    PAYMENT_TYPES,
     TAX,
     TAX_AMOUNT,
     TAX_IGNORED,
     Keys,
     keys_in_order,
 )
-from ._shape import line_taxes
+from ._shape import line_taxes, tax_code_names
 
 __all__ = ["entry_from_record", "read"]
 
@@ -112,11 +122,22 @@ def _required(fields: dict[str, Any], name: str, path: str, keys: object) -> Any
     return fields[name]
 
 
-def _record_type(fields: dict[str, Any], path: str, key: str, expected: str) -> None:
-    """The record type (written under ``key``) must be ``expected``."""
+def _refuse_other_type(value: object, path: str, key: str) -> None:
+    """Bills and bill payments are refused by name, before their fields: they are
+    purchases, not invoices."""
+    found = value.get(key) if isinstance(value, dict) else None
+    if isinstance(found, str) and found in OTHER_TYPES:
+        raise UnsupportedError(_at(path, key), OTHER_TYPES[found], found)
+
+
+def _record_type(
+    fields: dict[str, Any], path: str, key: str, accepted: frozenset[str], written: str
+) -> None:
+    """The record type (under ``key``) must be one of ``accepted`` (``written`` is the enum's)."""
     found = fields.get("type")
-    if found != expected:
-        raise InvalidValueError(_at(path, key), found, f"must be {expected!r}")
+    if not isinstance(found, str) or found not in accepted:
+        spellings = " or ".join(repr(name) for name in sorted(accepted))
+        raise InvalidValueError(_at(path, key), found, f"must be {spellings}")
 
 
 def _refuse_if(condition: bool, field: str, value: object, problem: str) -> None:
@@ -145,9 +166,17 @@ def _taxes(value: object) -> tuple[Tax, ...]:
             raise InvalidValueError(_at(path, TAX.name), name, "is defined twice")
         seen.add(name)
         rate = _number(_required(fields, "rate", path, TAX), _at(path, TAX.rate))
-        compound = flag(fields.get("compound", False), _at(path, TAX.compound))
-        taxes.append(_build(Tax, path, name, rate, compound))
+        withholding = rate < 0  # a tax of a negative rate is withheld
+        compound = _compound(fields.get("compound", False), _at(path, TAX.compound))
+        taxes.append(_build(Tax, path, name, -rate if withholding else rate, compound, withholding))
     return tuple(taxes)
+
+
+def _compound(value: object, field: str) -> bool | tuple[str, ...]:
+    """``true``/``false``, or the list of earlier taxes it is charged on."""
+    if isinstance(value, list):
+        return tuple(string(name, f"{field}[{i}]") for i, name in enumerate(value))
+    return flag(value, field)
 
 
 def _line(value: object, index: int, currency: Currency, names: tuple[str, ...]) -> LineItem:
@@ -170,17 +199,14 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
         unit_price = Price(amount, currency.code)  # a line stated by its amount alone
     else:
         raise InvalidValueError(_at(path, LINE.rate), None, "is required (or an amount alone)")
-    listed = [
-        string(name, f"{_at(path, LINE.taxes)}[{i}]")
-        for i, name in enumerate(array(fields.get("taxes", []), _at(path, LINE.taxes)))
-    ]
-    for name in listed:
-        if name not in names:
-            raise InvalidValueError(
-                _at(path, LINE.taxes), name, "is not a tax this invoice defines"
-            )
-    if len(set(listed)) != len(listed):
-        raise InvalidValueError(_at(path, LINE.taxes), listed, "names a tax twice")
+    code = string(fields.get("tax_code", ""), _at(path, LINE.tax_code))
+    listed = tax_code_names(code, names)
+    if listed is None:
+        raise InvalidValueError(
+            _at(path, LINE.tax_code),
+            code,
+            "is not \"\", a tax this invoice defines, or such taxes joined by '+'",
+        )
     taxable, taxes = line_taxes(listed, names)
     return _build(  # type: ignore[no-any-return]
         LineItem,
@@ -195,49 +221,115 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
     )
 
 
-def _payment(value: object, index: int, currency: Currency) -> Payment:
-    path = f"{INVOICE.payments}[{index}]"
+class _Allocation(NamedTuple):
+    """What one allocation of a payment pays: the record it names, how much, on which day."""
+
+    record: int
+    date: dt.date
+    amount: int
+    note: str
+    path: str  # of the allocation's ``record``, for errors
+
+
+class _PaymentRecord(NamedTuple):
+    date: dt.date
+    amount: int
+    note: str
+    code: str  # the currency it states, or ""
+    unallocated: int
+    allocations: list[_Allocation]
+
+
+def _record_id(value: object, field: str) -> int:
+    """A record id: a JSON integer (``int64``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(field, value, "must be an integer record id")
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise InvalidValueError(field, value, "is outside Kashoo's signed 64-bit range")
+    return value
+
+
+def _payment_record(value: object, path: str) -> _PaymentRecord:
+    """An ``INVOICE_PAYMENT`` record, nested or on its own."""
+    _refuse_other_type(value, path, PAYMENT.type)
     fields = _object(value, path, PAYMENT, PAYMENT_IGNORED)
-    _record_type(fields, path, PAYMENT.type, PAYMENT_TYPE)
-    code = fields.get("currency", currency.code)
-    if code != currency.code:
-        raise InvalidValueError(
-            _at(path, PAYMENT.currency), code, f"must be the invoice's currency ({currency.code})"
-        )
+    _record_type(fields, path, PAYMENT.type, PAYMENT_TYPES, PAYMENT_TYPE)
     removed = flag(fields.get("removed", False), _at(path, PAYMENT.removed))
     _refuse_if(removed, _at(path, PAYMENT.removed), True, "a removed payment does not pay")
-    unallocated = _amount(
-        fields.get("unallocated_amount", 0), _at(path, PAYMENT.unallocated_amount)
-    )
-    _refuse_if(
-        unallocated != 0,
-        _at(path, PAYMENT.unallocated_amount),
-        unallocated,
-        "part of this payment pays no invoice; only a payment wholly for this invoice is read",
-    )
-    allocations = array(fields.get("allocations", []), _at(path, PAYMENT.allocations))
-    _refuse_if(
-        bool(allocations),
-        _at(path, PAYMENT.allocations),
-        len(allocations),
-        "a payment nested under its invoice pays that invoice in full; split allocations "
-        "are not read",
-    )
+    code = string(fields.get("currency", ""), _at(path, PAYMENT.currency))
     date = parse_date(_required(fields, "date", path, PAYMENT), _at(path, PAYMENT.date))
     amount = _amount(_required(fields, "amount", path, PAYMENT), _at(path, PAYMENT.amount))
     note = string(fields.get("memo", ""), _at(path, PAYMENT.memo))
-    return _build(  # type: ignore[no-any-return]
-        Payment, path, date, Amount(amount, currency.code), note
+    unallocated = _amount(
+        fields.get("unallocated_amount", 0), _at(path, PAYMENT.unallocated_amount)
     )
+    allocations = []
+    where = _at(path, PAYMENT.allocations)
+    for index, item in enumerate(array(fields.get("allocations", []), where)):
+        at = f"{where}[{index}]"
+        entry = _object(item, at, ALLOCATION, ())
+        share = _amount(_required(entry, "amount", at, ALLOCATION), _at(at, ALLOCATION.amount))
+        record_at = _at(at, ALLOCATION.record)
+        record = _record_id(_required(entry, "record", at, ALLOCATION), record_at)
+        allocations.append(_Allocation(record, date, share, note, record_at))
+    if allocations:
+        allocated = sum(allocation.amount for allocation in allocations)
+        if allocated + unallocated != amount:
+            raise InvalidValueError(
+                _at(path, PAYMENT.amount),
+                amount,
+                f"must be its allocations ({allocated}) plus unallocatedAmount ({unallocated})",
+            )
+    return _PaymentRecord(date, amount, note, code, unallocated, allocations)
+
+
+def _paid(date: dt.date, amount: int, note: str, currency: Currency, path: str) -> Payment:
+    return _build(Payment, path, date, Amount(amount, currency.code), note)  # type: ignore[no-any-return]
+
+
+def _same_currency(code: str, invoice_code: object, field: str) -> None:
+    if code and isinstance(invoice_code, str) and code != invoice_code:
+        raise InvalidValueError(field, code, f"must be the invoice's currency ({invoice_code})")
+
+
+def _nested_payments(
+    value: object, index: int, currency: Currency, own_id: int | None
+) -> list[Payment]:
+    """A payment nested under its invoice pays that invoice: all of it, or its allocations,
+    which must then name this invoice."""
+    path = f"{INVOICE.payments}[{index}]"
+    record = _payment_record(value, path)
+    _same_currency(record.code, currency.code, _at(path, PAYMENT.currency))
+    if not record.allocations:
+        _refuse_if(
+            record.unallocated != 0,
+            _at(path, PAYMENT.unallocated_amount),
+            record.unallocated,
+            "part of this payment pays no invoice, and it names no allocation that says "
+            "how much pays this one",
+        )
+        return [_paid(record.date, record.amount, record.note, currency, path)]
+    for allocation in record.allocations:
+        if allocation.record != own_id:
+            problem = (
+                "must be this invoice's id"
+                if own_id is not None
+                else "names a record, but this invoice states no id"
+            )
+            raise InvalidValueError(allocation.path, allocation.record, problem)
+    return [
+        _paid(allocation.date, allocation.amount, allocation.note, currency, path)
+        for allocation in record.allocations
+    ]
 
 
 def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, object], ...]:
     """The totals the record states, under the names of :class:`~invoicecalc.Totals`."""
     stated: list[tuple[str, object]] = []
     if "total_before_taxes" in fields:
-        # A Kashoo invoice is lines and taxes only: its items are its total before taxes.
+        # A Kashoo invoice is lines and taxes only: its lines add up to its subtotal.
         stated.append(
-            ("item_actual", _amount(fields["total_before_taxes"], INVOICE.total_before_taxes))
+            ("subtotal", _amount(fields["total_before_taxes"], INVOICE.total_before_taxes))
         )
     if "tax_amounts" in fields:
         positions = {tax.name: position for position, tax in enumerate(taxes)}
@@ -271,25 +363,48 @@ def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, 
     return tuple(stated)
 
 
-def _check_home_currency(fields: dict[str, Any]) -> None:
-    """Home-currency fields change no invoice total; they must still be well formed."""
+def _home_currency(fields: dict[str, Any], currency: Currency) -> HomeCurrency | None:
+    """``homeCurrency`` and ``exchangeRate`` (home units per invoice unit), together."""
+    rate = None
     if "exchange_rate" in fields:
         rate = _number(fields["exchange_rate"], INVOICE.exchange_rate)
         if rate <= 0:
             raise InvalidValueError(INVOICE.exchange_rate, rate, "must be positive")
+    home = None
     if "home_currency" in fields:
-        _currency(fields["home_currency"], INVOICE.home_currency)
+        home = _currency(fields["home_currency"], INVOICE.home_currency)
     if "total_local_due" in fields:
         _amount(fields["total_local_due"], INVOICE.total_local_due)
     for name in ("balance_due_formatted", "total_due_formatted"):
         if name in fields:
             string(fields[name], getattr(INVOICE, name))
+    if home is None and rate is None:
+        return None
+    if home is None or rate is None:
+        given, missing = (
+            (INVOICE.home_currency, INVOICE.exchange_rate)
+            if rate is None
+            else (INVOICE.exchange_rate, INVOICE.home_currency)
+        )
+        raise InvalidValueError(missing, None, f"is required with {given}")
+    if home == currency and rate != 1:
+        raise InvalidValueError(
+            INVOICE.exchange_rate, rate, f"must be 1 when the home currency is {currency.code}"
+        )
+    return HomeCurrency(home, rate)
 
 
 def entry_from_record(value: object) -> Entry:
     """One Kashoo invoice record (already parsed from JSON) as an :class:`Entry`."""
+    return _entry(value, ())
+
+
+def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
+    """An invoice record, with the payment records' allocations that name it."""
+    _refuse_other_type(value, "", INVOICE.type)
     fields = _object(value, "", INVOICE, INVOICE_IGNORED)
-    _record_type(fields, "", INVOICE.type, INVOICE_TYPE)
+    _record_type(fields, "", INVOICE.type, INVOICE_TYPES, INVOICE_TYPE)
+    own_id = _record_id(fields["id"], INVOICE.id) if "id" in fields else None
     removed = flag(fields.get("removed", False), INVOICE.removed)
     _refuse_if(removed, INVOICE.removed, True, "a removed invoice is not read")
     paid_invoice = flag(fields.get("paid_invoice", False), INVOICE.paid_invoice)
@@ -313,11 +428,16 @@ def entry_from_record(value: object) -> Entry:
         _line(line, index, currency, names)
         for index, line in enumerate(array(fields.get("lines", []), INVOICE.lines))
     )
-    payments = tuple(
-        _payment(payment, index, currency)
-        for index, payment in enumerate(array(fields.get("payments", []), INVOICE.payments))
-    )
-    _check_home_currency(fields)
+    payments = [
+        payment
+        for index, item in enumerate(array(fields.get("payments", []), INVOICE.payments))
+        for payment in _nested_payments(item, index, currency, own_id)
+    ]
+    payments += [
+        _paid(allocation.date, allocation.amount, allocation.note, currency, allocation.path)
+        for allocation in allocated
+    ]
+    home = _home_currency(fields, currency)
     optional = {
         name: string(fields[name], getattr(INVOICE, name))
         for name in ("number", "po_number", "terms")
@@ -333,6 +453,7 @@ def entry_from_record(value: object) -> Entry:
         taxes=taxes,
         payments=payments,
         notes=string(fields.get("memo", ""), INVOICE.memo),
+        home_currency=home,
         **optional,
     )
     return Entry(invoice, None, _stated(fields, taxes))
@@ -341,6 +462,64 @@ def entry_from_record(value: object) -> Entry:
 # -- documents -----------------------------------------------------------------
 
 
+def _is_payment(value: object) -> bool:
+    found = value.get(PAYMENT.type) if isinstance(value, dict) else None
+    return isinstance(found, str) and found in PAYMENT_TYPES
+
+
 def read(data: str | bytes) -> Document:
-    """Kashoo JSON: one invoice record, or an array of them (errors then name ``[index]``)."""
-    return document_of(parse_json(data), entry_from_record)
+    """Kashoo JSON: one invoice record, or an array of records (errors then name ``[index]``).
+
+    In an array, ``INVOICE_PAYMENT`` records pay the invoices their allocations
+    name by ``id``; the document's entries are its invoices, in order.
+    """
+    value = parse_json(data)
+    if not isinstance(value, list):
+        if _is_payment(value):
+            raise InvalidValueError(
+                PAYMENT.type,
+                value[PAYMENT.type],
+                "a payment record is read in one array with the invoices it pays",
+            )
+        return Document((_entry(value, ()),))
+    ids: dict[int, int] = {}
+    for index, item in enumerate(value):
+        if isinstance(item, dict) and not _is_payment(item) and item.get(INVOICE.id) is not None:
+            field = f"[{index}].{INVOICE.id}"
+            own = _record_id(item[INVOICE.id], field)
+            if own in ids:
+                raise InvalidValueError(field, own, f"is also the id of [{ids[own]}]")
+            ids[own] = index
+    allocated: dict[int, list[_Allocation]] = {}
+    for index, item in enumerate(value):
+        if not _is_payment(item):
+            continue
+        try:
+            record = _payment_record(item, "")
+        except InvoiceCalcError as exc:
+            raise exc.within(f"[{index}]") from None
+        if not record.allocations:
+            raise UnsupportedError(
+                f"[{index}].{PAYMENT.allocations}",
+                "a payment record pays the invoices its allocations name, and this one names none",
+                0,
+            )
+        for allocation in record.allocations:
+            path = f"[{index}].{allocation.path}"
+            if allocation.record not in ids:
+                raise InvalidValueError(
+                    path, allocation.record, "is not the id of an invoice in this document"
+                )
+            target = ids[allocation.record]
+            field = f"[{index}].{PAYMENT.currency}"
+            _same_currency(record.code, value[target].get(INVOICE.currency), field)
+            allocated.setdefault(target, []).append(allocation._replace(path=path))
+    entries = []
+    for index, item in enumerate(value):
+        if _is_payment(item):
+            continue
+        try:
+            entries.append(_entry(item, allocated.get(index, ())))
+        except InvoiceCalcError as exc:
+            raise exc.within(f"[{index}]") from None
+    return Document(tuple(entries), array=True)

@@ -3,26 +3,32 @@
 A Kashoo invoice is lines (quantity times rate), taxes and payments; it has no
 markup, flat fee, discount, early-payment or late-fee terms and no rounding
 policy. :func:`as_kashoo` rewrites an invoice into that shape as it stands on
-a date: a flat fee and a markup become lines of their own, a discount one or
-more negative lines, accrued late fees an untaxed line. It then recomputes
-the result under Kashoo's implied policy (``half_up``, ``per_document``) and
-refuses, naming the concept, whenever a total would differ.
+a date: a flat fee, a markup and a line's own discount become lines of their
+own, a document discount one or more negative lines (one per set of carried
+taxes, :func:`discount_splits`), the cash rounding and accrued late fees
+untaxed lines. It then recomputes the result under Kashoo's implied policy
+(``half_up``, ``per_document``) and refuses, naming the concept, whenever a
+total would differ.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+import math
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
 from ..._calculate import Totals, calculate
 from ..._model import DiscountBase, Invoice, LineItem, Policy, TaxRounding
-from ..._money import NO_AMOUNT, Price, Rounding, round_div
-from ...errors import UnsupportedError
+from ..._money import NO_AMOUNT, Currency, Price, Rounding, allocate, round_div
+from ...errors import InvoiceCalcError, UnsupportedError
+from ._schema import TAX_CODE_SEPARATOR
 
-__all__ = ["as_kashoo", "line_taxes", "shape"]
+__all__ = ["MAX_ROUNDINGS", "as_kashoo", "discount_splits", "line_taxes", "shape", "tax_code_names"]
 
 
 def line_taxes(carried: Sequence[str], names: Sequence[str]) -> tuple[bool, tuple[str, ...]]:
@@ -44,6 +50,23 @@ def line_taxes(carried: Sequence[str], names: Sequence[str]) -> tuple[bool, tupl
     return True, (() if ordered == tuple(names) else ordered)
 
 
+def tax_code_names(code: str, names: Sequence[str]) -> tuple[str, ...] | None:
+    """The taxes a line's ``taxCode`` names: none for ``""``, one tax's name, or names
+    joined by ``+``; ``None`` when that is not what the code holds.
+
+    >>> tax_code_names("", ["GST"]), tax_code_names("GST+PST", ["GST", "PST"])
+    ((), ('GST', 'PST'))
+    """
+    if not code:
+        return ()
+    if code in names:
+        return (code,)
+    parts = tuple(code.split(TAX_CODE_SEPARATOR))
+    if all(part in names for part in parts) and len(set(parts)) == len(parts):
+        return parts
+    return None
+
+
 def _carried(line: LineItem, names: tuple[str, ...]) -> tuple[str, ...]:
     if not line.taxable:
         return ()
@@ -62,15 +85,33 @@ def _label(title: str, what: str) -> str:
     return f"{title} ({what})" if title else what
 
 
-def _lines(invoice: Invoice, totals: Totals) -> list[LineItem]:
+def _major(amount: int, currency: Currency) -> str:
+    return currency.format(amount)
+
+
+def _line_discount_label(line: LineItem, currency: Currency) -> str:
+    if line.discount_percentage is not None:
+        return _label(line.title, f"discount {line.discount_percentage:f}%")
+    return _label(line.title, f"discount {_major(int(line.discount_amount or 0), currency)}")
+
+
+def _item_lines(invoice: Invoice, totals: Totals) -> list[LineItem]:
+    """Each line, with its flat fee, markup and own discount as lines of their own."""
     names = tuple(tax.name for tax in invoice.taxes)
-    code = invoice.currency.code
+    currency = invoice.currency
+    code = currency.code
     lines: list[LineItem] = []
     for line, line_totals in zip(invoice.lines, totals.lines, strict=True):
         carried = _carried(line, names)
         taxable, taxes = line_taxes(carried, names)
         plain = attrs.evolve(
-            line, flat_fee=NO_AMOUNT, markup_percentage=Decimal(0), taxable=taxable, taxes=taxes
+            line,
+            flat_fee=NO_AMOUNT,
+            markup_percentage=Decimal(0),
+            discount_percentage=None,
+            discount_amount=None,
+            taxable=taxable,
+            taxes=taxes,
         )
         fee = line.flat_fee
         if fee and not line.unit_price and line.quantity == 1:  # the fee is the whole line
@@ -82,39 +123,140 @@ def _lines(invoice: Invoice, totals: Totals) -> list[LineItem]:
         if line_totals.markup:
             label = _label(line.title, f"markup {line.markup_percentage:f}%")
             lines.append(_extra(code, label, line_totals.markup, carried, names))
-    lines += _discount_lines(invoice, totals, [_carried(line, names) for line in invoice.lines])
+        if line_totals.discount:
+            label = _line_discount_label(line, currency)
+            lines.append(_extra(code, label, -line_totals.discount, carried, names))
+    return lines
+
+
+def _tail_lines(invoice: Invoice, totals: Totals) -> list[LineItem]:
+    """The cash rounding and the accrued late fees: untaxed lines after the taxes' bases."""
+    code = invoice.currency.code
+    names = tuple(tax.name for tax in invoice.taxes)
+    lines = []
+    if totals.cash_rounding:
+        assert invoice.cash_rounding is not None
+        step = _major(int(invoice.cash_rounding.increment), invoice.currency)
+        lines.append(_extra(code, f"Cash rounding ({step})", totals.cash_rounding, (), names))
     if totals.late_fee:
         rule = f"{invoice.late_percentage:f}% every {invoice.late_period_in_days} days"
-        label = _label("Late fees", rule)
-        lines.append(_extra(code, label, totals.late_fee, (), names))
+        lines.append(_extra(code, _label("Late fees", rule), totals.late_fee, (), names))
     return lines
 
 
-def _discount_lines(
-    invoice: Invoice, totals: Totals, carried: list[tuple[str, ...]]
-) -> list[LineItem]:
-    """The discount as negative lines: one untaxed line when no tax is involved (or
-    after taxes), else one per set of carried taxes so each tax's base shrinks."""
-    rate = totals.discount_percentage
-    if not rate:
-        return []
+# -- the document discount as lines ---------------------------------------------
+
+
+#: At most this many roundings of the per-group discount shares are tried.
+MAX_ROUNDINGS = 1024
+
+
+def _signed_allocation(amount: int, weights: list[int]) -> list[int] | None:
+    """The engine's largest-remainder split of ``amount`` over ``weights``, in either sign.
+
+    ``None`` when the weights are of both signs (or of the other sign than the amount):
+    no split then keeps every share on its group's side.
+    """
+    if amount >= 0 and all(weight >= 0 for weight in weights):
+        return allocate(amount, weights)
+    if amount <= 0 and all(weight <= 0 for weight in weights):
+        return [-share for share in allocate(-amount, [-weight for weight in weights])]
+    return None
+
+
+def _roundings(exact: list[Fraction], total: int) -> Iterator[list[int]]:
+    """Every vector of floors and ceilings of ``exact`` that adds up to ``total``.
+
+    Fewest changes from the floors first; at most :data:`MAX_ROUNDINGS` of them.
+    """
+    floors = [math.floor(share) for share in exact]
+    fractional = [index for index, share in enumerate(exact) if share != floors[index]]
+    ups = total - sum(floors)
+    if not 0 <= ups <= len(fractional):
+        return
+    for count, chosen in enumerate(itertools.combinations(fractional, ups)):
+        if count >= MAX_ROUNDINGS:
+            return
+        shares = list(floors)
+        for index in chosen:
+            shares[index] += 1
+        yield shares
+
+
+def discount_splits(invoice: Invoice, totals: Totals) -> Iterator[list[LineItem]]:
+    """The document discount as negative lines, each way that may keep every tax exact.
+
+    Post-tax, or when no line carries a tax, one untaxed line of the whole
+    discount. Before tax, the discount amount's shares (the engine's allocation,
+    integers already) are summed per set of carried taxes, one line each; the
+    percentage part follows, one line per set of carried taxes, split first as
+    the engine splits a document discount amount (``allocate``, largest
+    remainder, by each set's net after the amount); then, per document, every
+    other rounding of each set's exact share (each the floor or the ceiling,
+    together the engine's discount); per line, first the sum of the engine's
+    rounded line discounts of each set. The caller keeps the first split whose
+    taxes and total are the engine's.
+    """
+    currency = invoice.currency
+    code = currency.code
     names = tuple(tax.name for tax in invoice.taxes)
-    what = "Early-payment discount" if invoice.early_period_in_days else "Discount"
-    label = _label(what, f"{rate:f}%")
-    code = invoice.currency.code
+    carried = [_carried(line, names) for line in invoice.lines]
+    rate = totals.discount_percentage
+    amount = int(invoice.discount_amount)
+    percent_label = "Early-payment discount" if invoice.early_period_in_days else "Discount"
+    percent_label = _label(percent_label, f"{rate:f}%")
+    amount_label = _label("Discount", _major(amount, currency))
     post_tax = invoice.policy.discount_base is DiscountBase.POST_TAX
+    if not totals.discount:
+        yield []
+        return
     if post_tax or not any(carried):
-        return [_extra(code, label, -totals.discount, (), names)] if totals.discount else []
-    groups: dict[tuple[str, ...], int] = {}
-    for line_carried, line_totals in zip(carried, totals.lines, strict=True):
-        groups[line_carried] = groups.get(line_carried, 0) + line_totals.actual
+        label = percent_label if not amount else amount_label
+        if rate and amount:
+            label = f"{amount_label[:-1]} and {rate:f}%)"
+        yield [_extra(code, label, -totals.discount, (), names)]
+        return
+    nets = [line_totals.net for line_totals in totals.lines]
+    shares = allocate(amount, [max(net, 0) for net in nets]) if amount else [0] * len(nets)
+    order: list[tuple[str, ...]] = []
+    for group in carried:
+        if group not in order:
+            order.append(group)
+    fixed: dict[tuple[str, ...], int] = dict.fromkeys(order, 0)
+    rest: dict[tuple[str, ...], int] = dict.fromkeys(order, 0)
+    for group, net, share in zip(carried, nets, shares, strict=True):
+        fixed[group] += share
+        rest[group] += net - share
+    amount_lines = [
+        _extra(code, amount_label, -fixed[group], group, names) for group in order if fixed[group]
+    ]
+    percent = totals.discount - amount
+    if not percent:
+        yield amount_lines
+        return
     num, den = rate.as_integer_ratio()
-    lines = []
-    for group, actual in groups.items():
-        amount = round_div(actual * num, den * 100, Rounding.HALF_UP)
-        if amount:
-            lines.append(_extra(code, label, -amount, group, names))
-    return lines
+    exact = [Fraction(rest[group] * num, den * 100) for group in order]
+    weights = [rest[group] for group in order]
+    first: list[list[int]] = []
+    if invoice.policy.tax_rounding is TaxRounding.PER_LINE:
+        mode = invoice.policy.rounding
+        natural = dict.fromkeys(order, 0)
+        for group, net, share in zip(carried, nets, shares, strict=True):
+            natural[group] += round_div((net - share) * num, den * 100, mode)
+        first.append([natural[group] for group in order])
+    split = _signed_allocation(percent, weights)
+    if split is not None:
+        first.append(split)
+    seen: list[list[int]] = []
+    for candidate in itertools.chain(first, _roundings(exact, percent)):
+        if candidate in seen or sum(candidate) != percent:
+            continue
+        seen.append(candidate)
+        yield amount_lines + [
+            _extra(code, percent_label, -value, group, names)
+            for group, value in zip(order, candidate, strict=True)
+            if value
+        ]
 
 
 def _stated(totals: Totals) -> tuple[object, ...]:
@@ -123,7 +265,7 @@ def _stated(totals: Totals) -> tuple[object, ...]:
 
 
 def _amounts(totals: Totals) -> tuple[object, ...]:
-    return (totals.lines, totals.discount, totals.late_fee, *_stated(totals))
+    return (totals.lines, totals.discount, totals.late_fee, totals.cash_rounding, *_stated(totals))
 
 
 def _refusal(invoice: Invoice, totals: Totals, as_of: dt.date) -> UnsupportedError:
@@ -138,8 +280,12 @@ def _refusal(invoice: Invoice, totals: Totals, as_of: dt.date) -> UnsupportedErr
         if value is not default
     ]
     if changed:
-        plain = attrs.evolve(invoice, policy=Policy(discount_base=policy.discount_base))
-        if _amounts(calculate(plain, as_of=as_of)) != _amounts(totals):
+        try:
+            plain = attrs.evolve(invoice, policy=Policy(discount_base=policy.discount_base))
+            same = _amounts(calculate(plain, as_of=as_of)) == _amounts(totals)
+        except InvoiceCalcError:  # a line discount amount the other mode makes too large
+            same = False
+        if not same:
             name, value = changed[0]
             return UnsupportedError(
                 f"policy.{name}",
@@ -147,51 +293,69 @@ def _refusal(invoice: Invoice, totals: Totals, as_of: dt.date) -> UnsupportedErr
                 "per_document, which would change this invoice's totals",
                 value,
             )
-    # With the policy immaterial, every mapping but the pre-tax discount lines is exact
-    # (lines add up linearly under per_document), so the discount is what differs.
+    # With the policy immaterial, every mapping but the percentage discount's lines is
+    # exact (line discounts, amount shares, markups and fees are whole minor units, and
+    # lines add up linearly under per_document), so the discount is what differs.
     what = "an early-payment discount" if invoice.early_period_in_days else "a pre-tax discount"
     return UnsupportedError(
         "discount_percentage",
-        f"Kashoo has no discount field; {what} is written as taxed negative lines only when "
-        "that keeps every tax and the total exact, and here rounding would change them",
+        f"Kashoo has no discount field; {what} is written as negative lines per set of "
+        "carried taxes only when some split of it keeps every tax and the total exact, "
+        "and here none does",
         totals.discount_percentage,
     )
 
 
-def shape(invoice: Invoice, as_of: dt.date) -> tuple[Invoice, Totals]:
-    """:func:`as_kashoo` and the totals of its result."""
+def _refuse_what_kashoo_lacks(invoice: Invoice) -> None:
     for name in ("pre_reminder_in_days", "post_reminder_in_days"):
         if getattr(invoice, name) is not None:
             raise UnsupportedError(
                 name, "Kashoo invoices have no reminders", getattr(invoice, name)
             )
+    names = tuple(tax.name for tax in invoice.taxes)
+    if invoice.tax_inclusive and any(_carried(line, names) for line in invoice.lines):
+        raise UnsupportedError(
+            "tax_inclusive",
+            "Kashoo adds each tax to the lines (totalBeforeTaxes plus taxAmounts); "
+            "prices that include their taxes cannot be stated",
+            True,
+        )
+
+
+def shape(invoice: Invoice, as_of: dt.date) -> tuple[Invoice, Totals]:
+    """:func:`as_kashoo` and the totals of its result."""
+    _refuse_what_kashoo_lacks(invoice)
     totals = calculate(invoice, as_of=as_of)
-    shaped = Invoice(
-        invoice.currency,
-        invoice.invoice_date,
-        invoice.due_date,
-        lines=_lines(invoice, totals),
-        taxes=invoice.taxes,
-        payments=invoice.payments,
-        number=invoice.number,
-        po_number=invoice.po_number,
-        notes=invoice.notes,
-        terms=invoice.terms,
-    )
-    shaped_totals = calculate(shaped, as_of=as_of)
-    if _stated(shaped_totals) != _stated(totals):
-        raise _refusal(invoice, totals, as_of)
-    return shaped, shaped_totals
+    items = _item_lines(invoice, totals)
+    tail = _tail_lines(invoice, totals)
+    for discount_lines in discount_splits(invoice, totals):
+        shaped = Invoice(
+            invoice.currency,
+            invoice.invoice_date,
+            invoice.due_date,
+            lines=items + discount_lines + tail,
+            taxes=invoice.taxes,
+            payments=invoice.payments,
+            number=invoice.number,
+            po_number=invoice.po_number,
+            notes=invoice.notes,
+            terms=invoice.terms,
+            home_currency=invoice.home_currency,
+        )
+        shaped_totals = calculate(shaped, as_of=as_of)
+        if _stated(shaped_totals) == _stated(totals):
+            return shaped, shaped_totals
+    raise _refusal(invoice, totals, as_of)
 
 
 def as_kashoo(invoice: Invoice, *, as_of: dt.date) -> Invoice:
     """``invoice`` as a Kashoo record holds it on ``as_of``: the same totals, Kashoo's shape.
 
-    The result has only lines, taxes and payments, the default policy, and
-    each line's taxes in canonical form (:func:`line_taxes`); reading a
-    written record gives it back exactly. Refused with
-    :class:`~invoicecalc.errors.UnsupportedError` naming the concept when
-    Kashoo cannot carry every total exactly, and for reminders, which a
-    Kashoo invoice does not have.
+    The result has only lines, taxes, payments and the home currency, the
+    default policy, and each line's taxes in canonical form
+    (:func:`line_taxes`); reading a written record gives it back exactly.
+    Refused with :class:`~invoicecalc.errors.UnsupportedError` naming the
+    concept when Kashoo cannot carry every total exactly, for prices that
+    include their taxes, and for reminders, which a Kashoo invoice does not have.
     """
     return shape(invoice, as_of)[0]

@@ -15,12 +15,10 @@ from babel.numbers import format_currency
 
 from ..._calculate import Totals
 from ..._documents import Entry
-from ..._model import Invoice, LineItem, Payment
+from ..._model import Invoice, LineItem, Payment, Tax
 from ..._money import EXACT, Currency, Rounding, exact_decimal, round_div
 from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._schema import (
-    INT64_MAX,
-    INT64_MIN,
     INVOICE,
     INVOICE_TYPE,
     LINE,
@@ -28,10 +26,11 @@ from ._schema import (
     PAYMENT_TYPE,
     TAX,
     TAX_AMOUNT,
+    TAX_CODE_SEPARATOR,
     Keys,
     keys_in_order,
 )
-from ._shape import shape
+from ._shape import shape, tax_code_names
 
 __all__ = ["Exchange", "invoice_record", "write"]
 
@@ -97,13 +96,30 @@ def _formatted(minor: int, currency: Currency, locale: str) -> str:
     return text
 
 
+def _tax_code(carried: tuple[str, ...], names: tuple[str, ...]) -> str:
+    """A line's ``taxCode``: ``""`` for none, else the carried names joined by ``+``.
+
+    Refused when the code would read back as other taxes (a name holding ``+``).
+    """
+    code = TAX_CODE_SEPARATOR.join(carried)
+    if carried and tax_code_names(code, names) != carried:
+        name = next(name for name in carried if TAX_CODE_SEPARATOR in name)
+        raise UnsupportedError(
+            f"taxes[{names.index(name)}].name",
+            f"a line's Kashoo taxCode joins its taxes' names with {TAX_CODE_SEPARATOR!r}, "
+            "so this name would read as other taxes",
+            name,
+        )
+    return code
+
+
 def _line(
     line: LineItem, actual: int, names: tuple[str, ...], currency: Currency
 ) -> dict[str, Any]:
     if not line.taxable:
-        carried: list[str] = []
+        carried: tuple[str, ...] = ()
     else:
-        carried = list(line.taxes or names)
+        carried = tuple(line.taxes or names)
     return _ordered(
         LINE,
         {
@@ -115,7 +131,7 @@ def _line(
             "quantity_high": line.quantity_high,
             "rate": _major(line.unit_price, currency),
             "amount": actual,
-            "taxes": carried,
+            "tax_code": _tax_code(carried, names),
         },
     )
 
@@ -133,27 +149,38 @@ def _payment(payment: Payment, currency: Currency) -> dict[str, Any]:
     )
 
 
-def _check_int64(value: object, path: str) -> None:
-    """Every integer in a record must fit Kashoo's ``int64``; the error names the field."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int):
-        if not INT64_MIN <= value <= INT64_MAX:
-            raise UnsupportedError(path, "is outside Kashoo's signed 64-bit range", value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_int64(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_int64(item, f"{path}[{index}]")
+def _tax(tax: Tax) -> dict[str, Any]:
+    """A tax entry; a withholding tax is a tax of the negated rate (half up is symmetric)."""
+    compound = list(tax.compound) if isinstance(tax.compound, tuple) else tax.compound
+    rate = -tax.rate if tax.withholding else tax.rate
+    return _ordered(TAX, {"name": tax.name, "rate": rate, "compound": compound})
 
 
-def _record(
-    shaped: Invoice, totals: Totals, locale: str, exchange: Exchange | None
-) -> dict[str, Any]:
+def _home(shaped: Invoice, exchange: Exchange | None) -> Exchange | None:
+    """The invoice's own home currency, or else the one given to the writer; not two."""
+    home = shaped.home_currency
+    if home is None:
+        return exchange
+    own = Exchange(home.currency, home.rate)
+    if exchange is not None and exchange != own:
+        raise InvalidValueError(
+            "exchange_rate",
+            exchange.rate,
+            f"the invoice has its own home currency ({home.currency.code} at {home.rate:f})",
+        )
+    return own
+
+
+def _record(shaped: Invoice, totals: Totals, locale: str, given: Exchange | None) -> dict[str, Any]:
     currency = shaped.currency
     names = tuple(tax.name for tax in shaped.taxes)
-    record = _ordered(
+    exchange = _home(shaped, given)
+    local = None
+    if totals.home is not None:
+        local = totals.home.total
+    elif exchange is not None:
+        local = exchange.convert(totals.total, currency)
+    return _ordered(
         INVOICE,
         {
             "memo": shaped.notes or None,
@@ -165,21 +192,18 @@ def _record(
             "terms": shaped.terms,
             "due_date": shaped.due_date.isoformat(),
             "po_number": shaped.po_number,
-            "taxes": [
-                _ordered(TAX, {"name": tax.name, "rate": tax.rate, "compound": tax.compound})
-                for tax in shaped.taxes
-            ],
+            "taxes": [_tax(tax) for tax in shaped.taxes],
             "total_due": totals.total,
             "balance_due": totals.balance,
             "paid": totals.has_been_paid,
             "balance_due_formatted": _formatted(totals.balance, currency, locale),
             "total_due_formatted": _formatted(totals.total, currency, locale),
-            "total_before_taxes": totals.item_actual,
+            "total_before_taxes": totals.subtotal,
             "tax_amounts": [
                 _ordered(TAX_AMOUNT, {"name": tax.name, "amount": tax.amount})
                 for tax in totals.taxes
             ],
-            "total_local_due": exchange.convert(totals.total, currency) if exchange else None,
+            "total_local_due": local,
             "type": INVOICE_TYPE,
             "total_paid": totals.payment_total,
             "lines": [
@@ -189,8 +213,6 @@ def _record(
             "payments": [_payment(payment, currency) for payment in shaped.payments],
         },
     )
-    _check_int64(record, "")
-    return record
 
 
 def _check_exchange(exchange: Exchange | None, invoices: Sequence[Invoice]) -> None:
@@ -219,7 +241,10 @@ def invoice_record(
     (written as JSON numbers). ``*Formatted`` amounts are formatted with babel
     for ``locale``. With an ``exchange``, the record also states the home
     currency, the rate and ``totalLocalDue``. What Kashoo cannot carry exactly
-    is refused (see :func:`as_kashoo`), and so is an amount outside ``int64``.
+    is refused (see :func:`as_kashoo`). Every amount fits Kashoo's ``int64``: the
+    engine bounds amounts below 10**18 minor units. An invoice's own
+    ``home_currency`` gives the home-currency fields; an ``exchange`` beside a
+    different one is refused.
     """
     _check_exchange(exchange, [invoice])
     return _record(*shape(invoice, as_of), locale, exchange)
