@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import attrs
 
-from ._money import LIMIT, ROUNDERS, Currency, Rounding, allocate
+from ._money import LIMIT, ROUNDERS, Currency, Rounding, allocation
+from ._trace import Trace
 from .errors import InvalidValueError
 
 __all__ = ["LineTax", "LineTerms", "Prepared", "TaxTerms", "check_amount", "prepare"]
@@ -94,9 +95,13 @@ class Prepared:
 
 
 def _line(
-    index: int, line: LineTerms, rounding: Rounding, currency: Currency
+    index: int,
+    line: LineTerms,
+    rounding: Rounding,
+    currency: Currency,
+    trace: Trace | None = None,
 ) -> tuple[int, int, int, int, int]:
-    """``(cost, markup, actual, discount, net)`` of one line."""
+    """``(cost, markup, actual, discount, net)`` of one line (recorded on ``trace``)."""
     rounder = ROUNDERS[rounding]
     num, den = line.cost_num, line.cost_den
     cost = check_amount(
@@ -116,6 +121,20 @@ def _line(
         discount = rounder(actual * line.discount_num, line.discount_den)
     else:
         discount = 0
+    if trace is not None:
+        trace.line(
+            index,
+            (line.flat_fee, num, den, cost),
+            (cost * line.markup_num, line.markup_den, markup) if line.markup_num else None,
+            actual,
+            None
+            if line.discount_amount is None and not line.discount_num
+            else ("amount", 0, 1, discount)
+            if line.discount_amount is not None
+            else ("percentage", actual * line.discount_num, line.discount_den, discount),
+            actual - discount,
+            rounding,
+        )
     return cost, markup, actual, discount, actual - discount
 
 
@@ -151,12 +170,17 @@ def prepare(
     inclusive: bool,
     discount_amount: int,
     payments: Sequence[tuple[int, int]],
+    trace: Trace | None = None,
+    names: Sequence[str] = (),
 ) -> Prepared:
     """Work out an invoice's :class:`Prepared` amounts; refuses what cannot be.
 
-    ``currency`` only writes the amounts of those refusals.
+    ``currency`` only writes the amounts of those refusals. With a ``trace``,
+    every step is recorded on it (``names`` are the taxes' names, for its text).
     """
-    amounts = tuple(_line(index, line, rounding, currency) for index, line in enumerate(lines))
+    amounts = tuple(
+        _line(index, line, rounding, currency, trace) for index, line in enumerate(lines)
+    )
     nets = [amount[4] for amount in amounts]
     positive = sum(net for net in nets if net > 0)
     if discount_amount > positive:
@@ -167,8 +191,11 @@ def prepare(
         )
     discounted = nets
     if pre_tax and discount_amount:
-        shares = allocate(discount_amount, [max(net, 0) for net in nets])
+        weights = [max(net, 0) for net in nets]
+        shares, floors, remainders, extra = allocation(discount_amount, weights)
         discounted = [net - share for net, share in zip(nets, shares, strict=True)]
+        if trace is not None:
+            trace.allocation(discount_amount, nets, weights, floors, remainders, extra, shares)
 
     groups: dict[tuple[int, ...], list[tuple[int, Fraction, Fraction]]] = {}
     for carries in carried:
@@ -198,6 +225,10 @@ def prepare(
         for carries, net in zip(carried, discounted, strict=True):
             if carries:
                 totals[carries] = totals.get(carries, 0) + net
+        if trace is not None:
+            for index, (carries, net) in enumerate(zip(carried, discounted, strict=True)):
+                for j, tax, base in groups.get(carries, ()):
+                    trace.tax_line(index, j, names[j], net, tax, base)
         for carries, total in totals.items():
             for j, tax, base in groups[carries]:
                 sums[j] += total * tax
@@ -205,9 +236,19 @@ def prepare(
         tax_sums = tuple((s.numerator, s.denominator) for s in sums)
         base_sums = tuple((b.numerator, b.denominator) for b in bases)
 
+    if trace is not None:
+        trace.policy(
+            per_line,
+            inclusive,
+            [
+                trace.inclusive_factor("+".join(names[k] for k in carries), names[j], tax)
+                for carries, coefficients in groups.items()
+                for j, tax, _ in coefficients
+            ],
+        )
     item_cost = sum(amount[0] for amount in amounts)
     item_profit = sum(amount[1] for amount in amounts)
-    return Prepared(
+    prepared = Prepared(
         lines=amounts,
         item_cost=check_amount(item_cost, "item_cost"),
         item_profit=check_amount(item_profit, "item_profit"),
@@ -223,3 +264,37 @@ def prepare(
         line_taxes=line_taxes,
         payments_by_day=tuple(sorted(payments)),
     )
+    if trace is not None:
+        _trace_sums(trace, amounts, lines, prepared)
+    return prepared
+
+
+def _trace_sums(
+    trace: Trace,
+    amounts: Sequence[tuple[int, int, int, int, int]],
+    lines: Sequence[LineTerms],
+    prepared: Prepared,
+) -> None:
+    """The line sums the calculator reports, recorded: ``item_cost``, ``item_profit``, ...."""
+    sums = "item_cost, item_profit and item_actual are the sums"
+    taxable = [a[2] for a, line in zip(amounts, lines, strict=True) if line.taxable]
+    for id, section, rule, parts, total in (
+        ("item_cost", "Lines", sums, [a[0] for a in amounts], prepared.item_cost),
+        ("item_profit", "Lines", sums, [a[1] for a in amounts], prepared.item_profit),
+        ("item_actual", "Lines", sums, [a[2] for a in amounts], prepared.item_actual),
+        (
+            "item_taxable",
+            "Lines",
+            "item_taxable sums actual over taxable lines (whether or not a tax is defined)",
+            taxable,
+            prepared.item_taxable,
+        ),
+        (
+            "line_discount",
+            "Line discounts",
+            "line_discount is the sum over the lines",
+            [a[3] for a in amounts],
+            prepared.line_discount,
+        ),
+    ):
+        trace.summed(id, section, rule, parts, total)
