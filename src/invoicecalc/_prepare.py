@@ -181,6 +181,14 @@ def prepare(
     amounts = tuple(
         _line(index, line, rounding, currency, trace) for index, line in enumerate(lines)
     )
+    item_cost = sum(amount[0] for amount in amounts)
+    item_profit = sum(amount[1] for amount in amounts)
+    item_taxable = sum(
+        amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
+    )
+    line_discount = sum(amount[3] for amount in amounts)
+    if trace is not None:
+        _trace_sums(trace, amounts, lines, (item_cost, item_profit, item_taxable, line_discount))
     nets = [amount[4] for amount in amounts]
     positive = sum(net for net in nets if net > 0)
     if discount_amount > positive:
@@ -202,6 +210,16 @@ def prepare(
         if carries and carries not in groups:
             groups[carries] = _coefficients(carries, taxes, inclusive)
 
+    if trace is not None:
+        trace.policy(
+            per_line,
+            inclusive,
+            [
+                trace.inclusive_factor("+".join(names[k] for k in carries), names[j], tax)
+                for carries, coefficients in groups.items()
+                for j, tax, _ in coefficients
+            ],
+        )
     tax_sums: tuple[tuple[int, int], ...] = ()
     base_sums: tuple[tuple[int, int], ...] = ()
     line_taxes: tuple[tuple[LineTax, ...], ...] = ()
@@ -236,27 +254,13 @@ def prepare(
         tax_sums = tuple((s.numerator, s.denominator) for s in sums)
         base_sums = tuple((b.numerator, b.denominator) for b in bases)
 
-    if trace is not None:
-        trace.policy(
-            per_line,
-            inclusive,
-            [
-                trace.inclusive_factor("+".join(names[k] for k in carries), names[j], tax)
-                for carries, coefficients in groups.items()
-                for j, tax, _ in coefficients
-            ],
-        )
-    item_cost = sum(amount[0] for amount in amounts)
-    item_profit = sum(amount[1] for amount in amounts)
-    prepared = Prepared(
+    return Prepared(
         lines=amounts,
         item_cost=check_amount(item_cost, "item_cost"),
         item_profit=check_amount(item_profit, "item_profit"),
         item_actual=check_amount(item_cost + item_profit, "item_actual"),
-        item_taxable=sum(
-            amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
-        ),
-        line_discount=sum(amount[3] for amount in amounts),
+        item_taxable=item_taxable,
+        line_discount=line_discount,
         discounted=tuple(discounted),
         discounted_total=check_amount(sum(discounted), "subtotal"),
         tax_sums=tax_sums,
@@ -264,37 +268,34 @@ def prepare(
         line_taxes=line_taxes,
         payments_by_day=tuple(sorted(payments)),
     )
-    if trace is not None:
-        _trace_sums(trace, amounts, lines, prepared)
-    return prepared
 
 
 def _trace_sums(
     trace: Trace,
     amounts: Sequence[tuple[int, int, int, int, int]],
     lines: Sequence[LineTerms],
-    prepared: Prepared,
+    sums: tuple[int, int, int, int],
 ) -> None:
     """The line sums the calculator reports, recorded: ``item_cost``, ``item_profit``, ...."""
-    sums = "item_cost, item_profit and item_actual are the sums"
+    summed = "item_cost, item_profit and item_actual are the sums"
     taxable = [a[2] for a, line in zip(amounts, lines, strict=True) if line.taxable]
     for id, section, rule, parts, total in (
-        ("item_cost", "Lines", sums, [a[0] for a in amounts], prepared.item_cost),
-        ("item_profit", "Lines", sums, [a[1] for a in amounts], prepared.item_profit),
-        ("item_actual", "Lines", sums, [a[2] for a in amounts], prepared.item_actual),
+        ("item_cost", "Lines", summed, [a[0] for a in amounts], sums[0]),
+        ("item_profit", "Lines", summed, [a[1] for a in amounts], sums[1]),
+        ("item_actual", "Lines", summed, [a[2] for a in amounts], sums[0] + sums[1]),
         (
             "item_taxable",
             "Lines",
             "item_taxable sums actual over taxable lines (whether or not a tax is defined)",
             taxable,
-            prepared.item_taxable,
+            sums[2],
         ),
         (
             "line_discount",
             "Line discounts",
             "line_discount is the sum over the lines",
             [a[3] for a in amounts],
-            prepared.line_discount,
+            sums[3],
         ),
     ):
         trace.summed(id, section, rule, parts, total)

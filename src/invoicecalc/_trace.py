@@ -61,8 +61,17 @@ def fraction_text(value: Fraction) -> str:
 
 
 def exact_text(minor: Fraction, exponent: int) -> str:
-    """An exact amount of minor units written in major units (see :func:`fraction_text`)."""
-    return fraction_text(minor / 10**exponent)
+    """An exact amount of minor units written in major units (see :func:`fraction_text`),
+    with at least the currency's digits.
+
+    >>> exact_text(Fraction(1500), 2), exact_text(Fraction(75, 2), 2), exact_text(Fraction(1, 3), 2)
+    ('15.00', '0.375', '1/300')
+    """
+    text = fraction_text(minor / 10**exponent)
+    if "/" in text or not exponent:
+        return text
+    whole, _, digits = text.partition(".")
+    return f"{whole}.{digits.ljust(exponent, '0')}"
 
 
 def _percent(num: int, den: int) -> str:
@@ -135,9 +144,16 @@ _K_SETTLED = (
 class Trace:
     """The steps of one invoice's derivation, in the order the engine takes them."""
 
-    def __init__(self, currency: Currency, home: Currency | None = None) -> None:
+    def __init__(
+        self,
+        currency: Currency,
+        home: Currency | None = None,
+        factors: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.currency = currency
         self.home = home
+        #: Each line's quantity and unit price as written, to show them multiplied.
+        self.factors = factors
         self.steps: list[Step] = []
         #: Rounded line amounts by what they add up to (``"taxes[0].amount"``), to show the sums.
         self.parts: dict[str, list[int]] = {}
@@ -164,11 +180,14 @@ class Trace:
         rounding: Rounding,
         *,
         unit: str = "money",
+        shown: str | None = None,
     ) -> None:
-        """A step whose exact value was rounded to ``amount`` in ``rounding``."""
+        """A step whose exact value was rounded to ``amount`` in ``rounding``; ``shown``
+        writes the exact value when it is more than one number."""
         money = self.money if unit == "money" else self._home_money
         exponent = self.currency.exponent if unit == "money" else self._home_exponent
-        shown = exact_text(exact, exponent)
+        if shown is None:
+            shown = exact_text(exact, exponent)
         if exact == amount:
             text = f"{detail} = {shown}"
         else:
@@ -185,15 +204,19 @@ class Trace:
         return self.home.exponent
 
     def equals(self, id: str, section: str, rule: str, detail: str, amount: int) -> None:
-        """A step that is exact: adds or subtracts whole amounts."""
-        self.add(
-            Step(id, section, rule, f"{detail} = {self.money(amount)}", amount, Fraction(amount))
-        )
+        """A step that is exact: adds or subtracts whole amounts. A ``detail`` ending in a
+        colon names the amount rather than working it out."""
+        shown = self.money(amount)
+        text = f"{detail} {shown}" if detail.endswith(":") else f"{detail} = {shown}"
+        self.add(Step(id, section, rule, text, amount, Fraction(amount)))
 
     def summed(self, id: str, section: str, rule: str, parts: Sequence[int], amount: int) -> None:
         """A step that adds ``parts`` up (no rounding)."""
-        terms = " + ".join(self.money(part) for part in parts) if parts else "nothing"
-        self.equals(id, section, rule, terms, amount)
+        if len(parts) < 2:
+            detail = "only one:" if parts else "nothing to add:"
+        else:
+            detail = " + ".join(self.money(part) for part in parts)
+        self.equals(id, section, rule, detail, amount)
 
     def fact(
         self, id: str, section: str, rule: str, detail: str, amount: int | None = None,
@@ -222,12 +245,16 @@ class Trace:
         flat_fee, num, den, amount = cost
         product = Fraction(num, den)
         fee = f"{self.money(flat_fee)} + " if flat_fee else ""
+        q, p = self.factors[index] if index < len(self.factors) else ("q", "p")
+        shown = self.exact(product)
+        if fee:
+            shown = f"{fee}{shown} = {self.exact(product + flat_fee)}"
         self.rounded(
-            f"{at}.cost", _LINES, "cost = f + round(q × p)",
-            f"{fee}q × p = {fee}{self.exact(product)}", product + flat_fee, amount, rounding,
+            f"{at}.cost", _LINES, "cost = f + round(q × p)", f"{fee}{q} × {p}",
+            product + flat_fee, amount, rounding, shown=shown,
         )  # fmt: skip
         if markup is None:
-            self.equals(f"{at}.markup", _LINES, "markup = round(cost × m / 100)", "no markup", 0)
+            self.equals(f"{at}.markup", _LINES, "markup = round(cost × m / 100)", "no markup:", 0)
         else:
             rate = _percent(markup[0], markup[1] * amount) if amount else "m"
             self.rounded(
@@ -240,7 +267,7 @@ class Trace:
             f"{self.money(amount)} + {self.money(actual - amount)}", actual,
         )  # fmt: skip
         if discount is None:
-            self.equals(f"{at}.discount", _LINE_DISCOUNTS, "no line discount", "none", 0)
+            self.equals(f"{at}.discount", _LINE_DISCOUNTS, "no line discount", "none:", 0)
         elif discount[0] == "amount":
             self.equals(
                 f"{at}.discount", _LINE_DISCOUNTS, "line discount = sign(actual) × a",
@@ -286,7 +313,7 @@ class Trace:
             if not weights[index]:
                 self.equals(
                     f"allocation[{index}]", _ALLOCATION,
-                    "a credit line (net ≤ 0) receives nothing", f"net {self.money(net)}: share", 0,
+                    "a credit line (net ≤ 0) receives nothing", f"net {self.money(net)}, share:", 0,
                 )  # fmt: skip
                 continue
             exact = Fraction(amount * weights[index], whole)
@@ -342,7 +369,7 @@ class Trace:
         self.fact(
             f"lines[{index}].taxes[{j}]", _TAXES, _PER_DOCUMENT,
             f"{name} on {self.money(net)}: base {self.exact(net * base)}, tax "
-            f"{self.exact(net * tax)}, kept exact", None, "none", net * tax,
+            f"{self.exact(net * tax)}, kept exact", None, "money", net * tax,
         )  # fmt: skip
 
     def per_line_tax(
@@ -384,9 +411,9 @@ class Trace:
             self.parts.get(f"taxes[{j}].amount", []), amount,
         )  # fmt: skip
         self.equals(
-            f"taxes[{j}].base", "Each tax's base",
+            f"taxes[{j}].base", _TAXES,
             "per line it is the sum of the line bases, each a rounded net plus rounded earlier "
-            "taxes", name, base,
+            "taxes", f"{name}:", base,
         )  # fmt: skip
 
     def per_line_discount_sum(self, amount: int) -> None:
@@ -407,9 +434,9 @@ class Trace:
             rule = "Per document the exact base is rounded once on its own"
         else:
             rule = f"{_PER_DOCUMENT}; {_INCLUSIVE}" if inclusive else _PER_DOCUMENT
-        detail = f"{name} {what}: the exact sum {self.exact(whole)}"
+        detail = f"{name}: the lines' exact {what}s add up to {self.exact(whole)}"
         if factor != 1:
-            detail += f" × (1 − d/100) = {self.exact(whole)} × {fraction_text(factor)}"
+            detail += f"; × (1 − d/100) = {self.exact(whole)} × {fraction_text(factor)}"
         self.rounded(f"taxes[{j}].{what}", _TAXES, rule, detail, whole * factor, amount, rounding)
 
     def tax_total(self, amounts: Sequence[int]) -> None:
@@ -554,9 +581,9 @@ class Trace:
                 Fraction(outstanding * num, den), fee, rounding,
             )  # fmt: skip
         else:
-            self.equals(f"late_fees[{j}]", _LATE, _LATE_RULE, f"{detail}; no fee", 0)
+            self.equals(f"late_fees[{j}]", _LATE, _LATE_RULE, f"{detail}; no fee:", 0)
         self.parts.setdefault("late_fee", []).append(fee)
-        self.equals(f"late_fees[{j}].running", _LATE, "Fees compound", "fees so far", fees)
+        self.equals(f"late_fees[{j}].running", _LATE, "Fees compound", "fees so far:", fees)
 
     def late_fee_total(self, late_fee: int, charged: bool) -> None:
         if charged:
@@ -565,7 +592,7 @@ class Trace:
                 self.parts.get("late_fee", []), late_fee,
             )  # fmt: skip
         else:
-            self.equals("late_fee", _LATE, "no late_percentage: no late fees", "none", late_fee)
+            self.equals("late_fee", _LATE, "no late_percentage: no late fees", "none:", late_fee)
 
     def payment(self, index: int, day: int, amount: int, counted: bool) -> None:
         date = dt.date.fromordinal(day).isoformat()
