@@ -250,6 +250,8 @@ def _settle(invoice: Invoice, rate: Decimal, trace: Trace | None = None) -> _Set
         cash = ROUNDERS[mode](unrounded, increment) * increment - unrounded
         if trace is not None:
             trace.cash(unrounded, increment, mode, cash)
+    elif trace is not None:
+        trace.no_cash()
     if trace is not None:
         trace.total_before_fees(subtotal, sum(amounts), cash)
     return _Settlement(discount, tuple(amounts), tuple(bases), subtotal, cash)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -146,7 +147,8 @@ def explain(invoice: Invoice, *, as_of: dt.date) -> Explanation:
     home = None if invoice.home_currency is None else invoice.home_currency.currency
     exponent = invoice.currency.exponent
     factors = [
-        (f"{line.quantity:f}", f"{line.unit_price.scaleb(-exponent):f}") for line in invoice.lines
+        (f"{line.quantity:f}", exact_text(Fraction(line.unit_price), exponent))
+        for line in invoice.lines
     ]
     trace = Trace(invoice.currency, home, factors)
     prepared = prepare_traced(invoice, trace)

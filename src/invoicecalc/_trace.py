@@ -244,15 +244,17 @@ class Trace:
         at = f"lines[{index}]"
         flat_fee, num, den, amount = cost
         product = Fraction(num, den)
-        fee = f"{self.money(flat_fee)} + " if flat_fee else ""
         q, p = self.factors[index] if index < len(self.factors) else ("q", "p")
-        shown = self.exact(product)
-        if fee:
-            shown = f"{fee}{shown} = {self.exact(product + flat_fee)}"
-        self.rounded(
-            f"{at}.cost", _LINES, "cost = f + round(q × p)", f"{fee}{q} × {p}",
-            product + flat_fee, amount, rounding, shown=shown,
-        )  # fmt: skip
+        rule = "cost = f + round(q × p)"
+        if not flat_fee:
+            self.rounded(f"{at}.cost", _LINES, rule, f"{q} × {p}", product, amount, rounding)
+        else:  # the flat fee is whole minor units: only the product is rounded
+            self.rounded(
+                f"{at}.quantity_price", _LINES, rule, f"{q} × {p}", product,
+                amount - flat_fee, rounding,
+            )  # fmt: skip
+            fee = f"{self.money(flat_fee)} + {self.money(amount - flat_fee)}"
+            self.equals(f"{at}.cost", _LINES, rule, fee, amount)
         if markup is None:
             self.equals(f"{at}.markup", _LINES, "markup = round(cost × m / 100)", "no markup:", 0)
         else:
@@ -501,6 +503,9 @@ class Trace:
             "cash_rounding = round_to(subtotal + Σ taxes, increment) − (subtotal + Σ taxes)",
             f"{self.money(rounded)} − {self.money(unrounded)}", cash,
         )  # fmt: skip
+
+    def no_cash(self) -> None:
+        self.equals("cash_rounding", _CASH, "no cash_rounding: nothing is added", "none:", 0)
 
     def total_before_fees(self, subtotal: int, taxes: int, cash: int) -> None:
         self.equals(
