@@ -22,7 +22,7 @@ from ._money import Currency
 from ._trace import Step, Trace, exact_text, fraction_text
 from .errors import InvalidTypeError
 
-__all__ = ["Difference", "Explanation", "Step", "explain", "first_difference"]
+__all__ = ["Difference", "Explanation", "Step", "explain", "first_difference", "stated_value"]
 
 #: The version of the explanation's JSON structure (docs/json.md).
 JSON_VERSION = 1
@@ -191,7 +191,9 @@ class Difference:
         )
 
 
-def _computed(totals: Totals, key: str) -> object:
+def stated_value(totals: Totals, key: str) -> object:
+    """The engine's value of what a vendor states as ``key``: a total's name
+    (``"total"``) or a line's amount (``"lines[2].cost"``)."""
     if key.startswith("lines["):  # lines[2].cost
         index, _, field = key[len("lines[") :].partition("].")
         return getattr(totals.lines[int(index)], field)
@@ -209,7 +211,7 @@ def first_difference(
     """
     found: list[tuple[int, Difference]] = []
     for key, value in stated:
-        computed = _computed(explanation.totals, key)
+        computed = stated_value(explanation.totals, key)
         if value == computed:
             continue
         try:

@@ -436,9 +436,9 @@ class Trace:
             rule = "Per document the exact base is rounded once on its own"
         else:
             rule = f"{_PER_DOCUMENT}; {_INCLUSIVE}" if inclusive else _PER_DOCUMENT
-        detail = f"{name}: the lines' exact {what}s add up to {self.exact(whole)}"
+        detail = f"{name}: Σ of the lines' exact {what}s"
         if factor != 1:
-            detail += f"; × (1 − d/100) = {self.exact(whole)} × {fraction_text(factor)}"
+            detail += f" × (1 − d/100) = {self.exact(whole)} × {fraction_text(factor)}"
         self.rounded(f"taxes[{j}].{what}", _TAXES, rule, detail, whole * factor, amount, rounding)
 
     def tax_total(self, amounts: Sequence[int]) -> None:
