@@ -209,6 +209,7 @@ def main() -> None:
         dt.date(2024, 1, 1),
         dt.date(2024, 1, 31),
         lines=[LineItem(unit_price=USD.price("1000.00"))],
+        # 0.01% a day: 10,000 compounding fees stay inside the 10**18 bound (1.5% did not).
         late_percentage=Decimal("0.01"),
         late_period_in_days=1,
     )

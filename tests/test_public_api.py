@@ -47,6 +47,8 @@ def test_top_level_surface() -> None:
         "Currency", "DiscountBase", "Invoice", "LineItem", "LineKind", "LineTotals", "Payment",
         "Policy", "Rounding", "Tax", "TaxRounding", "TaxTotal", "Totals", "calculate",
         "sales_taxes", "CashRounding", "HomeCurrency", "HomeTotals", "Amount", "Price",
+        # explanations
+        "Explanation", "Step", "explain",
         # terms, schedules, recurring invoices, estimates, uninvoiced items
         "Bound", "EarlyDeadline", "EstimateTotals", "Expense", "Frequency", "ImportedItems",
         "LateFee", "Reminder", "ReminderKind", "Schedule", "Task", "Terms", "TimeEntry",

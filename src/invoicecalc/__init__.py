@@ -14,6 +14,7 @@ from importlib.metadata import version as _version
 
 from ._calculate import HomeTotals, LineTotals, TaxTotal, Totals, calculate
 from ._estimate import Bound, EstimateTotals, accept_estimate, estimate
+from ._explain import Explanation, Step, explain
 from ._model import (
     CashRounding,
     DiscountBase,
@@ -44,6 +45,7 @@ __all__ = [
     "EarlyDeadline",
     "EstimateTotals",
     "Expense",
+    "Explanation",
     "Frequency",
     "HomeCurrency",
     "HomeTotals",
@@ -60,6 +62,7 @@ __all__ = [
     "ReminderKind",
     "Rounding",
     "Schedule",
+    "Step",
     "Task",
     "Tax",
     "TaxRounding",
@@ -72,6 +75,7 @@ __all__ = [
     "calculate",
     "due_date",
     "estimate",
+    "explain",
     "import_uninvoiced_items",
     "occurrence_dates",
     "recur",

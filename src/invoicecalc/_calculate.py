@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
 from ._model import MAX_PERIODS, DiscountBase, Invoice, Tax, TaxRounding
 from ._money import EXACT, ROUNDERS, Currency, Rounding
 from ._prepare import check_amount
+from ._trace import Trace
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "early_discount_rate",
     "early_periods_available",
     "late_fees",
+    "totals_of",
 ]
 
 _ZERO = Decimal(0)
@@ -160,24 +163,37 @@ class _Settlement:
         return self.subtotal + sum(self.tax_amounts) + self.cash_rounding
 
 
-def _per_line(invoice: Invoice, dn: int, dd: int) -> tuple[int, list[int], list[int]]:
+def _per_line(
+    invoice: Invoice, dn: int, dd: int, trace: Trace | None = None
+) -> tuple[int, list[int], list[int]]:
     """The percentage discount and each tax's amount and base, rounded on every line."""
     prepared = invoice.prepared
-    rounder = ROUNDERS[invoice.policy.rounding]
+    rounding = invoice.policy.rounding
+    rounder = ROUNDERS[rounding]
     pre_tax = invoice.policy.discount_base is DiscountBase.PRE_TAX
     inclusive = invoice.tax_inclusive
     amounts = [0] * len(invoice.taxes)
     bases = [0] * len(invoice.taxes)
     discount = 0
-    for net, line_taxes in zip(prepared.discounted, prepared.line_taxes, strict=True):
+    traced = trace is not None
+    names = [tax.name for tax in invoice.taxes] if traced else []
+    for index, (net, line_taxes) in enumerate(
+        zip(prepared.discounted, prepared.line_taxes, strict=True)
+    ):
         if pre_tax and dn:
             line_discount = rounder(net * dn, dd)
+            if trace is not None:
+                trace.per_line_discount(index, net, dn, dd, line_discount, rounding, True)
             discount += line_discount
             net -= line_discount
         on_line: dict[int, int] = {}
         for j, num, den, base in line_taxes:
             earlier = sum(on_line[k] for k in base)
             on_line[j] = rounder((net if inclusive else net + earlier) * num, den)
+            if trace is not None:
+                taxed = net if inclusive else net + earlier
+                trace.per_line_tax(index, j, names[j], taxed, num, den, on_line[j], rounding,
+                                   inclusive)  # fmt: skip
             amounts[j] += on_line[j]
             bases[j] += net + earlier
         if inclusive and on_line:
@@ -185,11 +201,15 @@ def _per_line(invoice: Invoice, dn: int, dd: int) -> tuple[int, list[int], list[
             for j, _, _, _ in line_taxes:
                 bases[j] -= extracted
         if dn and not pre_tax:
-            discount += rounder((net if inclusive else net + sum(on_line.values())) * dn, dd)
+            taxed = net if inclusive else net + sum(on_line.values())
+            line_discount = rounder(taxed * dn, dd)
+            if trace is not None:
+                trace.per_line_discount(index, taxed, dn, dd, line_discount, rounding, False)
+            discount += line_discount
     return discount, amounts, bases
 
 
-def _settle(invoice: Invoice, rate: Decimal) -> _Settlement:
+def _settle(invoice: Invoice, rate: Decimal, trace: Trace | None = None) -> _Settlement:
     """The discount at ``rate`` percent, the taxes, the subtotal and the cash rounding."""
     prepared = invoice.prepared
     policy = invoice.policy
@@ -198,33 +218,89 @@ def _settle(invoice: Invoice, rate: Decimal) -> _Settlement:
     dn, dd = rate.as_integer_ratio() if rate else (0, 1)
     dd *= 100  # rate / 100 == dn / dd
     if policy.tax_rounding is TaxRounding.PER_LINE:
-        discount, amounts, bases = _per_line(invoice, dn, dd)
+        discount, amounts, bases = _per_line(invoice, dn, dd, trace)
+        if trace is not None:
+            _trace_per_line(trace, invoice, amounts, bases, discount, dn)
     else:
         # Each exact sum is linear in the nets: a pre-tax rate scales it by (1 - rate).
         kn, kd = (dd - dn, dd) if pre_tax and dn else (1, 1)
         amounts = [rounder(num * kn, den * kd) for num, den in prepared.tax_sums]
         bases = [rounder(num * kn, den * kd) for num, den in prepared.base_sums]
+        if trace is not None:
+            _trace_per_document(trace, invoice, amounts, bases, Fraction(kn, kd))
         discount = 0
         if dn:
             base = prepared.discounted_total
             if not pre_tax and not invoice.tax_inclusive:
                 base += sum(amounts)
             discount = rounder(base * dn, dd)
+            if trace is not None:
+                trace.discount(base, dn, dd, discount, policy.rounding, pre_tax)
     discount += invoice.discount_amount
     subtotal = prepared.item_actual - prepared.line_discount - discount
     if invoice.tax_inclusive:
         subtotal -= sum(amounts)
+    if trace is not None:
+        _trace_subtotal(trace, invoice, discount, subtotal, amounts)
     cash = 0
     if invoice.cash_rounding is not None:
         unrounded = subtotal + sum(amounts)
         increment = invoice.cash_rounding.increment
         mode = invoice.cash_rounding.rounding or policy.rounding
         cash = ROUNDERS[mode](unrounded, increment) * increment - unrounded
+        if trace is not None:
+            trace.cash(unrounded, increment, mode, cash)
+    elif trace is not None:
+        trace.no_cash()
+    if trace is not None:
+        trace.total_before_fees(subtotal, sum(amounts), cash)
     return _Settlement(discount, tuple(amounts), tuple(bases), subtotal, cash)
 
 
+def _trace_per_document(
+    trace: Trace, invoice: Invoice, amounts: list[int], bases: list[int], scale: Fraction
+) -> None:
+    """Each tax's exact sum (scaled by a pre-tax rate) and how it was rounded."""
+    prepared = invoice.prepared
+    rounding = invoice.policy.rounding
+    k = (scale.numerator, scale.denominator)
+    for j, tax in enumerate(invoice.taxes):
+        num, den = prepared.tax_sums[j]
+        trace.tax(j, tax.name, "amount", (num, den), k, amounts[j], rounding,
+                  invoice.tax_inclusive)  # fmt: skip
+        num, den = prepared.base_sums[j]
+        trace.tax(j, tax.name, "base", (num, den), k, bases[j], rounding,
+                  invoice.tax_inclusive)  # fmt: skip
+    trace.tax_total(amounts)
+
+
+def _trace_per_line(
+    trace: Trace, invoice: Invoice, amounts: list[int], bases: list[int], discount: int, dn: int
+) -> None:
+    """Each tax's (and the percentage discount's) sum of rounded line amounts."""
+    for j, tax in enumerate(invoice.taxes):
+        trace.per_line_sums(j, tax.name, amounts[j], bases[j])
+    if dn:
+        trace.per_line_discount_sum(discount)
+    trace.tax_total(amounts)
+
+
+def _trace_subtotal(
+    trace: Trace, invoice: Invoice, discount: int, subtotal: int, amounts: list[int]
+) -> None:
+    prepared = invoice.prepared
+    trace.subtotal(
+        prepared.item_actual,
+        prepared.line_discount,
+        invoice.discount_amount,
+        discount,
+        sum(amounts) if invoice.tax_inclusive else None,
+        subtotal,
+    )
+
+
 def late_fees(
-    invoice: Invoice, total_before_fees: int, as_of: int
+    invoice: Invoice, total_before_fees: int, as_of: int, trace: Trace | None = None
 ) -> Iterator[tuple[int, int, int]]:
     """Each late-fee boundary up to ``as_of`` (an ordinal day).
 
@@ -243,7 +319,8 @@ def late_fees(
             period,
             f"gives more than {MAX_PERIODS} late-fee periods up to {dt.date.fromordinal(as_of)}",
         )
-    rounder = ROUNDERS[invoice.policy.rounding]
+    rounding = invoice.policy.rounding
+    rounder = ROUNDERS[rounding]
     num, den = percentage.as_integer_ratio()
     den *= 100
     payments = invoice.prepared.payments_by_day
@@ -255,11 +332,20 @@ def late_fees(
         outstanding = total_before_fees + fees - paid
         fee = rounder(outstanding * num, den) if outstanding > 0 else 0
         fees = check_amount(fees + fee, "late_fee")
+        if trace is not None:
+            count = (boundary - invoice.due_date.toordinal()) // period - 1
+            trace.late_fee(count, boundary, paid, outstanding, num, den, fee, fees, rounding)
         yield boundary, fee, outstanding + fee
         boundary += period
 
 
-def _home(invoice: Invoice, settled: _Settlement, total: int, balance: int) -> HomeTotals | None:
+def _home(
+    invoice: Invoice,
+    settled: _Settlement,
+    total: int,
+    balance: int,
+    trace: Trace | None = None,
+) -> HomeTotals | None:
     home = invoice.home_currency
     if home is None:
         return None
@@ -272,7 +358,10 @@ def _home(invoice: Invoice, settled: _Settlement, total: int, balance: int) -> H
     rounder = ROUNDERS[Rounding.HALF_UP]
 
     def convert(amount: int, field: str) -> int:
-        return check_amount(rounder(amount * num, den), f"home.{field}")
+        home = check_amount(rounder(amount * num, den), f"home.{field}")
+        if trace is not None:
+            trace.home_amount(field, amount, num, den, home)
+        return home
 
     return HomeTotals(
         currency=home.currency,
@@ -303,21 +392,36 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     """
     if type(as_of) is not dt.date:
         raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
+    return totals_of(invoice, as_of, None)
+
+
+def totals_of(invoice: Invoice, as_of: dt.date, trace: Trace | None) -> Totals:
+    """:func:`calculate`'s work, every step recorded on ``trace`` when it is not ``None``.
+
+    ``invoice.prepared`` is taken as it is: to explain the lines too,
+    :func:`~invoicecalc.explain` records them first (``prepare_traced``).
+    """
     prepared = invoice.prepared
     last = as_of.toordinal()
     counted = [p for p in prepared.payments_by_day if p[0] <= last]
     payment_total = sum(amount for _, amount in counted)
+    if trace is not None:
+        _trace_payments(trace, invoice, last, payment_total)
 
     rate, periods = invoice.discount_percentage, 0
     if invoice.early_period_in_days is not None:
-        rate, periods = _early_discount(invoice, counted, last)
-    settled = _settle(invoice, rate)
+        rate, periods = _early_discount(invoice, counted, last, trace)
+    elif trace is not None and rate:
+        trace.plain_rate(rate)
+    settled = _settle(invoice, rate, trace)
     total_before_fees = settled.total
     late_fee = 0
     if invoice.late_percentage:
-        late_fee = sum(fee for _, fee, _ in late_fees(invoice, total_before_fees, last))
+        late_fee = sum(fee for _, fee, _ in late_fees(invoice, total_before_fees, last, trace))
     total = check_amount(total_before_fees + late_fee, "total")
     balance = total - payment_total
+    if trace is not None:
+        _trace_total(trace, invoice, total_before_fees, late_fee, total, payment_total, balance)
     return Totals(
         currency=invoice.currency,
         as_of=as_of,
@@ -340,8 +444,23 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
         balance=balance,
         total_quantity=invoice.total_quantity,
         line_amounts=prepared.lines,
-        home=_home(invoice, settled, total, balance),
+        home=_home(invoice, settled, total, balance, trace),
     )
+
+
+def _trace_payments(trace: Trace, invoice: Invoice, last: int, payment_total: int) -> None:
+    for index, payment in enumerate(invoice.payments):
+        trace.payment(
+            index, payment.date.toordinal(), payment.amount, payment.date.toordinal() <= last
+        )
+    trace.payment_total(payment_total)
+
+
+def _trace_total(
+    trace: Trace, invoice: Invoice, before: int, late_fee: int, total: int, paid: int, balance: int
+) -> None:
+    trace.late_fee_total(late_fee, bool(invoice.late_percentage))
+    trace.total(before, late_fee, total, paid, balance)
 
 
 def early_discount_rate(invoice: Invoice, periods: int) -> Decimal:
@@ -358,13 +477,20 @@ def early_periods_available(invoice: Invoice) -> int:
 
 
 def _early_discount(
-    invoice: Invoice, counted: Sequence[tuple[int, int]], as_of: int
+    invoice: Invoice,
+    counted: Sequence[tuple[int, int]],
+    as_of: int,
+    trace: Trace | None = None,
 ) -> tuple[Decimal, int]:
     """The early-payment rate and the periods it is for: ``max(k_settled, k_offer)``."""
     period = invoice.early_period_in_days
     assert period is not None
     k_max = early_periods_available(invoice)
+    if trace is not None:
+        trace.early_k_max(k_max, invoice.invoice_date, invoice.due_date, period)
     if k_max < 1:
+        if trace is not None:
+            trace.early_choice(None, 0, 0, invoice.discount_percentage, _ZERO)
         return _ZERO, 0
     due = invoice.due_date.toordinal()
     k_offer = min(k_max, (due - as_of) // period) if as_of < due else 0
@@ -375,6 +501,17 @@ def _early_discount(
             deadline = due - k * period
             paid = sum(amount for day, amount in counted if day <= deadline)
             rate = early_discount_rate(invoice, k)
-            if paid >= _settle(invoice, rate).total:
+            needed = _settle(invoice, rate).total
+            if trace is not None:
+                by = [day for day, _ in counted if day <= deadline]
+                trace.early_try(k, deadline, len(by), paid, rate, needed)
+            if paid >= needed:
+                if trace is not None:
+                    trace.early_offer(k_offer, as_of, due, period)
+                    trace.early_choice(k, k_offer, k, invoice.discount_percentage, rate)
                 return rate, k
-    return early_discount_rate(invoice, k_offer), k_offer
+    rate = early_discount_rate(invoice, k_offer)
+    if trace is not None:
+        trace.early_offer(k_offer, as_of, due, period)
+        trace.early_choice(None, k_offer, k_offer, invoice.discount_percentage, rate)
+    return rate, k_offer

@@ -21,6 +21,7 @@ from babel.core import get_global
 from . import _checks
 from ._money import EXACT, NO_AMOUNT, NO_PRICE, Amount, Currency, Price, Rounding, shown
 from ._prepare import LineTerms, Prepared, TaxTerms, prepare
+from ._trace import Trace
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Policy",
     "Tax",
     "TaxRounding",
+    "prepare_traced",
     "sales_taxes",
 ]
 
@@ -432,23 +434,7 @@ class Invoice:
             "total_quantity",
             reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
         )
-        policy = self.policy
-        _set(
-            self,
-            "prepared",
-            prepare(
-                self.currency,
-                [line.terms for line in self.lines],
-                carried,
-                tax_terms,
-                rounding=policy.rounding,
-                per_line=policy.tax_rounding is TaxRounding.PER_LINE,
-                pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
-                inclusive=self.tax_inclusive,
-                discount_amount=int(self.discount_amount),
-                payments=[(p.date.toordinal(), int(p.amount)) for p in self.payments],
-            ),
-        )
+        _set(self, "prepared", _prepared(self, tax_terms))
 
     def _check_currencies(self) -> None:
         """Every amount and price is in the invoice's currency (or a zero of none)."""
@@ -519,3 +505,30 @@ class Invoice:
                         )
                 carried.append(tuple(sorted(positions[name] for name in line.taxes)))
         return tuple(carried)
+
+
+def _prepared(
+    invoice: Invoice, tax_terms: Sequence[TaxTerms], trace: Trace | None = None
+) -> Prepared:
+    """The invoice's :class:`Prepared` amounts, recorded on ``trace`` when one is given."""
+    policy = invoice.policy
+    return prepare(
+        invoice.currency,
+        [line.terms for line in invoice.lines],
+        invoice.carried,
+        tax_terms,
+        rounding=policy.rounding,
+        per_line=policy.tax_rounding is TaxRounding.PER_LINE,
+        pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
+        inclusive=invoice.tax_inclusive,
+        discount_amount=int(invoice.discount_amount),
+        payments=[(p.date.toordinal(), int(p.amount)) for p in invoice.payments],
+        trace=trace,
+        names=[tax.name for tax in invoice.taxes],
+    )
+
+
+def prepare_traced(invoice: Invoice, trace: Trace) -> Prepared:
+    """Work ``invoice``'s :class:`Prepared` amounts out again, as it was built, recording
+    every step on ``trace`` (for :func:`~invoicecalc.explain`)."""
+    return _prepared(invoice, invoice._tax_terms(), trace)

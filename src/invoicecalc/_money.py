@@ -30,6 +30,7 @@ __all__ = [
     "Price",
     "Rounding",
     "allocate",
+    "allocation",
     "decimal_text",
     "exact_decimal",
     "in_range",
@@ -121,18 +122,36 @@ def allocate(amount: int, weights: list[int]) -> list[int]:
     >>> allocate(201, [1005, 1005]), allocate(100, [1, 1, 1]), allocate(5, [0, 0])
     ([101, 100], [34, 33, 33], [0, 0])
     """
+    return allocation(amount, weights)[0]
+
+
+def allocation(
+    amount: int, weights: list[int]
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """:func:`allocate` with its workings: ``(shares, floors, remainders, extra)``.
+
+    ``floors[i]`` is ``floor(amount * w_i / sum(weights))`` and ``remainders[i]``
+    what the division left (over ``sum(weights)``); ``extra`` lists, in order,
+    the positions that received one of the units left over.
+
+    >>> allocation(2, [1, 1, 1])
+    ([1, 1, 0], [0, 0, 0], [2, 2, 2], [0, 1])
+    """
     whole = sum(weights)
     if not whole:
-        return [0] * len(weights)
-    shares, remainders = [], []
+        zeros = [0] * len(weights)
+        return zeros, zeros, zeros, []
+    floors, remainders = [], []
     for weight in weights:
         share, remainder = divmod(amount * weight, whole)
-        shares.append(share)
+        floors.append(share)
         remainders.append(remainder)
-    left = amount - sum(shares)
-    for index in sorted(range(len(weights)), key=lambda i: -remainders[i])[:left]:
+    left = amount - sum(floors)
+    extra = sorted(sorted(range(len(weights)), key=lambda i: -remainders[i])[:left])
+    shares = list(floors)
+    for index in extra:
         shares[index] += 1
-    return shares
+    return shares, floors, remainders, extra
 
 
 def exact_decimal(value: object, field: str) -> Decimal:

@@ -15,11 +15,13 @@ between the model and the calculator.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import NamedTuple
 
 import attrs
 
-from ._money import LIMIT, ROUNDERS, Currency, Rounding, allocate
+from ._money import LIMIT, ROUNDERS, Currency, Rounding, allocation
+from ._trace import Trace
 from .errors import InvalidValueError
 
 __all__ = ["LineTax", "LineTerms", "Prepared", "TaxTerms", "check_amount", "prepare"]
@@ -93,9 +95,13 @@ class Prepared:
 
 
 def _line(
-    index: int, line: LineTerms, rounding: Rounding, currency: Currency
+    index: int,
+    line: LineTerms,
+    rounding: Rounding,
+    currency: Currency,
+    trace: Trace | None = None,
 ) -> tuple[int, int, int, int, int]:
-    """``(cost, markup, actual, discount, net)`` of one line."""
+    """``(cost, markup, actual, discount, net)`` of one line (recorded on ``trace``)."""
     rounder = ROUNDERS[rounding]
     num, den = line.cost_num, line.cost_den
     cost = check_amount(
@@ -115,6 +121,20 @@ def _line(
         discount = rounder(actual * line.discount_num, line.discount_den)
     else:
         discount = 0
+    if trace is not None:
+        trace.line(
+            index,
+            (line.flat_fee, num, den, cost),
+            (cost * line.markup_num, line.markup_den, markup) if line.markup_num else None,
+            actual,
+            None
+            if line.discount_amount is None and not line.discount_num
+            else ("amount", 0, 1, discount)
+            if line.discount_amount is not None
+            else ("percentage", actual * line.discount_num, line.discount_den, discount),
+            actual - discount,
+            rounding,
+        )
     return cost, markup, actual, discount, actual - discount
 
 
@@ -160,12 +180,25 @@ def prepare(
     inclusive: bool,
     discount_amount: int,
     payments: Sequence[tuple[int, int]],
+    trace: Trace | None = None,
+    names: Sequence[str] = (),
 ) -> Prepared:
     """Work out an invoice's :class:`Prepared` amounts; refuses what cannot be.
 
-    ``currency`` only writes the amounts of those refusals.
+    ``currency`` only writes the amounts of those refusals. With a ``trace``,
+    every step is recorded on it (``names`` are the taxes' names, for its text).
     """
-    amounts = tuple(_line(index, line, rounding, currency) for index, line in enumerate(lines))
+    amounts = tuple(
+        _line(index, line, rounding, currency, trace) for index, line in enumerate(lines)
+    )
+    item_cost = sum(amount[0] for amount in amounts)
+    item_profit = sum(amount[1] for amount in amounts)
+    item_taxable = sum(
+        amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
+    )
+    line_discount = sum(amount[3] for amount in amounts)
+    if trace is not None:
+        _trace_sums(trace, amounts, lines, (item_cost, item_profit, item_taxable, line_discount))
     nets = [amount[4] for amount in amounts]
     positive = sum(net for net in nets if net > 0)
     if discount_amount > positive:
@@ -176,8 +209,11 @@ def prepare(
         )
     discounted = nets
     if pre_tax and discount_amount:
-        shares = allocate(discount_amount, [max(net, 0) for net in nets])
+        weights = [max(net, 0) for net in nets]
+        shares, floors, remainders, extra = allocation(discount_amount, weights)
         discounted = [net - share for net, share in zip(nets, shares, strict=True)]
+        if trace is not None:
+            trace.allocation(discount_amount, nets, weights, floors, remainders, extra, shares)
 
     scale = 1
     for terms in taxes:
@@ -188,6 +224,18 @@ def prepare(
         if carries
     }
 
+    if trace is not None:
+        trace.policy(
+            per_line,
+            inclusive,
+            [
+                trace.inclusive_factor(
+                    "+".join(names[k] for k in carries), names[j], Fraction(tax, den)
+                )
+                for carries, (den, coefficients) in groups.items()
+                for j, tax, _ in coefficients
+            ],
+        )
     tax_sums: tuple[tuple[int, int], ...] = ()
     base_sums: tuple[tuple[int, int], ...] = ()
     line_taxes: tuple[tuple[LineTax, ...], ...] = ()
@@ -212,6 +260,14 @@ def prepare(
         # Each sum as (num, den); tax-exclusive every group shares den == scale.
         sums = [(0, 1)] * len(taxes)
         bases = [(0, 1)] * len(taxes)
+        if trace is not None:
+            for index, (carries, net) in enumerate(zip(carried, discounted, strict=True)):
+                if carries:
+                    den, coefficients = groups[carries]
+                    for j, tax, base in coefficients:
+                        trace.tax_line(
+                            index, j, names[j], net, Fraction(tax, den), Fraction(base, den)
+                        )
         for carries, total in totals.items():
             den, coefficients = groups[carries]
             for j, tax, base in coefficients:
@@ -219,17 +275,13 @@ def prepare(
                 bases[j] = _add(bases[j], total * base, den)
         tax_sums, base_sums = tuple(sums), tuple(bases)
 
-    item_cost = sum(amount[0] for amount in amounts)
-    item_profit = sum(amount[1] for amount in amounts)
     return Prepared(
         lines=amounts,
         item_cost=check_amount(item_cost, "item_cost"),
         item_profit=check_amount(item_profit, "item_profit"),
         item_actual=check_amount(item_cost + item_profit, "item_actual"),
-        item_taxable=sum(
-            amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
-        ),
-        line_discount=sum(amount[3] for amount in amounts),
+        item_taxable=item_taxable,
+        line_discount=line_discount,
         discounted=tuple(discounted),
         discounted_total=check_amount(sum(discounted), "subtotal"),
         tax_sums=tax_sums,
@@ -237,3 +289,34 @@ def prepare(
         line_taxes=line_taxes,
         payments_by_day=tuple(sorted(payments)),
     )
+
+
+def _trace_sums(
+    trace: Trace,
+    amounts: Sequence[tuple[int, int, int, int, int]],
+    lines: Sequence[LineTerms],
+    sums: tuple[int, int, int, int],
+) -> None:
+    """The line sums the calculator reports, recorded: ``item_cost``, ``item_profit``, ...."""
+    summed = "item_cost, item_profit and item_actual are the sums"
+    taxable = [a[2] for a, line in zip(amounts, lines, strict=True) if line.taxable]
+    for id, section, rule, parts, total in (
+        ("item_cost", "Lines", summed, [a[0] for a in amounts], sums[0]),
+        ("item_profit", "Lines", summed, [a[1] for a in amounts], sums[1]),
+        ("item_actual", "Lines", summed, [a[2] for a in amounts], sums[0] + sums[1]),
+        (
+            "item_taxable",
+            "Lines",
+            "item_taxable sums actual over taxable lines (whether or not a tax is defined)",
+            taxable,
+            sums[2],
+        ),
+        (
+            "line_discount",
+            "Line discounts",
+            "line_discount is the sum over the lines",
+            [a[3] for a in amounts],
+            sums[3],
+        ),
+    ):
+        trace.summed(id, section, rule, parts, total)

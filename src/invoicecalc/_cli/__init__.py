@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..errors import InvoiceCalcError
 from ._args import EXIT_REFUSED
+from ._explain import add_explain_command
 from ._formats import Refused
 from ._invoices import add_invoice_commands
 from ._schedules import add_schedule_commands
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_invoice_commands(commands)
+    add_explain_command(commands)
     add_schedule_commands(commands)
     add_server_commands(commands)
     return parser

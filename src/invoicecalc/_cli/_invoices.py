@@ -8,7 +8,9 @@ import sys
 
 from .._calculate import Totals, calculate
 from .._documents import Entry
+from .._explain import stated_value
 from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
+from ._explain import difference_lines, explained
 from ._formats import READERS, WRITERS, Output, check_locale, naming
 
 __all__ = ["add_invoice_commands"]
@@ -67,13 +69,16 @@ def _check(args: argparse.Namespace) -> int:
             if not entry.stated:
                 lines.append("  states no totals")
             for key, stated in entry.stated:
-                computed = getattr(totals, key)
+                computed = stated_value(totals, key)
                 same = stated == computed
                 differs = differs or not same
                 lines.append(
                     f"  {key:<15} stated {_shown(totals, stated):>14}  "
                     f"computed {_shown(totals, computed):>14}  {'ok' if same else 'DIFFERS'}"
                 )
+            if args.explain:
+                explanation = explained(name, index if doc.array else None, entry, as_of)
+                lines += difference_lines(explanation, entry, args.input)
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_DIFFERS if differs else EXIT_OK
 
@@ -96,6 +101,12 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=date_argument,
         metavar="YYYY-MM-DD",
         help="the date to compute on (default: the document's, else today)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="for an invoice whose stated totals differ, show the first step of the "
+        "derivation where the vendor's number and the engine's part (docs/explain.md)",
     )
     _add_currency(parser)
     parser.set_defaults(run=_check)

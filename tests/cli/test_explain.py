@@ -1,0 +1,124 @@
+# ruff: noqa: RUF001
+# The explanation quotes docs/calculation.md, multiplication and minus signs included.
+"""``invoicecalc explain`` and ``invoicecalc check --explain`` on the real samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from invoicecalc import Currency, Invoice, LineItem, explain
+from invoicecalc._cli import main
+from invoicecalc._explain import first_difference
+from invoicecalc.document import Entry, read
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = str(ROOT / "examples" / "invoice.json")
+FRESHBOOKS = str(ROOT / "tests" / "fixtures" / "freshbooks" / "invoice.get.response.xml")
+CASHBOARD = [
+    str(ROOT / "tests" / "fixtures" / "cashboard" / name)
+    for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_text_is_a_derivation_in_the_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "explain", EXAMPLE)
+    assert (status, err) == (0, "")
+    assert out.startswith("Invoice 2024-031 (USD) as of 2024-03-10\n\nLines\n")
+    assert "lines[0].quantity_price" not in out  # no flat fee on the first line
+    assert "10.5 × 85.00 = 892.50  [cost = f + round(q × p)]" in out
+    assert "$1,307.58" in out
+    status, out, _ = run(capsys, "explain", EXAMPLE, "--locale", "de_DE")
+    assert "1.307,58\xa0$" in out
+
+
+def test_json_is_the_explanation_with_its_totals(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "explain", EXAMPLE, "--output", "json", "--as-of", "2024-03-10")
+    assert status == 0
+    data = json.loads(out)
+    entry = read(Path(EXAMPLE).read_bytes()).entries[0]
+    assert data == explain(entry.invoice, as_of=dt.date(2024, 3, 10)).to_dict()
+    assert data["totals"]["total"] == "1307.58"
+    assert {step["id"] for step in data["steps"]} >= {"early.k_offer", "early.rate", "total"}
+
+
+def test_vendor_input_as_preview_takes_it(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "explain", FRESHBOOKS, "--input", "freshbooks", "--as-of",
+                         "2024-01-01", "--locale", "en_CA")  # fmt: skip
+    assert status == 0
+    assert "Invoice FB00004 (CAD) as of 2024-01-01" in out
+    assert "GST: Σ of the lines' exact amounts = 2.00" in out
+    status, out, _ = run(capsys, "explain", *CASHBOARD, "--input", "cashboard", "--output",
+                         "json", "--as-of", "2010-08-01")  # fmt: skip
+    assert json.loads(out)[0]["totals"]["total"] == "75.00"
+
+
+def test_a_refusal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "explain", EXAMPLE, "--locale", "xx_XX")
+    assert (status, out) == (2, "")
+    assert err.startswith("invoicecalc: --locale")
+
+
+def test_check_explain_points_at_the_freshbooks_total(capsys: pytest.CaptureFixture[str]) -> None:
+    # Yard work 4 x 10 = 40 with GST 5% (2.00) and PST 8% (3.20): 45.20, not the stated 45.6.
+    status, out, _ = run(capsys, "check", FRESHBOOKS, "--input", "freshbooks", "--explain")
+    assert status == 1
+    assert (
+        "  first difference: FreshBooks states total 45.60; invoicecalc gives 45.20 at step total"
+        in out
+    )
+    assert (
+        "      taxes[1].amount              3.20  PST: Σ of the lines' exact amounts = 3.20" in out
+    )
+    assert "total_before_fees           45.20  40.00 + 5.20 + 0.00 = 45.20" in out
+    # Without --explain, check prints what it always did.
+    _, plain, _ = run(capsys, "check", FRESHBOOKS, "--input", "freshbooks")
+    assert "first difference" not in plain
+    assert out.startswith(plain.rstrip("\n"))
+
+
+def test_check_explain_points_at_the_cashboard_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    # Invoice 102: one line of 1 x 75.00, but Cashboard states item_actual and total 18.75
+    # (its line states 18.75: the price of a quarter hour).
+    status, out, _ = run(capsys, "check", *CASHBOARD, "--input", "cashboard", "--as-of",
+                         "2010-08-01", "--explain")  # fmt: skip
+    assert status == 1
+    block = out.split("invoice 102 ")[1].split("invoice 000205")[0]
+    assert (
+        "first difference: Cashboard states item_actual 18.75; the lines give 75.00 at step "
+        "item_actual" in block
+    )
+    assert "lines[0].net                75.00  75.00 − 0.00 = 75.00" in block
+    # Invoice 000001: its item_cost agrees (118.76); item_actual is where it parts.
+    block = out.split("invoice 000001 ")[1]
+    assert "Cashboard states item_actual 118.75; the lines give 118.76 at step item_actual" in block
+    assert "18.75 + 0.00 + 25.01 + 75.00 = 118.76" in block
+    # An invoice whose stated totals agree shows no difference.
+    assert "first difference" not in out.split("invoice 000111 ")[1].split("invoice 000200")[0]
+
+
+def test_a_stated_line_amount_is_pointed_at_before_any_total() -> None:
+    usd = Currency("USD")
+    invoice = Invoice(
+        usd, dt.date(2024, 3, 1), dt.date(2024, 3, 1),
+        lines=[LineItem(unit_price=usd.price("1.00")), LineItem(unit_price=usd.price("2.00")),
+               LineItem(quantity="0.3334", unit_price=usd.price("75.00"))],
+    )  # fmt: skip
+    entry = Entry(invoice, None, (("total", 2900), ("lines[2].cost", 2500), ("item_actual", 2900)))
+    explanation = explain(invoice, as_of=dt.date(2024, 3, 1))
+    difference = first_difference(explanation, entry.stated)
+    assert difference is not None
+    assert difference.step.id == "lines[2].cost"
+    assert difference.message("The vendor", str) == (
+        "The vendor states lines[2].cost 2500; the lines give 2501 at step lines[2].cost"
+    )
+    assert difference.step.detail == "0.3334 × 75.00 = 25.005, rounded half_up to 25.01"
