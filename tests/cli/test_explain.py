@@ -17,11 +17,18 @@ from invoicecalc.document import Entry, read
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = str(ROOT / "examples" / "invoice.json")
-FRESHBOOKS = str(ROOT / "tests" / "fixtures" / "freshbooks" / "invoice.get.response.xml")
+#: The invoice with its account's tax list (which says its second tax does not compound).
+FRESHBOOKS = [
+    str(ROOT / "tests" / "fixtures" / "freshbooks" / name)
+    for name in ("invoice.get.response.xml", "tax.list.response.xml")
+]
 CASHBOARD = [
     str(ROOT / "tests" / "fixtures" / "cashboard" / name)
-    for name in ("invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml")
-]
+    for name in (
+        "invoices.xml", "invoice_line_items.xml", "invoice_payments.xml", "payments.xml",
+        "account.xml",
+    )
+]  # fmt: skip
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -52,7 +59,7 @@ def test_json_is_the_explanation_with_its_totals(capsys: pytest.CaptureFixture[s
 
 
 def test_vendor_input_as_preview_takes_it(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "explain", FRESHBOOKS, "--input", "freshbooks", "--as-of",
+    status, out, _ = run(capsys, "explain", *FRESHBOOKS, "--input", "freshbooks", "--as-of",
                          "2024-01-01", "--locale", "en_CA")  # fmt: skip
     assert status == 0
     assert "Invoice FB00004 (CAD) as of 2024-01-01" in out
@@ -70,7 +77,7 @@ def test_a_refusal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_explain_points_at_the_freshbooks_total(capsys: pytest.CaptureFixture[str]) -> None:
     # Yard work 4 x 10 = 40 with GST 5% (2.00) and PST 8% (3.20): 45.20, not the stated 45.6.
-    status, out, _ = run(capsys, "check", FRESHBOOKS, "--input", "freshbooks", "--explain")
+    status, out, _ = run(capsys, "check", *FRESHBOOKS, "--input", "freshbooks", "--explain")
     assert status == 1
     assert (
         "  first difference: FreshBooks states total 45.60; invoicecalc gives 45.20 at step total"
@@ -81,7 +88,7 @@ def test_check_explain_points_at_the_freshbooks_total(capsys: pytest.CaptureFixt
     )
     assert "total_before_fees           45.20  40.00 + 5.20 + 0.00 = 45.20" in out
     # Without --explain, check prints what it always did.
-    _, plain, _ = run(capsys, "check", FRESHBOOKS, "--input", "freshbooks")
+    _, plain, _ = run(capsys, "check", *FRESHBOOKS, "--input", "freshbooks")
     assert "first difference" not in plain
     assert out.startswith(plain.rstrip("\n"))
 
