@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import attrs
@@ -11,7 +13,23 @@ import attrs
 from ._model import Invoice
 from .errors import InvoiceCalcError
 
-__all__ = ["Document", "Entry", "document_of"]
+__all__ = ["Document", "Entry", "Naming", "document_of", "unnamed"]
+
+#: How a reader of several files names the file an error is about: a context
+#: manager per file (the command line's puts the file name before the error).
+Naming = Callable[[str], AbstractContextManager[None]]
+
+
+@contextlib.contextmanager
+def unnamed(source: str) -> Iterator[None]:
+    """The default :data:`Naming`: ``source`` before an error about a whole document
+    (``document 2: is not ...``); an error naming a field is left as it is."""
+    try:
+        yield
+    except InvoiceCalcError as exc:
+        if exc.field:
+            raise
+        raise exc.within(source) from None
 
 
 @attrs.frozen

@@ -9,16 +9,34 @@ from types import ModuleType
 
 import pytest
 
-from invoicecalc import Currency, Invoice, LineItem, Tax, calculate
+from invoicecalc import Currency, Invoice, LineItem, Policy, Tax, calculate
 from invoicecalc.document import Entry
 from invoicecalc.vendors import cashboard, freshbooks, kashoo
 
 VENDORS = [cashboard, freshbooks, kashoo]
 
 
+#: What every vendor module offers, by the same names.
+SHARED = {"POLICY", "canonical", "read", "read_files", "write"}
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_every_vendor_has_the_shared_surface(vendor: ModuleType) -> None:
+    assert set(vendor.__all__) >= SHARED
+    assert isinstance(vendor.POLICY, Policy)
+    invoice, as_of = inspect.signature(vendor.canonical).parameters.values()
+    assert invoice.name == "invoice"
+    assert (as_of.name, as_of.kind, as_of.default) == ("as_of", as_of.KEYWORD_ONLY, as_of.empty)
+    sources, *options = inspect.signature(vendor.read_files).parameters.values()
+    assert sources.name == "sources"
+    assert "naming" in {option.name for option in options}
+    for option in options:
+        assert option.kind is option.KEYWORD_ONLY, option
+        assert option.default is not option.empty, option
+
+
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_write_and_read_with_keyword_only_options(vendor: ModuleType) -> None:
-    assert {"read", "write"} <= set(vendor.__all__)
     results, array, *options = inspect.signature(vendor.write).parameters.values()
     assert results.name == "results"
     assert (array.name, array.kind, array.default) == ("array", array.KEYWORD_ONLY, False)

@@ -239,7 +239,7 @@ def _write_kashoo(results: Results, output: Output) -> str:
         raise InvalidValueError(option, exc.value, exc.problem) from None
 
 
-READERS["kashoo"] = per_file(kashoo.read)
+READERS["kashoo"] = lambda sources: kashoo.read_files(sources, naming=naming)
 WRITERS["kashoo-json"] = _write_kashoo
 
 #: Readers of formats whose documents do not state their currency: ``--currency``

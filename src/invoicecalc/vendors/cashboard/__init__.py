@@ -23,7 +23,7 @@ read without either; writers use the invoice's. :func:`read_files` with
 """
 
 from ._model import (
-    CASHBOARD_POLICY,
+    POLICY,
     CashboardEntry,
     CashboardLineItem,
     CashboardRecord,
@@ -41,9 +41,9 @@ from ._write import (
 )
 
 __all__ = [
-    "CASHBOARD_POLICY",
     "ESTIMATE_STATED",
     "MAPPED",
+    "POLICY",
     "STATED",
     "CashboardEntry",
     "CashboardLineItem",

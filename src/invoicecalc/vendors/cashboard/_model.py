@@ -9,6 +9,7 @@ links, ...) so that writing what was read loses nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import attrs
@@ -19,7 +20,7 @@ from ..._money import EXACT, Currency
 from ...errors import InvalidTypeError, InvalidValueError, UnsupportedError
 
 __all__ = [
-    "CASHBOARD_POLICY",
+    "POLICY",
     "CashboardEntry",
     "CashboardLineItem",
     "CashboardRecord",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: How Cashboard computes: the engine's defaults (half_up, per_document, pre_tax).
-CASHBOARD_POLICY = Policy()
+POLICY = Policy()
 
 
 def _pairs(value: object) -> tuple[tuple[str, str], ...]:
@@ -128,8 +129,12 @@ def records_of(entry: Entry) -> CashboardEntry:
     return CashboardEntry(entry.invoice, entry.as_of, entry.stated)
 
 
-def canonical(invoice: Invoice) -> Invoice:
+def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:
     """``invoice`` exactly as Cashboard expresses it; what it cannot express is refused.
+
+    ``as_of`` is there for the surface every vendor shares (a FreshBooks or
+    Kashoo document holds what an invoice stands at on a date); Cashboard's
+    documents hold the invoice's own terms, the same on every date.
 
     Every total is unchanged. Taxes become ``sales_tax`` and ``sales_tax_2``
     by position (a compound first tax is the same as a plain one: nothing
@@ -166,7 +171,7 @@ def canonical(invoice: Invoice) -> Invoice:
 def cashboard_taxes(invoice: Invoice) -> tuple[Tax, ...]:
     """The checks of :func:`canonical`, and the invoice's taxes as Cashboard's two."""
     policy = invoice.policy
-    if policy != CASHBOARD_POLICY:
+    if policy != POLICY:
         shown = f"{policy.rounding}, {policy.tax_rounding}, {policy.discount_base}"
         raise UnsupportedError(
             "policy", "Cashboard computes with half_up, per_document, pre_tax only", shown

@@ -12,15 +12,13 @@ refused with the element's path (``invoice[2].sales_tax``).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..._documents import Document
+from ..._documents import Document, Naming, unnamed
 from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
 from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_date, parse_day
@@ -129,19 +127,6 @@ MAPPED = {
         }
     ),
 }
-
-Naming = Callable[[str], AbstractContextManager[None]]
-
-
-@contextlib.contextmanager
-def _unnamed(source: str) -> Iterator[None]:
-    """Name ``source`` in an error about the whole document (``document 2: is not ...``)."""
-    try:
-        yield
-    except InvoiceCalcError as exc:
-        if exc.field:
-            raise
-        raise exc.within(source) from None
 
 
 # -- values ------------------------------------------------------------------------
@@ -396,7 +381,7 @@ def read_account(data: bytes | str, *, source: str = "document") -> Currency:
         raise ParseError(source, f"is an {resource.plural} document, not the account")
     if len(raws) != 1:
         raise ParseError(source, f"must hold one account (holds {len(raws)})")
-    with _unnamed(source):
+    with unnamed(source):
         return _account_currency(raws[0])
 
 
@@ -496,7 +481,7 @@ def read_files(
     as_of: dt.date | None = None,
     schedule: bool = False,
     estimates: bool = False,
-    naming: Naming = _unnamed,
+    naming: Naming = unnamed,
 ) -> list[tuple[str, Document]]:
     """Cashboard documents read together: one :class:`Document` per invoice document.
 

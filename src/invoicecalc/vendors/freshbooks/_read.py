@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ..._documents import Document, Entry
+from ..._documents import Document, Entry, Naming, unnamed
 from ..._model import Tax
 from ..._money import exact_decimal
 from ..._recurring import Frequency
@@ -151,16 +149,8 @@ def read_recurring(
     return tuple(profiles), found.array
 
 
-Naming = Callable[[str], AbstractContextManager[None]]
-
-
-@contextlib.contextmanager
-def _unnamed(name: str) -> Iterator[None]:
-    yield
-
-
 def split_files(
-    sources: Sequence[tuple[str, bytes | str]], *, naming: Naming = _unnamed
+    sources: Sequence[tuple[str, bytes | str]], *, naming: Naming = unnamed
 ) -> tuple[tuple[Tax, ...] | None, list[tuple[str, bytes | str]]]:
     """The account's taxes from the tax documents among ``sources`` (``tax.list``,
     ``tax.get``, ``tax.create``; ``None`` when there is none), and the other sources.
@@ -183,7 +173,7 @@ def read_files(
     sources: Sequence[tuple[str, bytes | str]],
     *,
     base_currency: str | None = None,
-    naming: Naming = _unnamed,
+    naming: Naming = unnamed,
 ) -> list[tuple[str, Document]]:
     """FreshBooks documents read together: the account's tax lists (in any order)
     and one :class:`Document` per other file, read with those taxes.

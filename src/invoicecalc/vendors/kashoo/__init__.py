@@ -13,11 +13,11 @@ read too) has every amount in integer minor units (the engine's bound of
 records nested under ``invoicePayments`` when written; on reading they may
 also be records beside the invoice whose ``allocations`` name its ``id``.
 Kashoo has no markup, flat fee, discount, cash rounding, late-fee terms or
-rounding policy, so :func:`as_kashoo` expresses them as lines where that
+rounding policy, so :func:`canonical` expresses them as lines where that
 keeps every total exact and refuses them, naming the concept, where it
 would not; withholding taxes are taxes of a negative rate, the home
 currency is ``homeCurrency`` and ``exchangeRate``. Reading gives back the
-invoice :func:`as_kashoo` wrote.
+invoice :func:`canonical` wrote.
 
 >>> import datetime as dt
 >>> from invoicecalc import Currency, Invoice, LineItem, calculate
@@ -30,16 +30,18 @@ invoice :func:`as_kashoo` wrote.
 [('total', 1250)]
 """
 
-from ._read import entry_from_record, read
-from ._shape import as_kashoo, line_taxes
+from ._read import entry_from_record, read, read_files
+from ._shape import POLICY, canonical, line_taxes
 from ._write import Exchange, invoice_record, write
 
 __all__ = [
+    "POLICY",
     "Exchange",
-    "as_kashoo",
+    "canonical",
     "entry_from_record",
     "invoice_record",
     "line_taxes",
     "read",
+    "read_files",
     "write",
 ]

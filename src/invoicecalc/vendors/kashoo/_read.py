@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
-from ..._documents import Document, Entry
+from ..._documents import Document, Entry, Naming, unnamed
 from ..._model import HomeCurrency, Invoice, LineItem, LineKind, Payment, Tax
 from ..._money import Amount, Currency, Price, exact_decimal
 from ..._parse import array, flag, parse_date, parse_json, string
@@ -523,3 +523,15 @@ def read(data: str | bytes) -> Document:
         except InvoiceCalcError as exc:
             raise exc.within(f"[{index}]") from None
     return Document(tuple(entries), array=True)
+
+
+def read_files(
+    sources: Sequence[tuple[str, bytes | str]], *, naming: Naming = unnamed
+) -> list[tuple[str, Document]]:
+    """Each Kashoo file read on its own (every record holds the whole invoice): one
+    :class:`Document` per file, with its name, errors named by ``naming``."""
+    documents = []
+    for name, data in sources:
+        with naming(name):
+            documents.append((name, read(data)))
+    return documents

@@ -2,7 +2,7 @@
 
 A Kashoo invoice is lines (quantity times rate), taxes and payments; it has no
 markup, flat fee, discount, early-payment or late-fee terms and no rounding
-policy. :func:`as_kashoo` rewrites an invoice into that shape as it stands on
+policy. :func:`canonical` rewrites an invoice into that shape as it stands on
 a date: a flat fee, a markup and a line's own discount become lines of their
 own, a document discount one or more negative lines (one per set of carried
 taxes, :func:`discount_splits`), the cash rounding and accrued late fees
@@ -28,7 +28,18 @@ from ..._money import NO_AMOUNT, Currency, Price, Rounding, allocate, round_div
 from ...errors import InvoiceCalcError, UnsupportedError
 from ._schema import TAX_CODE_SEPARATOR
 
-__all__ = ["MAX_ROUNDINGS", "as_kashoo", "discount_splits", "line_taxes", "shape", "tax_code_names"]
+__all__ = [
+    "MAX_ROUNDINGS",
+    "POLICY",
+    "canonical",
+    "discount_splits",
+    "line_taxes",
+    "shape",
+    "tax_code_names",
+]
+
+#: The policy Kashoo's records imply: they carry none and are read with the default.
+POLICY = Policy()
 
 
 def line_taxes(carried: Sequence[str], names: Sequence[str]) -> tuple[bool, tuple[str, ...]]:
@@ -323,7 +334,7 @@ def _refuse_what_kashoo_lacks(invoice: Invoice) -> None:
 
 
 def shape(invoice: Invoice, as_of: dt.date) -> tuple[Invoice, Totals]:
-    """:func:`as_kashoo` and the totals of its result."""
+    """:func:`canonical` and the totals of its result."""
     _refuse_what_kashoo_lacks(invoice)
     totals = calculate(invoice, as_of=as_of)
     items = _item_lines(invoice, totals)
@@ -348,7 +359,7 @@ def shape(invoice: Invoice, as_of: dt.date) -> tuple[Invoice, Totals]:
     raise _refusal(invoice, totals, as_of)
 
 
-def as_kashoo(invoice: Invoice, *, as_of: dt.date) -> Invoice:
+def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:
     """``invoice`` as a Kashoo record holds it on ``as_of``: the same totals, Kashoo's shape.
 
     The result has only lines, taxes, payments and the home currency, the

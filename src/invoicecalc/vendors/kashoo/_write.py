@@ -241,7 +241,7 @@ def invoice_record(
     (written as JSON numbers). ``*Formatted`` amounts are formatted with babel
     for ``locale``. With an ``exchange``, the record also states the home
     currency, the rate and ``totalLocalDue``. What Kashoo cannot carry exactly
-    is refused (see :func:`as_kashoo`). Every amount fits Kashoo's ``int64``: the
+    is refused (see :func:`canonical`). Every amount fits Kashoo's ``int64``: the
     engine bounds amounts below 10**18 minor units. An invoice's own
     ``home_currency`` gives the home-currency fields; an ``exchange`` beside a
     different one is refused.
@@ -290,7 +290,7 @@ def write(
     """JSON text of the records of ``(Entry, Totals)`` results: one object, or an array.
 
     Each record is the entry's invoice as it stands on ``totals.as_of``; its
-    amounts are computed for the Kashoo shape (:func:`as_kashoo`), which keeps
+    amounts are computed for the Kashoo shape (:func:`canonical`), which keeps
     every total the engine's.
     Deterministic (same input, same bytes) and ASCII only. One ``exchange``
     converts invoices of one currency; an error names the invoice's index
