@@ -94,7 +94,12 @@ Results = Sequence[tuple[Entry, Totals]]
 
 
 def _write_json(results: Results, output: Output) -> str:
-    return document.dumps([totals for _, totals in results], array=output.array, indent=2)
+    return document.dumps(
+        [totals for _, totals in results],
+        array=output.array,
+        indent=2,
+        entries=[entry for entry, _ in results],
+    )
 
 
 Row = tuple[str, str]
