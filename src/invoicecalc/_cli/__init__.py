@@ -8,6 +8,8 @@ and nothing on stdout.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +20,10 @@ from ._invoices import add_invoice_commands
 from ._schedules import add_schedule_commands
 from ._serve import add_server_commands
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
+
+#: The status when standard output was closed before everything was written.
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command ended by it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_invoice_commands(commands)
     add_schedule_commands(commands)
     add_server_commands(commands)
+    for command in commands.choices.values():
+        command.add_argument(
+            "--errors",
+            choices=("text", "json"),
+            default="text",
+            help="how refusals are written on stderr: text, one line each (default); json, "
+            "one JSON object a line (source, index, id, number, field, value, problem)",
+        )
     return parser
 
 
@@ -42,6 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.run(args)
     except Refused as exc:
-        sys.stderr.write(f"invoicecalc: {exc}\n")
+        if args.errors == "json":
+            sys.stderr.write(json.dumps(exc.report, ensure_ascii=False) + "\n")
+        else:
+            sys.stderr.write(f"invoicecalc: {exc}\n")
         return EXIT_REFUSED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return status
