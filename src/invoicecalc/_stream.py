@@ -64,8 +64,8 @@ def _not_json(message: str) -> ParseError:
 class _Splitter:
     """The text of a JSON array read so far, with absolute positions for messages."""
 
-    def __init__(self, text: str, read: Callable[[], str | None]) -> None:
-        self.buffer = text
+    def __init__(self, read: Callable[[], str | None]) -> None:
+        self.buffer = ""
         self.pos = 0
         self.read = read
         self.eof = False
@@ -140,7 +140,9 @@ class _Splitter:
     def elements(self) -> Iterator[str | ParseError]:
         """Each element's text, then a :class:`ParseError` if the array is not JSON."""
         decoder = json.JSONDecoder()
-        self.pos += 1  # the "["
+        self.skip_whitespace()
+        assert self.buffer[self.pos] == "[", "open_json saw the array start"
+        self.pos += 1
         self.skip_whitespace()
         if self.buffer[self.pos : self.pos + 1] == "]":
             self.pos += 1
@@ -181,6 +183,17 @@ def _guarded(elements: Iterator[str | ParseError]) -> Iterator[str | ParseError]
         yield ParseError("", f"is not UTF-8 text: {exc.reason}")
 
 
+def _starts_array(data: bytes, encoding: str) -> bool:
+    """Whether the first character of ``data`` past whitespace is ``[`` (bytes that are
+    not text before it: no, and the document is read whole, to be refused whole)."""
+    probe = codecs.getincrementaldecoder(encoding)("replace")
+    for start in range(0, len(data), 1024):
+        text = probe.decode(data[start : start + 1024]).lstrip(_WHITESPACE)
+        if text:
+            return text[0] == "["
+    return False
+
+
 def open_json(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> JsonDocument:
     """A JSON document from ``stream``: split as it is read when it is an array,
     else read whole (to be read as one document, as before).
@@ -191,33 +204,35 @@ def open_json(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> JsonDocument:
     first = stream.read(chunk_size)
     while len(first) < 4 and (more := stream.read(chunk_size)):  # enough to see a BOM
         first += more
-    try:
-        decoder = codecs.getincrementaldecoder(json.detect_encoding(first))("surrogatepass")
-        text = decoder.decode(first)
-        while not text.lstrip(_WHITESPACE) and (more := stream.read(chunk_size)):
-            first += more
-            text += decoder.decode(more)
-    except UnicodeDecodeError:
-        text = ""
-    start = len(text) - len(text.lstrip(_WHITESPACE))
-    if text[start : start + 1] != "[":
+    encoding = json.detect_encoding(first)
+    if not _starts_array(first, encoding):
         return JsonDocument(whole=first + stream.read())
-
-    ended = False
+    decoder = codecs.getincrementaldecoder(encoding)("surrogatepass")
+    pending: bytes | None = first
+    failed: UnicodeDecodeError | None = None
 
     def read() -> str | None:
-        nonlocal ended
-        if ended:
+        nonlocal pending, failed
+        if failed is not None:
+            raise failed
+        if pending is None:
             return None
-        data = stream.read(chunk_size)
+        data, pending = pending, None
         if not data:
-            ended = True
             return decoder.decode(b"", final=True) or None
-        return decoder.decode(data)
+        pending = stream.read(chunk_size)
+        try:
+            return decoder.decode(data)
+        except UnicodeDecodeError as exc:
+            if encoding != "utf-8":
+                raise
+            # The text before the bytes that are not UTF-8 is read first, so
+            # that the invoices before them are not lost with them.
+            failed = exc
+            buffered, _ = decoder.getstate()
+            return (buffered + data)[: exc.start].decode("utf-8", "surrogatepass")
 
-    splitter = _Splitter(text, read)
-    splitter.pos = start
-    return JsonDocument(elements=_guarded(splitter.elements()))
+    return JsonDocument(elements=_guarded(_Splitter(read).elements()))
 
 
 def json_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
