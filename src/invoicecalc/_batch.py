@@ -25,7 +25,7 @@ from . import document
 from ._calculate import Totals, calculate
 from ._documents import Entry
 from ._parse import parse_json
-from .errors import InvoiceCalcError
+from .errors import InvalidValueError, InvoiceCalcError
 
 __all__ = [
     "CHUNK",
@@ -209,7 +209,7 @@ class Settings:
     """What every invoice of a batch is calculated and written with."""
 
     renderer: Renderer
-    today: dt.date
+    today: dt.date | None  # for an invoice without an as_of (None: it is refused)
     as_of: dt.date | None = None  # wins over each invoice's own as_of
 
 
@@ -228,10 +228,10 @@ def _echoed(value: object, key: str) -> str | None:
 
 
 def outcome(
-    item: Item, *, today: dt.date, as_of: dt.date | None = None
+    item: Item, *, today: dt.date | None, as_of: dt.date | None = None
 ) -> tuple[Entry, Totals] | Refusal:
     """One invoice read and calculated on ``as_of`` (else its own, else ``today``),
-    or its refusal."""
+    or its refusal (one with no date at all is refused too)."""
     value: object = None
     entry = item.entry
     try:
@@ -241,7 +241,12 @@ def outcome(
             assert item.text is not None
             value = parse_json(item.text)
             entry = document.invoice_from_dict(value)
-        return entry, calculate(entry.invoice, as_of=as_of or entry.as_of or today)
+        when = as_of or entry.as_of or today
+        if when is None:
+            raise InvalidValueError(
+                "as_of", None, "is needed: give one in the document or the call"
+            )
+        return entry, calculate(entry.invoice, as_of=when)
     except InvoiceCalcError as exc:
         return Refusal(
             item.index,
