@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from invoicecalc import document
 from invoicecalc._cli import main
+from invoicecalc.errors import InvalidValueError, ParseError, VendorError
 
 ROOT = Path(__file__).parents[2]
 BASE: dict[str, Any] = {
@@ -346,3 +348,28 @@ def test_stdin_is_read_as_jsonl(
     assert status == 2
     assert len(out.splitlines()) == 6
     assert err.startswith("invoicecalc: <stdin>:2: ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ParseError("", "is not valid JSON: Expecting value"),
+        ParseError("lines", "appears twice in one object"),
+        InvalidValueError("lines[0].flat_fee", "1.001", "is finer than USD allows"),
+        VendorError("Kashoo", "no such invoice", "404"),
+    ],
+)
+def test_an_error_reads_the_same_once_pickled_to_or_from_a_worker(error: Exception) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.args) == (type(error), str(error), error.args)
+
+
+def test_jobs_keep_refusals_of_json_that_is_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("[" + json.dumps(BASE) + ", {]")
+    argv = ["preview", str(path), "--output", "jsonl", "--keep-going", *AS_OF]
+    one, two = run(capsys, *argv), run(capsys, *argv, "--jobs", "2")
+    assert one == two
+    assert "(got" not in one[2]

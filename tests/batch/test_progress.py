@@ -1,4 +1,4 @@
-"""The progress bar: drawn on a terminal only, after a delay; tqdm when installed, else a counter."""
+"""The progress bar: on a terminal only, after a delay; tqdm when installed, else a counter."""
 
 from __future__ import annotations
 
