@@ -11,9 +11,11 @@ currency, a line that is not JSON), runs
 
 as a subprocess (standard output to a file), checks the output (one line per
 invoice, the refused ones error objects in their place, exit status 2) and
-reports the time, invoices per second and the peak resident memory of the
-run (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, read in a fresh
-process that runs only that command, so no earlier run counts). Memory that
+reports the time, invoices per second (of the wall clock, and of the CPU
+time the run used, which a busy machine does not distort) and the peak
+resident memory of the run (``resource.getrusage(RUSAGE_CHILDREN)``, read in
+a fresh process that runs only that command, so no earlier run counts; with
+``--jobs`` the peak is the largest single process's). Memory that
 does not grow with the count is the point: the largest count should peak
 within a few megabytes of the smallest. ``--input json`` (the same invoices
 as one JSON array) is measured the same way. Nothing here is a test; the
@@ -35,12 +37,14 @@ from pathlib import Path
 AS_OF = "2024-03-10"
 EVERY = 1000  # one invoice in EVERY is refused
 
-#: Runs ``argv`` (stdout to the file named first) and prints its peak RSS in KiB.
+#: Runs ``argv`` (stdout to the file named first); prints its status, peak RSS in KiB
+#: and CPU seconds (with --jobs, the workers' too).
 _MEASURE = """
 import resource, subprocess, sys
 with open(sys.argv[1], "wb") as out:
     status = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL).returncode
-print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(status, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -112,8 +116,8 @@ def command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "invoicecalc"]
 
 
-def measure(path: Path, out: Path, fmt: str, jobs: int) -> tuple[int, float, int]:
-    """Exit status, seconds and peak RSS (KiB) of one run of the batch."""
+def measure(path: Path, out: Path, fmt: str, jobs: int) -> tuple[int, float, int, float]:
+    """Exit status, seconds, peak RSS (KiB) and CPU seconds of one run of the batch."""
     argv = [*command(), "preview", str(path), "--input", fmt, "--output", "jsonl"]
     argv += ["--keep-going", "--as-of", AS_OF, "--jobs", str(jobs)]
     start = time.perf_counter()
@@ -124,8 +128,8 @@ def measure(path: Path, out: Path, fmt: str, jobs: int) -> tuple[int, float, int
         text=True,
     )
     seconds = time.perf_counter() - start
-    status, rss = map(int, done.stdout.split())
-    return status, seconds, rss
+    status, rss, cpu = done.stdout.split()
+    return int(status), seconds, int(rss), float(cpu)
 
 
 def check(out: Path, count: int, refused: int) -> None:
@@ -147,7 +151,7 @@ def main() -> None:
     print(f"invoicecalc preview --input FORMAT --output jsonl --keep-going --jobs {args.jobs}")
     print(
         f"{'input':<6} {'invoices':>9} {'refused':>8} {'MB in':>7} {'seconds':>8} "
-        f"{'invoices/s':>11} {'peak RSS MB':>12}"
+        f"{'invoices/s':>11} {'CPU s':>7} {'per CPU s':>10} {'peak RSS MB':>12}"
     )
     peaks: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,7 +159,7 @@ def main() -> None:
             for count in args.counts:
                 path, out = Path(tmp) / f"batch.{fmt}", Path(tmp) / "out.jsonl"
                 refused = write_batch(path, count, array=fmt == "json")
-                status, seconds, rss = measure(path, out, fmt, args.jobs)
+                status, seconds, rss, cpu = measure(path, out, fmt, args.jobs)
                 if status != (2 if refused else 0):
                     raise SystemExit(f"exit status {status}")
                 check(out, count, refused)
@@ -163,7 +167,8 @@ def main() -> None:
                 size = path.stat().st_size / 1e6
                 print(
                     f"{fmt:<6} {count:>9,} {refused:>8,} {size:>7.1f} {seconds:>8.2f} "
-                    f"{count / seconds:>11,.0f} {rss / 1024:>12.1f}"
+                    f"{count / seconds:>11,.0f} {cpu:>7.1f} {count / cpu:>10,.0f} "
+                    f"{rss / 1024:>12.1f}"
                 )
                 path.unlink()
     for fmt, rss in peaks.items():
