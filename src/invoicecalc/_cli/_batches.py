@@ -26,7 +26,7 @@ import attrs
 
 from .. import _batch as batch
 from .._stream import JsonDocument, json_lines, open_json
-from ..errors import InvoiceCalcError, ParseError
+from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._args import EXIT_OK, EXIT_REFUSED, read_sources
 from ._formats import READ_TOGETHER, WRITERS, Output, Refused, TextBlocks
 from ._progress import progress
@@ -249,6 +249,12 @@ def run(job: Batch) -> int:
         def texts() -> Iterator[str]:
             nonlocal refused
             for piece in shown:
+                if piece.index == 1 and job.output == "json" and not array:
+                    # A document that is not an array holds one invoice (as dumps says).
+                    error = InvalidValueError(
+                        "totals", "several", "one object needs exactly one invoice"
+                    )
+                    raise Refused(f"--output json: {error}", error=error)
                 if piece.refusal is not None:
                     if not job.keep_going:
                         raise _refused(piece.refusal)
