@@ -14,8 +14,10 @@ invoice, the refused ones error objects in their place, exit status 2) and
 reports the time, invoices per second (of the wall clock, and of the CPU
 time the run used, which a busy machine does not distort) and the peak
 resident memory of the run (``resource.getrusage(RUSAGE_CHILDREN)``, read in
-a fresh process that runs only that command, so no earlier run counts; with
-``--jobs`` the peak is the largest single process's). Memory that
+a fresh process that runs only that command, so no earlier run counts).
+With ``--jobs`` the worker processes are the children of multiprocessing's
+fork server, not of the command, so the CPU time and the peak shown are the
+command's own (reading, writing, ordering), not its workers'. Memory that
 does not grow with the count is the point: the largest count should peak
 within a few megabytes of the smallest. ``--input json`` (the same invoices
 as one JSON array) is measured the same way. Nothing here is a test; the
@@ -167,7 +169,8 @@ def main() -> None:
                 size = path.stat().st_size / 1e6
                 print(
                     f"{fmt:<6} {count:>9,} {refused:>8,} {size:>7.1f} {seconds:>8.2f} "
-                    f"{count / seconds:>11,.0f} {cpu:>7.1f} {count / cpu:>10,.0f} "
+                    f"{count / seconds:>11,.0f} {cpu:>7.1f} "
+                    f"{format(count / cpu, ',.0f') if args.jobs == 1 else 'n/a':>10} "
                     f"{rss / 1024:>12.1f}"
                 )
                 path.unlink()
