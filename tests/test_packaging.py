@@ -77,14 +77,24 @@ def test_runtime_requirements() -> None:
 
 
 def test_extras(metadata: importlib.metadata.PackageMetadata) -> None:
-    assert set(metadata.get_all("Provides-Extra") or []) == {"testing", "server", "dev"}
+    assert set(metadata.get_all("Provides-Extra") or []) == {
+        "testing",
+        "server",
+        "dask",
+        "progress",
+        "dev",
+    }
     testing = _requirements("testing")
     server = _requirements("server")
+    dask = _requirements("dask")
+    progress = _requirements("progress")
     dev = _requirements("dev")
     assert set(testing) == {"hypothesis"}
     assert set(server) == {"starlette", "uvicorn", "python-multipart"}
-    # dev is testing and server plus the tools: the backend flattens both extras into it.
-    assert set(testing) | set(server) <= set(dev)
+    assert set(dask) == {"dask", "distributed", "fsspec"}
+    assert set(progress) == {"tqdm"}
+    # dev is every extra plus the tools: the backend flattens the extras into it.
+    assert set(testing) | set(server) | set(dask) | set(progress) <= set(dev)
     assert {"httpx", "jsonschema"} <= set(dev)
     assert {dev[name].specifier for name in testing} == {testing["hypothesis"].specifier}
     assert {"pytest", "mypy", "ruff", "build", "types-python-dateutil"} <= set(dev)

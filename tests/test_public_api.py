@@ -8,6 +8,7 @@ import pytest
 
 PUBLIC_MODULES = [
     "invoicecalc",
+    "invoicecalc.dask",
     "invoicecalc.document",
     "invoicecalc.errors",
     "invoicecalc.testing",

@@ -40,11 +40,15 @@ class Entry:
     totals a vendor document states, as ``(name, value)`` pairs named after
     :class:`~invoicecalc.Totals` attributes (``"total"``, ``"balance"``, ...),
     money in minor units; ``invoicecalc check`` compares them with the engine.
+    ``id`` is the caller's own identifier of the invoice (the neutral
+    document's ``id``), echoed in its totals so that results can be matched
+    without relying on their position.
     """
 
     invoice: Invoice
     as_of: dt.date | None = None
     stated: tuple[tuple[str, object], ...] = ()
+    id: str | None = None
 
 
 @attrs.frozen

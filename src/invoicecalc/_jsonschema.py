@@ -196,6 +196,10 @@ _DEFS: dict[str, Schema] = {
             "invoice_date": _date("The invoice's date."),
             "due_date": _date("The day it is due."),
             "as_of": _date("The day the totals stand on (a query or option wins over it)."),
+            "id": _text(
+                "The caller's own identifier of the invoice, echoed in its totals (as is "
+                "number) so results can be matched without relying on position."
+            ),
             "number": _text("The invoice's number."),
             "po_number": _text("The buyer's purchase order number."),
             "notes": _text("Notes."),

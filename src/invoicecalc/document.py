@@ -191,6 +191,7 @@ _INVOICE_KEYS: dict[str, Parser] = {
     "invoice_date": parse_date,
     "due_date": parse_date,
     "as_of": parse_date,
+    "id": string,
     "sales_tax": exact_decimal,
     "sales_tax_2": exact_decimal,
     "sales_tax_2_cumulative": flag,
@@ -229,6 +230,7 @@ def invoice_from_dict(value: object) -> Entry:
     }
     fields["currency"] = currency
     as_of = fields.pop("as_of", None)
+    identifier = fields.pop("id", None)
     sales = {key: fields.pop(key) for key in _SALES_TAX_KEYS if key in fields}
     if "taxes" in raw:
         if sales:
@@ -264,7 +266,7 @@ def invoice_from_dict(value: object) -> Entry:
             )
         except InvoiceCalcError as exc:
             raise exc.within("policy") from None
-    return Entry(Invoice(**fields), as_of)
+    return Entry(Invoice(**fields), as_of, id=identifier)
 
 
 def read(data: str | bytes) -> Document:
@@ -275,15 +277,22 @@ def read(data: str | bytes) -> Document:
     return document_of(parse_json(data), invoice_from_dict)
 
 
-def totals_to_dict(totals: Totals) -> dict[str, Any]:
+def totals_to_dict(totals: Totals, entry: Entry | None = None) -> dict[str, Any]:
     """The totals document for one invoice; amounts as exact decimal strings.
 
-    Every amount is signed as it enters the total: a withholding tax's amount
-    is negative (its base positive), discounts are positive amounts taken off.
+    Given the ``entry`` the totals are of, the document starts with its ``id``
+    and its invoice's ``number`` (each ``null`` when the invoice has none), so
+    results can be matched without relying on position. Every amount is
+    signed as it enters the total: a withholding tax's amount is negative (its
+    base positive), discounts are positive amounts taken off.
     ``home`` is there only when the invoice has a home currency.
     """
     money = totals.currency.format
-    result: dict[str, Any] = {
+    result: dict[str, Any] = {}
+    if entry is not None:
+        result["id"] = entry.id
+        result["number"] = entry.invoice.number
+    result |= {
         "currency": totals.currency.code,
         "as_of": totals.as_of.isoformat(),
         "item_cost": money(totals.item_cost),
@@ -360,15 +369,32 @@ def calculate_document(document: Document, *, as_of: dt.date | None = None) -> l
     return results
 
 
-def dumps(totals: Sequence[Totals], *, array: bool = False, indent: int | None = None) -> str:
-    """The totals document as JSON text: one object, or an array when ``array``."""
+def dumps(
+    totals: Sequence[Totals],
+    *,
+    array: bool = False,
+    indent: int | None = None,
+    entries: Sequence[Entry] | None = None,
+) -> str:
+    """The totals document as JSON text: one object, or an array when ``array``.
+
+    With ``entries`` (the entries the totals are of, in the same order) each
+    object echoes its entry's ``id`` and ``number``.
+    """
     if not array and len(totals) != 1:
         raise InvalidValueError("totals", len(totals), "one object needs exactly one invoice")
-    payload: Any = [totals_to_dict(t) for t in totals] if array else totals_to_dict(totals[0])
-    return json.dumps(payload, indent=indent, ensure_ascii=False)
+    if entries is not None and len(entries) != len(totals):
+        raise InvalidValueError("entries", len(entries), "must be one per totals")
+    echoed: Sequence[Entry | None] = [None] * len(totals) if entries is None else entries
+    payload: Any = [totals_to_dict(t, e) for t, e in zip(totals, echoed, strict=True)]
+    return json.dumps(payload if array else payload[0], indent=indent, ensure_ascii=False)
 
 
 def preview(data: str | bytes, *, as_of: dt.date | None = None) -> str:
     """Neutral JSON text in, totals JSON text out (``invoicecalc preview --output json``)."""
     document = read(data)
-    return dumps(calculate_document(document, as_of=as_of), array=document.array)
+    return dumps(
+        calculate_document(document, as_of=as_of),
+        array=document.array,
+        entries=document.entries,
+    )

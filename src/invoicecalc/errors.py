@@ -16,7 +16,7 @@ Errors about one input carry the ``field`` (a path such as
 from __future__ import annotations
 
 import reprlib
-from typing import Self
+from typing import Any, Self
 
 __all__ = [
     "InvalidTypeError",
@@ -59,6 +59,11 @@ class InvoiceCalcError(Exception):
         if self.value is _NO_VALUE:
             return f"{where}{problem}"
         return f"{where}{problem} (got {_SHOWN.repr(self.value)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (``preview --jobs`` sends refusals between processes): the
+        subclasses' own signatures, and the no-value marker, survive it."""
+        return (_restored, (type(self), self.args, self.__dict__))
 
     def within(self, prefix: str) -> Self:
         """The same error, its field placed under ``prefix``."""
@@ -105,3 +110,17 @@ class VendorError(InvoiceCalcError, RuntimeError):
         self.vendor = vendor
         self.message = message
         self.code = code
+
+
+def _kept(value: object) -> object:
+    return _NO_VALUE if type(value) is object else value  # the marker, once unpickled
+
+
+def _restored(
+    kind: type[InvoiceCalcError], args: tuple[object, ...], state: dict[str, object]
+) -> InvoiceCalcError:
+    """An error as :meth:`InvoiceCalcError.__reduce__` pickled it."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *map(_kept, args))
+    error.__dict__.update({key: _kept(value) for key, value in state.items()})
+    return error

@@ -8,6 +8,8 @@ and nothing on stdout.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,7 +22,10 @@ from ._invoices import add_invoice_commands
 from ._schedules import add_schedule_commands
 from ._serve import add_server_commands
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
+
+#: The status when standard output was closed before everything was written.
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command ended by it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_command(commands)
     add_schedule_commands(commands)
     add_server_commands(commands)
+    for command in commands.choices.values():
+        command.add_argument(
+            "--errors",
+            choices=("text", "json"),
+            default="text",
+            help="how refusals are written on stderr: text, one line each (default); json, "
+            "one JSON object a line (source, index, id, number, field, value, problem)",
+        )
     return parser
 
 
@@ -45,10 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.run(args)
     except (Refused, InvoiceCalcError) as exc:
-        # every refusal, and only a refusal, is one line: a field or file name
-        # holding a line break is shown escaped
-        sys.stderr.write(f"invoicecalc: {str(exc).translate(_LINE_BREAKS)}\n")
+        refused = exc if isinstance(exc, Refused) else Refused(str(exc), error=exc)
+        if args.errors == "json":
+            sys.stderr.write(json.dumps(refused.report, ensure_ascii=False) + "\n")
+        else:
+            # every refusal, and only a refusal, is one line: a field or file name
+            # holding a line break is shown escaped
+            sys.stderr.write(f"invoicecalc: {str(refused).translate(_LINE_BREAKS)}\n")
         return EXIT_REFUSED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return status
 
 

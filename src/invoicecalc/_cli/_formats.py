@@ -12,10 +12,12 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from babel import Locale, UnknownLocaleError
 
+from .. import _batch as batch
 from .. import document
 from .._calculate import Totals
 from .._documents import Document, Entry
@@ -29,11 +31,13 @@ __all__ = [
     "FREE_TEXT_TERMS",
     "OPTION_READERS",
     "READERS",
+    "READ_TOGETHER",
     "WRITERS",
     "Output",
     "ReadOptions",
     "Refused",
     "Template",
+    "TextBlocks",
     "check_locale",
     "money_formatter",
     "naming",
@@ -55,7 +59,37 @@ class Output:
 
 
 class Refused(Exception):
-    """Input the command refuses; its message is the one line printed."""
+    """Input the command refuses; its message is the one line printed.
+
+    ``report`` is the refusal as ``--errors json`` writes it (``source``,
+    ``index``, ``id``, ``number``, ``field``, ``value``, ``problem``). A refusal
+    of the input carries its ``error`` and the ``source`` it came from; one of
+    the command's options has none, and is written with its message as the
+    problem.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: InvoiceCalcError | None = None,
+        source: str | None = None,
+        index: int | None = None,
+        report: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.error, self.source, self.index = error, source, index
+        if report is None and error is not None:
+            report = batch.report(error, source=source, index=index)
+        self.report = report or {
+            "source": None,
+            "index": None,
+            "id": None,
+            "number": None,
+            "field": "",
+            "value": None,
+            "problem": message,
+        }
 
 
 @contextlib.contextmanager
@@ -65,7 +99,12 @@ def naming(source: str, index: int | None = None) -> Iterator[None]:
     try:
         yield
     except InvoiceCalcError as exc:
-        raise Refused(f"{source}: {exc if index is None else exc.within(f'[{index}]')}") from None
+        raise Refused(
+            f"{source}: {exc if index is None else exc.within(f'[{index}]')}",
+            error=exc,
+            source=source,
+            index=index,
+        ) from None
 
 
 def check_locale(locale: str) -> None:
@@ -102,7 +141,12 @@ Results = Sequence[tuple[Entry, Totals]]
 
 
 def _write_json(results: Results, output: Output) -> str:
-    return document.dumps([totals for _, totals in results], array=output.array, indent=2)
+    return document.dumps(
+        [totals for _, totals in results],
+        array=output.array,
+        indent=2,
+        entries=[entry for entry, _ in results],
+    )
 
 
 Row = tuple[str, str]
@@ -188,25 +232,49 @@ def _home_rows(entry: Entry, totals: Totals, locale: str) -> list[Row]:
     return rows
 
 
+def _text_block(index: int, entry: Entry, totals: Totals, locale: str) -> str:
+    """One invoice's summary; ``index`` (from 0) titles an invoice without a number."""
+    money = money_formatter(totals, locale)
+    invoice = entry.invoice
+    title = f"Invoice {invoice.number}" if invoice.number else f"Invoice {index + 1}"
+    rows = [
+        (f"{title} ({totals.currency.code})", f"as of {totals.as_of.isoformat()}"),
+        ("Invoice date", invoice.invoice_date.isoformat()),
+        ("Due date", invoice.due_date.isoformat()),
+    ]
+    if invoice.tax_inclusive:
+        rows.append(("Prices", "include tax"))
+    rows += _line_rows(entry, totals, money)
+    rows += _summary_rows(entry, totals, money)
+    rows += _home_rows(entry, totals, locale)
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
 def _write_text(results: Results, output: Output) -> str:
-    blocks = []
-    for index, (entry, totals) in enumerate(results):
-        money = money_formatter(totals, output.locale)
-        invoice = entry.invoice
-        title = f"Invoice {invoice.number}" if invoice.number else f"Invoice {index + 1}"
-        rows = [
-            (f"{title} ({totals.currency.code})", f"as of {totals.as_of.isoformat()}"),
-            ("Invoice date", invoice.invoice_date.isoformat()),
-            ("Due date", invoice.due_date.isoformat()),
-        ]
-        if invoice.tax_inclusive:
-            rows.append(("Prices", "include tax"))
-        rows += _line_rows(entry, totals, money)
-        rows += _summary_rows(entry, totals, money)
-        rows += _home_rows(entry, totals, output.locale)
-        width = max(len(label) for label, _ in rows)
-        blocks.append("\n".join(f"{label:<{width}}  {value}" for label, value in rows))
-    return "\n\n".join(blocks)
+    return "\n\n".join(
+        _text_block(index, entry, totals, output.locale)
+        for index, (entry, totals) in enumerate(results)
+    )
+
+
+@attrs.frozen
+class TextBlocks:
+    """``--output text`` a block at a time (a ``--keep-going`` batch); a refused
+    invoice's block says why."""
+
+    locale: str = "en_US"
+
+    @property
+    def layout(self) -> batch.Layout:
+        return batch.Layout(between="\n\n", empty="\n")
+
+    def result(self, index: int, entry: Entry, totals: Totals) -> str:
+        return _text_block(index, entry, totals, self.locale)
+
+    def refusal(self, refusal: batch.Refusal) -> str:
+        title = f"Invoice {refusal.number}" if refusal.number else f"Invoice {refusal.index + 1}"
+        return f"{title}  refused: {refusal.message()}"
 
 
 def money_formatter(totals: Totals, locale: str) -> Callable[[int], str]:
@@ -334,6 +402,9 @@ def _cashboard_array(write: Callable[..., str]) -> Callable[[Results, Output], s
 READERS["cashboard"] = _cashboard_reader(ReadOptions())
 OPTION_READERS["cashboard"] = _cashboard_reader
 CURRENCY_READERS["cashboard"] = lambda code: _cashboard_reader(ReadOptions(currency=code))
+#: ``--input`` formats whose files are read together (one invoice spread over
+#: several); the others' files are read one at a time.
+READ_TOGETHER = frozenset({"cashboard"})
 WRITERS["cashboard-xml"] = _cashboard_invoices("xml")
 WRITERS["cashboard-json"] = _cashboard_invoices("json")
 WRITERS["cashboard-lines-xml"] = _cashboard_array(cashboard.write_invoice_lines)

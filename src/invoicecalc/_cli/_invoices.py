@@ -10,8 +10,9 @@ from .._calculate import Totals, calculate
 from .._documents import Entry
 from .._explain import stated_value
 from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
+from ._batches import JSON_LINES, STREAMED, Batch, run
 from ._explain import difference_lines, explained
-from ._formats import READERS, WRITERS, Output, check_locale, naming
+from ._formats import READERS, WRITERS, Output, Refused, check_locale, naming
 
 __all__ = ["add_invoice_commands"]
 
@@ -26,26 +27,28 @@ def _calculated(name: str, index: int | None, entry: Entry, as_of: dt.date | Non
 
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
-    sources = read_sources(
-        args.paths, args.input, args.currency, as_of=args.as_of, command="preview"
+    if args.jobs < 1:
+        raise Refused(f"--jobs: {args.jobs} is not a number of processes (give 1 or more)")
+    return run(
+        Batch(
+            paths=args.paths,
+            input=args.input,
+            output=args.output,
+            currency=args.currency,
+            as_of=args.as_of,
+            keep_going=args.keep_going,
+            jobs=args.jobs,
+            errors=args.errors,
+            show_progress=not args.no_progress,
+            output_options=Output(
+                locale=args.locale,
+                financial=not args.no_financial,
+                base_url=args.base_url,
+                home_currency=args.home_currency,
+                exchange_rate=args.exchange_rate,
+            ),
+        )
     )
-    results = [
-        (entry, _calculated(name, index if doc.array else None, entry, args.as_of))
-        for name, doc in sources
-        for index, entry in enumerate(doc.entries)
-    ]
-    output = Output(
-        locale=args.locale,
-        array=len(sources) > 1 or any(doc.array for _, doc in sources),
-        financial=not args.no_financial,
-        base_url=args.base_url,
-        home_currency=args.home_currency,
-        exchange_rate=args.exchange_rate,
-    )
-    with naming(f"--output {args.output}"):
-        text = WRITERS[args.output](results, output)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_OK
 
 
 def _shown(totals: Totals, value: object) -> str:
@@ -128,7 +131,13 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="compute and print the totals of invoices",
         description=(
             "Read invoices and print their totals. A file may hold one invoice or an array; "
-            "with several files (or an array) the JSON output is an array in input order."
+            "with several files (or an array) the JSON output is an array in input order. "
+            "JSON, JSON Lines and text are read and written an invoice at a time."
+        ),
+        epilog=(
+            "Exit status: 0 every invoice was calculated; 2 input was refused (with "
+            "--keep-going: at least one invoice was refused, its error object written in "
+            "its place)."
         ),
     )
     parser.add_argument(
@@ -142,17 +151,40 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--input",
-        choices=sorted(READERS),
+        choices=sorted([*READERS, JSON_LINES]),
         default="json",
         help="the format of the input files (default: json, the neutral document; "
-        "the others are vendor formats, docs/vendors.md)",
+        "jsonl: one neutral invoice object per line; the others are vendor formats, "
+        "docs/vendors.md)",
     )
     parser.add_argument(
         "--output",
-        choices=sorted(WRITERS),
+        choices=sorted([*WRITERS, JSON_LINES]),
         default="text",
         help="text: a readable summary (default); json: the totals document (docs/json.md); "
+        "jsonl: one totals object per line, written as each is calculated; "
         "the others are vendor formats (docs/vendors.md)",
+    )
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help=f'calculate every invoice: a refused one gets an error object {{"error": '
+        f"{{index, id, number, field, value, problem}}}} in its place (--output "
+        f"{', '.join(STREAMED)}) and a line on stderr; exit 2 if any was refused, else 0",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="spread the invoices over N processes (output in input order, the same bytes "
+        "as one process; default: 1)",
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="draw no progress bar (one is drawn on stderr, when it is a terminal, for a "
+        "batch that takes over a second)",
     )
     parser.add_argument(
         "--locale",

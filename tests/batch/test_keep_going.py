@@ -1,0 +1,375 @@
+"""preview --keep-going, --errors json, JSON Lines and --jobs through the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from invoicecalc import document
+from invoicecalc._cli import main
+from invoicecalc.errors import InvalidValueError, ParseError, VendorError
+
+ROOT = Path(__file__).parents[2]
+BASE: dict[str, Any] = {
+    "currency": "USD",
+    "invoice_date": "2024-03-01",
+    "due_date": "2024-03-31",
+    "lines": [{"title": "Work", "quantity": 2, "unit_price": "19.99"}],
+    "sales_tax": "8.25",
+}
+AS_OF = ("--as-of", "2024-03-10")
+KEYS = ["index", "id", "number", "field", "value", "problem"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def invoices() -> list[dict[str, Any]]:
+    """Five invoices, the second and fourth refused (a fraction of a cent; no currency)."""
+    bad_fee = {**BASE, "id": "b", "number": "N-2", "lines": [{"flat_fee": "1.001"}]}
+    no_currency = {key: value for key, value in BASE.items() if key != "currency"}
+    return [
+        {**BASE, "id": "a", "number": "N-1"},
+        bad_fee,
+        {**BASE, "id": "c"},
+        {**no_currency, "id": "d", "number": "N-4"},
+        {**BASE, "number": "N-5", "lines": [{"quantity": 3, "unit_price": "7.00"}]},
+    ]
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "batch.jsonl"
+    lines = [json.dumps(invoice) for invoice in invoices()]
+    lines.insert(2, "this is not JSON")  # line 3
+    lines.insert(3, "")  # a blank line is skipped
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def array(tmp_path: Path) -> Path:
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(invoices(), indent=1))
+    return path
+
+
+def good_totals(invoice: dict[str, Any]) -> dict[str, Any]:
+    text = document.preview(json.dumps({**invoice, "as_of": AS_OF[1]}))
+    result: dict[str, Any] = json.loads(text)
+    result["as_of"] = AS_OF[1]
+    return result
+
+
+def test_jsonl_keeps_going_with_each_result_in_its_place(
+    jsonl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(
+        capsys,
+        "preview",
+        str(jsonl),
+        "--input",
+        "jsonl",
+        "--output",
+        "jsonl",
+        "--keep-going",
+        *AS_OF,
+    )
+    assert status == 2
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 6
+    good = invoices()
+    assert rows[0] == good_totals(good[0])
+    assert rows[3] == good_totals(good[2])
+    assert rows[5] == good_totals(good[4])
+    assert [row["error"] for row in (rows[1], rows[2], rows[4])] == [
+        {
+            "index": 1,
+            "id": "b",
+            "number": "N-2",
+            "field": "lines[0].flat_fee",
+            "value": "'1.001'",
+            "problem": "is finer than USD allows",
+            "line": 2,
+        },
+        {
+            "index": 2,
+            "id": None,
+            "number": None,
+            "field": "",
+            "value": None,
+            "problem": "is not valid JSON: Expecting value: line 1 column 1 (char 0)",
+            "line": 3,
+        },
+        {
+            "index": 4,
+            "id": "d",
+            "number": "N-4",
+            "field": "currency",
+            "value": None,
+            "problem": "is required",
+            "line": 6,
+        },
+    ]
+    assert err.splitlines() == [
+        f"invoicecalc: {jsonl}:2: lines[0].flat_fee: is finer than USD allows (got '1.001')",
+        f"invoicecalc: {jsonl}:3: is not valid JSON: Expecting value: line 1 column 1 (char 0)",
+        f"invoicecalc: {jsonl}:6: currency: is required (got None)",
+    ]
+    # Each output line is compact JSON, and echoes id and number first.
+    assert out.splitlines()[0].startswith('{"id":"a","number":"N-1","currency":"USD",')
+
+
+def test_errors_json_writes_each_refusal_as_a_json_line(
+    jsonl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["preview", str(jsonl), "--input", "jsonl", "--output", "jsonl", "--keep-going"]
+    status, out, err = run(capsys, *argv, "--errors", "json", *AS_OF)
+    assert status == 2
+    reports = [json.loads(line) for line in err.splitlines()]
+    in_place = [json.loads(line)["error"] for line in out.splitlines() if '"error"' in line]
+    assert [report.pop("source") for report in reports] == [str(jsonl)] * 3
+    assert reports == in_place
+
+
+def test_keep_going_with_nothing_refused_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "good.jsonl"
+    path.write_text(json.dumps(BASE) + "\n" + json.dumps({**BASE, "id": "x"}) + "\n")
+    status, out, err = run(
+        capsys,
+        "preview",
+        str(path),
+        "--input",
+        "jsonl",
+        "--output",
+        "jsonl",
+        "--keep-going",
+        *AS_OF,
+    )
+    assert (status, err, len(out.splitlines())) == (0, "", 2)
+
+
+def test_without_keep_going_the_first_refusal_stops_the_batch(
+    jsonl: Path, array: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(
+        capsys, "preview", str(jsonl), "--input", "jsonl", "--output", "jsonl", *AS_OF
+    )
+    # JSON Lines are written as they are calculated: the line before the refusal stays.
+    assert (status, len(out.splitlines())) == (2, 1)
+    assert (
+        err
+        == f"invoicecalc: {jsonl}:2: lines[0].flat_fee: is finer than USD allows (got '1.001')\n"
+    )
+    status, out, err = run(capsys, "preview", str(array), "--output", "json", *AS_OF)
+    assert (status, out) == (2, "")  # the array is all or nothing
+    assert (
+        err
+        == f"invoicecalc: {array}: [1].lines[0].flat_fee: is finer than USD allows (got '1.001')\n"
+    )
+
+
+def test_json_array_keeps_going_in_the_bytes_of_the_whole_document(
+    array: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "preview", str(array), "--output", "json", "--keep-going", *AS_OF)
+    assert status == 2
+    results = json.loads(out)
+    assert [sorted(result) == ["error"] for result in results] == [False, True, False, True, False]
+    assert results[3]["error"] == {
+        "index": 3,
+        "id": "d",
+        "number": "N-4",
+        "field": "currency",
+        "value": None,
+        "problem": "is required",
+    }
+    good = [invoice for n, invoice in enumerate(invoices()) if n in (0, 2, 4)]
+    expected = document.preview(json.dumps([{**i, "as_of": AS_OF[1]} for i in good]))
+    kept = [result for result in results if "error" not in result]
+    assert (
+        json.dumps(kept, indent=2, ensure_ascii=False) + "\n"
+        == json.dumps(json.loads(expected), indent=2, ensure_ascii=False) + "\n"
+    )
+    # The text is the indent=2 document, element by element.
+    assert out == json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_an_array_that_stops_being_json_ends_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.json"
+    good = json.dumps({**BASE, "id": "a"})
+    path.write_text(f'[{good},\n {good},\n {{"currency": ]')
+    status, out, _ = run(capsys, "preview", str(path), "--output", "jsonl", "--keep-going", *AS_OF)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 2
+    assert [row.get("id") for row in rows[:2]] == ["a", "a"]
+    assert rows[2]["error"]["index"] == 2
+    # The message is the one the whole document gets without --keep-going.
+    status, _, whole = run(capsys, "preview", str(path), "--output", "json", *AS_OF)
+    assert status == 2
+    assert whole == f"invoicecalc: {path}: [2]: {rows[2]['error']['problem']}\n"
+    assert "line 3 column 15" in whole
+
+
+def test_text_keeps_going_with_a_block_saying_why(
+    array: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "preview", str(array), "--keep-going", *AS_OF)
+    blocks = out.rstrip("\n").split("\n\n")
+    assert status == 2
+    assert len(blocks) == 5
+    assert blocks[1] == (
+        f"Invoice N-2  refused: {array}: [1].lines[0].flat_fee: is finer than USD allows "
+        "(got '1.001')"
+    )
+    assert blocks[2].startswith("Invoice 3 (USD)")  # no number: its position
+
+
+def test_vendor_outputs_refuse_keep_going_and_jobs(
+    array: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for option in (["--keep-going"], ["--jobs", "2"]):
+        status, out, err = run(capsys, "preview", str(array), "--output", "kashoo-json", *option)
+        assert (status, out) == (2, "")
+        assert "use json, jsonl or text" in err
+    status, _, err = run(capsys, "preview", str(array), "--jobs", "0")
+    assert status == 2
+    assert "--jobs" in err
+
+
+def test_errors_json_serves_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({**BASE, "lines": [{"quantity": "1,5"}]}))
+    expected = {
+        "source": str(path),
+        "id": None,
+        "number": None,
+        "field": "lines[0].quantity",
+        "value": "'1,5'",
+    }
+    for command in (["preview"], ["schedule"]):
+        status, out, err = run(capsys, *command, str(path), "--errors", "json")
+        assert (status, out) == (2, "")
+        (report,) = [json.loads(line) for line in err.splitlines()]
+        assert {key: report[key] for key in expected} == expected
+        assert set(report) == {"source", *KEYS}
+        # preview numbers each invoice of its batch; schedule reads one document.
+        assert report["index"] == (0 if command == ["preview"] else None)
+    status, _, err = run(capsys, "preview", str(tmp_path / "missing.json"), "--errors", "json")
+    assert status == 2
+    assert json.loads(err)["problem"] == "cannot read: No such file or directory"
+    # An option refused is a report too, its message the problem.
+    status, _, err = run(capsys, "preview", str(path), "--locale", "xx_XX", "--errors", "json")
+    assert status == 2
+    assert json.loads(err)["problem"].startswith("--locale:")
+
+
+def test_jsonl_in_json_out_is_an_array(jsonl: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(
+        capsys,
+        "preview",
+        str(jsonl),
+        "--input",
+        "jsonl",
+        "--output",
+        "json",
+        "--keep-going",
+        *AS_OF,
+    )
+    assert status == 2
+    assert len(json.loads(out)) == 6
+
+
+def test_several_files_are_one_batch_indexed_across_them(
+    jsonl: Path, array: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(
+        capsys, "preview", str(array), str(array), "--output", "jsonl", "--keep-going", *AS_OF
+    )
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 2
+    assert [row["error"]["index"] for row in rows if "error" in row] == [1, 3, 6, 8]
+
+
+@pytest.mark.parametrize("output", ["jsonl", "json", "text"])
+def test_jobs_write_the_same_bytes_as_one_process(
+    tmp_path: Path, output: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.jsonl"
+    with path.open("w") as handle:
+        for n in range(1100):  # several chunks of 200
+            invoice = {**BASE, "id": str(n), "lines": [{"quantity": n % 7, "unit_price": "1.05"}]}
+            if n % 97 == 3:
+                invoice["currency"] = "usd"
+            handle.write(json.dumps(invoice) + "\n")
+    argv = ["preview", str(path), "--input", "jsonl", "--output", output, "--keep-going", *AS_OF]
+    one = run(capsys, *argv)
+    two = run(capsys, *argv, "--jobs", "2")
+    assert one == two
+    assert one[0] == 2
+    assert one[2].count("\n") == 12  # 12 refused, each told once
+
+
+def test_the_default_json_output_is_unchanged_for_one_invoice(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = ROOT / "examples" / "invoice.json"
+    status, out, _ = run(capsys, "preview", str(example), "--output", "json")
+    assert status == 0
+    assert json.loads(out) == json.loads(document.preview(example.read_bytes()))
+    assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_stdin_is_read_as_jsonl(
+    jsonl: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Stdin:
+        buffer = io.BytesIO(jsonl.read_bytes())
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    status, out, err = run(
+        capsys, "preview", "-", "--input", "jsonl", "--output", "jsonl", "--keep-going", *AS_OF
+    )
+    assert status == 2
+    assert len(out.splitlines()) == 6
+    assert err.startswith("invoicecalc: <stdin>:2: ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ParseError("", "is not valid JSON: Expecting value"),
+        ParseError("lines", "appears twice in one object"),
+        InvalidValueError("lines[0].flat_fee", "1.001", "is finer than USD allows"),
+        VendorError("Kashoo", "no such invoice", "404"),
+    ],
+)
+def test_an_error_reads_the_same_once_pickled_to_or_from_a_worker(error: Exception) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.args) == (type(error), str(error), error.args)
+
+
+def test_jobs_keep_refusals_of_json_that_is_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("[" + json.dumps(BASE) + ", {]")
+    argv = ["preview", str(path), "--output", "jsonl", "--keep-going", *AS_OF]
+    one, two = run(capsys, *argv), run(capsys, *argv, "--jobs", "2")
+    assert one == two
+    assert "(got" not in one[2]

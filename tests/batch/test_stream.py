@@ -1,0 +1,97 @@
+"""Splitting a JSON array as it is read gives the elements, or the message of the whole."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from invoicecalc._parse import parse_json
+from invoicecalc._stream import json_lines, open_json
+from invoicecalc.errors import ParseError
+
+GOOD = [
+    "[]",
+    " [ ] ",
+    "[1,2, 3]",
+    '[{"a": [1, 2]}, {"b": "x"}]\n',
+    '[\n\n  {"a": "\\ud800"}, 1.5e3, -0.25E-2, true, null, "x"]',
+    '["é", "日本", "\\u00e9"] ',
+]
+BAD = [
+    "[1,]",
+    "[1",
+    "[",
+    "[1 2]",
+    "[1]x",
+    "[1] \n x",
+    '[\n{"a":\n 1,}\n]',
+    '[{"a": 1}, {"a": tru}]',
+    "[1,\n\n2,\n]",
+    '[{"a": 1}\n{"b": 2}]',
+    '[1, "abc',
+    "[1] []",
+    "[1.]",
+    "[-]",
+    "[" * 5000 + "]" * 5000,
+]
+SIZES = (1, 2, 3, 7, 1 << 20)
+
+
+def split(text: str | bytes, size: int) -> list[str | ParseError]:
+    data = text.encode() if isinstance(text, str) else text
+    document = open_json(io.BytesIO(data), size)
+    assert document.elements is not None, "not split"
+    return list(document.elements)
+
+
+def whole_problem(text: str | bytes) -> str:
+    with pytest.raises(ParseError) as caught:
+        parse_json(text.encode() if isinstance(text, str) else text)
+    return caught.value.problem
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("text", GOOD)
+def test_the_elements_are_those_of_the_array(text: str, size: int) -> None:
+    found = split(text, size)
+    assert all(isinstance(element, str) for element in found)
+    assert [json.loads(str(element)) for element in found] == json.loads(text)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("text", BAD)
+def test_text_that_is_not_json_is_refused_as_the_whole_document_is(text: str, size: int) -> None:
+    found = split(text, size)
+    assert isinstance(found[-1], ParseError)
+    assert all(isinstance(element, str) for element in found[:-1])
+    assert found[-1].problem == whole_problem(text)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_bytes_that_are_not_utf8_end_the_array_as_parse_json_says(size: int) -> None:
+    text = b'[1, "\xff"]'
+    found = split(text, size)
+    assert found[0] == "1"
+    assert isinstance(found[-1], ParseError)
+    assert found[-1].problem == whole_problem(text)
+
+
+@pytest.mark.parametrize(
+    "data", ["[1, 2]".encode("utf-16"), "[1, 2]".encode("utf-8-sig"), "[1, 2]".encode("utf-32")]
+)
+def test_the_encoding_is_found_as_json_finds_it(data: bytes) -> None:
+    assert split(data, 1 << 20) == ["1", "2"]
+
+
+@pytest.mark.parametrize("text", [b'{"a": 1}', b"  5", b"nope", b"", b"\xff["])
+def test_what_is_not_an_array_is_read_whole(text: bytes) -> None:
+    document = open_json(io.BytesIO(text), 2)
+    assert not document.array
+    assert document.whole == text
+
+
+def test_json_lines_are_numbered_from_one_and_blank_ones_skipped() -> None:
+    stream = io.BytesIO(b'{"a": 1}\n\n  \n{"b": 2}\nx')
+    assert list(json_lines(stream)) == [(1, b'{"a": 1}\n'), (4, b'{"b": 2}\n'), (5, b"x")]
