@@ -404,7 +404,7 @@ OPTION_READERS["cashboard"] = _cashboard_reader
 CURRENCY_READERS["cashboard"] = lambda code: _cashboard_reader(ReadOptions(currency=code))
 #: ``--input`` formats whose files are read together (one invoice spread over
 #: several); the others' files are read one at a time.
-READ_TOGETHER = frozenset({"cashboard"})
+READ_TOGETHER = frozenset({"cashboard", "freshbooks"})
 WRITERS["cashboard-xml"] = _cashboard_invoices("xml")
 WRITERS["cashboard-json"] = _cashboard_invoices("json")
 WRITERS["cashboard-lines-xml"] = _cashboard_array(cashboard.write_invoice_lines)

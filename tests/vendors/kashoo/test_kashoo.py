@@ -526,14 +526,19 @@ def test_docs_mark_every_name_as_real_or_chosen() -> None:
 
 
 def canonical(invoice: Invoice) -> Invoice:
-    """What a Kashoo line can say about its taxes: the documented canonical form."""
+    """What a Kashoo line can say about its taxes: the documented canonical form. A tax
+    withheld at 0% is a rate of -0 = 0, a plain 0% tax (the same amounts, all zero)."""
     names = [tax.name for tax in invoice.taxes]
     lines = []
     for line in invoice.lines:
         carried = (line.taxes or names) if line.taxable else ()
         taxable, taxes = kashoo.line_taxes(carried, names)
         lines.append(attrs.evolve(line, taxable=taxable, taxes=taxes))
-    return attrs.evolve(invoice, lines=lines)
+    taxes = [
+        attrs.evolve(tax, withholding=False) if tax.withholding and not tax.rate else tax
+        for tax in invoice.taxes
+    ]
+    return attrs.evolve(invoice, lines=lines, taxes=taxes)
 
 
 #: What a Kashoo record holds as it is: lines, taxes (compound, selective, withheld),
