@@ -8,10 +8,31 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from invoicecalc import CashRounding, Currency, HomeCurrency, LineKind, Rounding, TaxRounding
-from invoicecalc.document import Document, calculate_document, dumps, parse_day, preview, read
+from invoicecalc import (
+    CashRounding,
+    Currency,
+    HomeCurrency,
+    Invoice,
+    LineKind,
+    Rounding,
+    TaxRounding,
+    calculate,
+)
+from invoicecalc.document import (
+    Document,
+    calculate_document,
+    dumps,
+    parse_day,
+    preview,
+    read,
+    totals_json,
+    totals_to_dict,
+)
 from invoicecalc.errors import InvalidValueError, InvoiceCalcError, ParseError
+from invoicecalc.testing import as_of_dates, invoices
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "invoice.json"
 BASE = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
@@ -420,3 +441,33 @@ def test_invalid_v2_documents_are_refused_naming_the_field(text: str, field: str
         read(text)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
+
+
+# -- the template writer is json.dumps of totals_to_dict -----------------------------
+
+
+@given(st.lists(invoices(max_lines=4), min_size=1, max_size=3), st.data())
+def test_the_template_writer_is_json_dumps_of_the_totals_dict(
+    drawn: list[Invoice], data: st.DataObject
+) -> None:
+    totals = [calculate(invoice, as_of=data.draw(as_of_dates(invoice))) for invoice in drawn]
+    for one in totals:
+        assert totals_json(one) == json.dumps(totals_to_dict(one), ensure_ascii=False)
+        assert dumps([one]) == json.dumps(totals_to_dict(one), ensure_ascii=False)
+    assert dumps(totals, array=True) == json.dumps(
+        [totals_to_dict(one) for one in totals], ensure_ascii=False
+    )
+
+
+def test_the_template_writer_escapes_names_as_json_does() -> None:
+    text = doc(
+        lines=[{"unit_price": "-10.00", "flat_fee": "-1.00"}, {"unit_price": "0.05"}],
+        taxes=[
+            {"name": 'V"A\\T\u00e9\u2028\n', "rate": "20"},
+            {"name": "x\ty", "rate": "1.5", "compound": ['V"A\\T\u00e9\u2028\n']},
+        ],
+        as_of="2024-03-02",
+        home_currency={"code": "JPY", "rate": "150.5"},
+    )
+    totals = calculate_document(read(text))
+    assert dumps(totals) == json.dumps(totals_to_dict(totals[0]), ensure_ascii=False)
