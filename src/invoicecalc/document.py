@@ -372,9 +372,8 @@ def _writer(currency: Currency) -> Callable[[int], str]:
     pattern, scale = f"%d.%0{currency.exponent}d", 10**currency.exponent
 
     def write(minor: int) -> str:
-        if minor < 0:
-            return "-" + pattern % divmod(-minor, scale)
-        return pattern % divmod(minor, scale)
+        text: str = pattern % divmod(-minor if minor < 0 else minor, scale)
+        return "-" + text if minor < 0 else text
 
     return write
 
