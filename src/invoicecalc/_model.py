@@ -472,6 +472,62 @@ class Invoice:
     total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        self._check_fields()
+        self._check_currencies()
+        tax_terms = self._tax_terms()
+        carried = self._carried()
+        _set(self, "carried", carried)
+        _set(
+            self,
+            "total_quantity",
+            reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO),
+        )
+        policy = self.policy
+        _set(
+            self,
+            "prepared",
+            prepare(
+                self.currency,
+                [line.terms for line in self.lines],
+                carried,
+                tax_terms,
+                rounding=policy.rounding,
+                per_line=policy.tax_rounding is TaxRounding.PER_LINE,
+                pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
+                inclusive=self.tax_inclusive,
+                discount_amount=int(self.discount_amount),
+                payments=[(p.date.toordinal(), int(p.amount)) for p in self.payments],
+            ),
+        )
+
+    def _check_fields(self) -> None:
+        if (
+            type(self.currency) is Currency
+            and type(self.invoice_date) is dt.date
+            and type(self.due_date) is dt.date
+            and type(self.discount_percentage) is Decimal
+            and self.early_period_in_days is None
+            and self.late_percentage is None
+            and self.late_period_in_days is None
+            and type(self.policy) is Policy
+            and type(self.notes) is str
+            and (self.number is None or type(self.number) is str)
+            and (self.po_number is None or type(self.po_number) is str)
+            and (self.terms is None or type(self.terms) is str)
+            and self.pre_reminder_in_days is None
+            and self.post_reminder_in_days is None
+            and type(self.discount_amount) is Amount
+            and self.discount_amount >= 0
+            and type(self.tax_inclusive) is bool
+            and self.cash_rounding is None
+            and self.home_currency is None
+            and not [line for line in self.lines if type(line) is not LineItem]
+            and not [tax for tax in self.taxes if type(tax) is not Tax]
+            and not [payment for payment in self.payments if type(payment) is not Payment]
+        ):
+            # The common invoice: only its discount percentage is left to check.
+            _checks.number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
+            return
         _checks.of_type(self, "currency", Currency, "a Currency")
         _checks.date(self, "invoice_date")
         _checks.date(self, "due_date")
@@ -520,33 +576,6 @@ class Invoice:
                     home.rate,
                     "must be 1 when the home currency is the invoice's own",
                 )
-
-        self._check_currencies()
-        tax_terms = self._tax_terms()
-        carried = self._carried()
-        _set(self, "carried", carried)
-        _set(
-            self,
-            "total_quantity",
-            reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO),
-        )
-        policy = self.policy
-        _set(
-            self,
-            "prepared",
-            prepare(
-                self.currency,
-                [line.terms for line in self.lines],
-                carried,
-                tax_terms,
-                rounding=policy.rounding,
-                per_line=policy.tax_rounding is TaxRounding.PER_LINE,
-                pre_tax=policy.discount_base is DiscountBase.PRE_TAX,
-                inclusive=self.tax_inclusive,
-                discount_amount=int(self.discount_amount),
-                payments=[(p.date.toordinal(), int(p.amount)) for p in self.payments],
-            ),
-        )
 
     def _check_currencies(self) -> None:
         """Every amount and price is in the invoice's currency (or a zero of none)."""

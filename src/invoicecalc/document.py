@@ -573,8 +573,18 @@ _HOME_TAX = '{"name": %s, "amount": "%s"}'
 _BOOL = {True: "true", False: "false"}
 
 
+_WRITERS: dict[int, Callable[[int], str]] = {}
+
+
 def _writer(currency: Currency) -> Callable[[int], str]:
     """``currency.format`` without its locale branch, for the template writer."""
+    found = _WRITERS.get(currency.exponent)
+    if found is None:
+        found = _WRITERS[currency.exponent] = _new_writer(currency)
+    return found
+
+
+def _new_writer(currency: Currency) -> Callable[[int], str]:
     if not currency.exponent:
         return str
     pattern, scale = f"%d.%0{currency.exponent}d", 10**currency.exponent
