@@ -36,6 +36,7 @@ from invoicecalc import (
     Tax,
     calculate,
     sales_taxes,
+    schedule,
 )
 from invoicecalc.document import preview
 
@@ -191,6 +192,61 @@ def json_documents(count: int) -> str:
     return json.dumps([invoice] * count)
 
 
+def distinct_json_documents(count: int) -> str:
+    """``count`` ten-line invoices no two alike (titles, quantities, prices, fees, dates and
+    payments differ), so that no cache of parsed text or lines holds them all."""
+    invoices = []
+    for n in range(count):
+        lines = [
+            {
+                "title": f"Line {n}-{i}",
+                "kind": "task",
+                "quantity": f"{1 + (n * 7 + i) % 40}.{(n + i) % 10}",
+                "unit_price": f"{20 + (n * 13 + i * 7) % 900}.{(n * 3 + i) % 100:02d}",
+                "flat_fee": f"{(n + i) % 50}.{(n * i) % 100:02d}",
+                "markup_percentage": str(5 + (n + i) % 20),
+                "taxable": (n + i) % 3 != 0,
+            }
+            for i in range(10)
+        ]
+        day = 1 + n % 28
+        invoices.append(
+            {
+                "currency": "USD",
+                "invoice_date": f"2023-{1 + n % 12:02d}-{day:02d}",
+                "due_date": f"2024-{1 + n % 12:02d}-{day:02d}",
+                "as_of": "2024-03-10",
+                "lines": lines,
+                "sales_tax": f"{5 + n % 5}.{n % 100:02d}",
+                "sales_tax_2": str(1 + n % 7),
+                "sales_tax_2_cumulative": n % 2 == 0,
+                "discount_percentage": str(n % 4),
+                "payments": [{"date": "2023-12-05", "amount": f"{100 + n}.00"}],
+            }
+        )
+    return json.dumps(invoices)
+
+
+def extreme_terms_invoice(periods: int) -> Invoice:
+    """One-day early periods up to a due date ``periods`` days out, a reminder every
+    day before it and a payment that settles some of them: the extreme terms."""
+    start = dt.date(2024, 1, 1)
+    return Invoice(
+        USD,
+        start,
+        start + dt.timedelta(days=periods),
+        lines=[LineItem(unit_price=USD.price("100.00"))],
+        discount_percentage=Decimal("0.01"),
+        early_period_in_days=1,
+        pre_reminder_in_days=1,
+        payments=[Payment(start + dt.timedelta(days=periods // 3), USD.amount("99.50"))],
+    )
+
+
+def schedule_on(invoice: Invoice, as_of: dt.date) -> object:
+    return schedule(invoice, as_of=as_of)
+
+
 def calculate_on(invoice: Invoice, as_of: dt.date) -> object:
     return calculate(invoice, as_of=as_of)
 
@@ -216,6 +272,10 @@ def main() -> None:
     late_as_of = late.due_date + dt.timedelta(days=10_000)
     batch = 100
     documents = json_documents(batch)
+    distinct = distinct_json_documents(batch)
+    periods = 1_000
+    extreme = extreme_terms_invoice(periods)
+    extreme_as_of = extreme.due_date + dt.timedelta(days=30)
 
     results = {
         "calculate_10_lines": runner.bench_func("calculate 10 lines", calculate_on, ten, AS_OF),
@@ -238,6 +298,21 @@ def main() -> None:
         ),
         "json_only_100": runner.bench_func(
             "json.loads + json.dumps only, same 100 invoices", json_only, documents
+        ),
+        "json_distinct_100": runner.bench_func(
+            "JSON text to totals JSON, 100 distinct ten-line invoices", preview, distinct
+        ),
+        "json_only_distinct_100": runner.bench_func(
+            "json.loads + json.dumps only, same 100 distinct invoices", json_only, distinct
+        ),
+        "schedule_1000_periods": runner.bench_func(
+            "schedule, 1,000 one-day early periods and daily reminders",
+            schedule_on,
+            extreme,
+            extreme_as_of,
+        ),
+        "calculate_extreme": runner.bench_func(
+            "calculate() of that invoice, once", calculate_on, extreme, extreme.invoice_date
         ),
     }
     if any(result is None for result in results.values()):
@@ -276,8 +351,24 @@ def main() -> None:
         (
             "JSON end to end / json.loads+dumps alone",
             t["json_end_to_end_100"] / t["json_only_100"],
-            "-",
+            "<= 3 (aim)",
         ),
+        (
+            "JSON end to end, distinct invoices (per second)",
+            batch / t["json_distinct_100"],
+            ">= 20000",
+        ),
+        (
+            "JSON end to end, distinct / json.loads+dumps alone",
+            t["json_distinct_100"] / t["json_only_distinct_100"],
+            "<= 3 (aim)",
+        ),
+        (
+            "schedule, 1,000 one-day periods / 1,000 calculate() calls",
+            t["schedule_1000_periods"] / (periods * t["calculate_extreme"]),
+            "<= 3 (linear)",
+        ),
+        ("schedule, 1,000 one-day periods (ms)", t["schedule_1000_periods"] * 1e3, "< 1000"),
     ]
     print()
     print(f"{'figure':<62} {'measured':>10}  target")

@@ -8,10 +8,32 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from invoicecalc import CashRounding, Currency, HomeCurrency, LineKind, Rounding, TaxRounding
-from invoicecalc.document import Document, calculate_document, dumps, parse_day, preview, read
+from invoicecalc import (
+    CashRounding,
+    Currency,
+    HomeCurrency,
+    Invoice,
+    LineKind,
+    Rounding,
+    TaxRounding,
+    calculate,
+)
+from invoicecalc.document import (
+    Document,
+    calculate_document,
+    dumps,
+    invoice_from_dict,
+    parse_day,
+    preview,
+    read,
+    totals_json,
+    totals_to_dict,
+)
 from invoicecalc.errors import InvalidValueError, InvoiceCalcError, ParseError
+from invoicecalc.testing import as_of_dates, invoices
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "invoice.json"
 BASE = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
@@ -420,3 +442,121 @@ def test_invalid_v2_documents_are_refused_naming_the_field(text: str, field: str
         read(text)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
+
+
+# -- the template writer is json.dumps of totals_to_dict -----------------------------
+
+
+@given(st.lists(invoices(max_lines=4), min_size=1, max_size=3), st.data())
+def test_the_template_writer_is_json_dumps_of_the_totals_dict(
+    drawn: list[Invoice], data: st.DataObject
+) -> None:
+    totals = [calculate(invoice, as_of=data.draw(as_of_dates(invoice))) for invoice in drawn]
+    for one in totals:
+        assert totals_json(one) == json.dumps(totals_to_dict(one), ensure_ascii=False)
+        assert dumps([one]) == json.dumps(totals_to_dict(one), ensure_ascii=False)
+    assert dumps(totals, array=True) == json.dumps(
+        [totals_to_dict(one) for one in totals], ensure_ascii=False
+    )
+
+
+def test_the_template_writer_escapes_names_as_json_does() -> None:
+    text = doc(
+        lines=[{"unit_price": "-10.00", "flat_fee": "-1.00"}, {"unit_price": "0.05"}],
+        taxes=[
+            {"name": 'V"A\\T\u00e9\u2028\n', "rate": "20"},
+            {"name": "x\ty", "rate": "1.5", "compound": ['V"A\\T\u00e9\u2028\n']},
+        ],
+        as_of="2024-03-02",
+        home_currency={"code": "JPY", "rate": "150.5"},
+    )
+    totals = calculate_document(read(text))
+    assert dumps(totals) == json.dumps(totals_to_dict(totals[0]), ensure_ascii=False)
+
+
+# -- the quick reader reads exactly what the full reader reads -----------------------
+
+_TEXTS = st.sampled_from(
+    [
+        *("1", "1.0", "10.50", "-2", "0", "-0", "0e-99999", "1e3", " 2 ", "1_000", "NaN"),
+        *("\u0663", "Infinity", "1e18", "0.001", "x", "", "12.345", "2024-03-05"),
+        *("2024-02-30", "task", "custom", "product", "TASK", "USD", "usd", "JPY"),
+        *("2024-3-05", "9" * 61, "\u00e9", "\ud800"),
+    ]
+)
+_VALUES = st.one_of(
+    _TEXTS,
+    st.booleans(),
+    st.none(),
+    st.integers(-3, 3),
+    st.sampled_from([Decimal("1.5"), Decimal("1e999"), Decimal("-1")]),
+    st.lists(_TEXTS, max_size=2),
+)
+_LINE_KEYS = ["title", "description", "kind", "quantity", "unit_price", "flat_fee"]
+_LINE_KEYS += ["markup_percentage", "taxable", "taxes", "discount_amount", "unknown"]
+_INVOICE_KEYS = ["as_of", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative", "notes"]
+_INVOICE_KEYS += ["discount_percentage", "discount_amount", "number", "early_period_in_days"]
+_INVOICE_KEYS += ["late_percentage", "late_period_in_days", "tax_inclusive", "unknown"]
+
+
+_GOOD = {
+    "title": st.sampled_from(["", "Design", "\u00e9t\u00e9"]),
+    "description": st.sampled_from(["", "x"]),
+    "kind": st.sampled_from(["task", "custom", "product"]),
+    "quantity": st.sampled_from(["1", "1.0", "10.5", "-2", "0", 3, Decimal("1.5")]),
+    "unit_price": st.sampled_from(["85.00", "0.125", "-1", "1e2", "0"]),
+    "flat_fee": st.sampled_from(["1.00", "0", "-3.5", "150"]),
+    "markup_percentage": st.sampled_from(["15", "0", "2.5"]),
+    "taxable": st.booleans(),
+}
+
+
+@st.composite
+def _line_objects(draw: st.DrawFn) -> dict[str, object]:
+    """Lines that are mostly of the common shape, one value in a few anything at all."""
+    keys = draw(st.lists(st.sampled_from(_LINE_KEYS), max_size=6, unique=True))
+    return {
+        key: draw(_GOOD[key]) if key in _GOOD and draw(st.integers(0, 5)) else draw(_VALUES)
+        for key in keys
+    }
+
+
+@st.composite
+def invoice_objects(draw: st.DrawFn) -> dict[str, object]:
+    """Invoice objects near the common shape: mostly valid, often not, in every way."""
+    good = {
+        "currency": "USD",
+        "invoice_date": "2024-03-01",
+        "due_date": "2024-03-31",
+        "lines": [{"quantity": "2", "unit_price": "10.00", "title": "x"}],
+        "payments": [{"date": "2024-03-05", "amount": "1.00"}],
+    }
+    value: dict[str, object] = {
+        key: item for key, item in good.items() if draw(st.integers(0, 9)) or key == "lines"
+    }
+    if draw(st.booleans()):
+        value |= draw(st.dictionaries(st.sampled_from(_INVOICE_KEYS), _VALUES, max_size=3))
+    value["currency"] = draw(st.sampled_from(["USD", "USD", "JPY", "usd", 5]))
+    lines = draw(st.lists(_line_objects(), max_size=3))
+    value["lines"] = draw(st.sampled_from([lines, lines, "x"]))
+    payments = st.dictionaries(st.sampled_from(["date", "amount", "note", "x"]), _VALUES)
+    value["payments"] = draw(st.lists(payments, max_size=2)) if draw(st.booleans()) else []
+    return value
+
+
+def _read_as(value: object) -> str:
+    try:
+        return repr(invoice_from_dict(value))
+    except InvoiceCalcError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@given(st.lists(invoice_objects(), min_size=1, max_size=4))
+def test_the_quick_reader_reads_what_the_full_reader_reads(values: list[object]) -> None:
+    import invoicecalc.document as document
+
+    quick = [_read_as(value) for value in values]  # and again, from its caches
+    assert [_read_as(value) for value in values] == quick
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "_quick_entry", lambda raw: None)
+        assert [_read_as(value) for value in values] == quick

@@ -278,3 +278,110 @@ def test_reminders_stop_once_paid(case: tuple[Invoice, dt.date]) -> None:
             if calculate(known, as_of=date).balance <= 0]  # fmt: skip
     if paid:
         assert all(reminder.date < paid[0] for reminder in found.reminders)
+
+
+# -- early payment: each deadline is the calculator's, in linear time -------------------
+
+
+@st.composite
+def early_invoice_and_date(draw: st.DrawFn) -> tuple[Invoice, dt.date]:
+    """An early-payment invoice with payments sized to its total, so that earlier
+    periods are settled (or nearly) by payments made before their deadlines."""
+    invoice = draw(invoices(min_lines=1, max_lines=3, negative=False, payments=False))
+    span = draw(st.integers(1, 60))
+    invoice = attrs.evolve(
+        invoice,
+        due_date=invoice.invoice_date + dt.timedelta(days=span),
+        discount_percentage=draw(decimals(0, 5, 2)),
+        early_period_in_days=draw(st.integers(1, 7)),
+        pre_reminder_in_days=draw(st.none() | st.integers(1, 5)),
+    )
+    total = calculate(invoice, as_of=invoice.due_date).total
+    paid = st.builds(
+        Payment,
+        date=st.dates(invoice.invoice_date, invoice.due_date + dt.timedelta(days=10)),
+        amount=st.integers(1, 110).map(
+            lambda percent: Amount(max(1, total * percent // 100), invoice.currency.code)
+        ),
+    )
+    invoice = attrs.evolve(invoice, payments=draw(st.lists(paid, max_size=3)))
+    return invoice, draw(as_of_dates(invoice))
+
+
+@given(early_invoice_and_date())
+def test_every_early_row_and_reminder_is_the_calculators_on_its_day(
+    case: tuple[Invoice, dt.date],
+) -> None:
+    invoice, as_of = case
+    known = _known(invoice, as_of)
+    found = schedule(invoice, as_of=as_of)
+    expected = []
+    if invoice.discount_percentage:
+        period = invoice.early_period_in_days
+        assert period is not None
+        for k in range((invoice.due_date - invoice.invoice_date).days // period, 0, -1):
+            date = invoice.due_date - dt.timedelta(days=k * period)
+            totals = calculate(known, as_of=date)
+            expected.append(
+                (
+                    date,
+                    totals.early_periods,
+                    totals.discount_percentage,
+                    totals.discount,
+                    totals.total,
+                    totals.balance,
+                )
+            )
+    assert [
+        (r.date, r.periods, r.discount_percentage, r.discount, r.total, r.balance)
+        for r in found.early_deadlines
+    ] == expected
+    sent = [
+        (date, kind, calculate(known, as_of=date).balance)
+        for date, kind in _reminder_days(invoice, as_of)
+    ]
+    assert [(r.date, r.kind, r.balance) for r in found.reminders] == [
+        row for row in sent if row[2] > 0
+    ]
+
+
+def _daily_terms(days: int, payments: list[Payment]) -> Invoice:
+    return Invoice(
+        USD,
+        day(2024, 1, 1),
+        day(2024, 1, 1) + dt.timedelta(days=days),
+        lines=[LineItem(unit_price=USD.price("100.00"))],
+        discount_percentage=D("0.01"),
+        early_period_in_days=1,
+        pre_reminder_in_days=1,
+        payments=payments,
+    )
+
+
+@pytest.mark.parametrize("paid", ["0.00", "50.00", "99.50"])
+def test_a_schedule_is_linear_in_its_periods(paid: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,000 one-day early periods and daily reminders: each period is calculated and
+    tried for settling at most once (the search used to be repeated per deadline).
+    The two calculations of the whole invoice (as of ``as_of`` and after the due date)
+    each search once more, so at most three settlements per period."""
+    import invoicecalc._calculate as calculator
+    import invoicecalc._schedule as schedules
+
+    counts = {"calculate": 0, "settle": 0}
+
+    def counting(name: str, function: object) -> object:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            counts[name] += 1
+            return function(*args, **kwargs)  # type: ignore[operator]
+
+        return wrapper
+
+    monkeypatch.setattr(schedules, "calculate", counting("calculate", schedules.calculate))
+    monkeypatch.setattr(calculator, "_settle", counting("settle", calculator._settle))
+    payments = [Payment(day(2024, 6, 1), USD.amount(paid))] if paid != "0.00" else []
+    for periods in (500, 1_000):
+        counts.update(calculate=0, settle=0)
+        found = schedule(_daily_terms(periods, payments), as_of=day(2027, 1, 1))
+        assert len(found.early_deadlines) == periods
+        assert counts["calculate"] <= periods + 3
+        assert counts["settle"] <= 3 * periods + 3

@@ -13,13 +13,23 @@ import enum
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import reduce
-from typing import cast
+from typing import Any, cast
 
 import attrs
 from babel.core import get_global
 
 from . import _checks
-from ._money import EXACT, NO_AMOUNT, NO_PRICE, Amount, Currency, Price, Rounding, shown
+from ._money import (
+    EXACT,
+    NO_AMOUNT,
+    NO_PRICE,
+    Amount,
+    Currency,
+    Price,
+    Rounding,
+    in_range,
+    shown,
+)
 from ._prepare import LineTerms, Prepared, TaxTerms, prepare
 from ._trace import Trace
 from .errors import InvalidTypeError, InvalidValueError
@@ -126,6 +136,19 @@ class Tax:
     withholding: bool = False
 
     def __attrs_post_init__(self) -> None:
+        if (
+            type(self.name) is str
+            and type(self.rate) is Decimal
+            and self.compound is False
+            and self.withholding is False
+            and self.name.strip()
+        ):
+            rate = in_range(self.rate, "rate")
+            if rate < _ZERO:
+                raise InvalidValueError("rate", self.rate, f"must be at least {_ZERO}")
+            if rate is not self.rate:
+                _set(self, "rate", rate)
+            return
         _checks.text(self, "name")
         if not self.name.strip():
             raise InvalidValueError("name", self.name, "a tax needs a name")
@@ -159,7 +182,7 @@ def sales_taxes(
     return (first, Tax("sales_tax_2", sales_tax_2, compound=cumulative))
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class LineItem:
     """One invoice line: ``flat_fee + quantity * unit_price``, plus markup.
 
@@ -175,23 +198,96 @@ class LineItem:
     kind: LineKind = LineKind.CUSTOM
     title: str = ""
     description: str = ""
-    quantity: Decimal = attrs.field(default=_ONE, converter=_number_input)
+    quantity: Decimal = _ONE
     unit_price: Price = NO_PRICE
     flat_fee: Amount = NO_AMOUNT
-    markup_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
+    markup_percentage: Decimal = _ZERO
     taxable: bool = True
-    taxes: tuple[str, ...] = attrs.field(default=(), converter=_checks.sequence)
-    discount_percentage: Decimal | None = attrs.field(
-        default=None, converter=_optional_number_input
-    )
+    taxes: tuple[str, ...] = ()
+    discount_percentage: Decimal | None = None
     discount_amount: Amount | None = None
-    quantity_low: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
-    quantity_high: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
+    quantity_low: Decimal | None = None
+    quantity_high: Decimal | None = None
     #: The line as plain numbers for the calculator, worked out once.
     terms: LineTerms = attrs.field(init=False, eq=False, repr=False)
 
+    # Written by hand for speed (a document of many lines builds one of these per
+    # line): a line of the common exact types is checked and stored in one pass;
+    # any other is stored as given and checked by ``__attrs_post_init__``, so its
+    # errors are that method's. The numbers are typed as what they accept.
+    def __init__(
+        self,
+        kind: LineKind = LineKind.CUSTOM,
+        title: str = "",
+        description: str = "",
+        quantity: Number = _ONE,
+        unit_price: Price = NO_PRICE,
+        flat_fee: Amount = NO_AMOUNT,
+        markup_percentage: Number = _ZERO,
+        taxable: bool = True,
+        taxes: Any = (),
+        discount_percentage: Number | None = None,
+        discount_amount: Amount | None = None,
+        quantity_low: Number | None = None,
+        quantity_high: Number | None = None,
+    ) -> None:
+        put = object.__setattr__
+        if (
+            type(quantity) is Decimal
+            and type(unit_price) is Price
+            and type(flat_fee) is Amount
+            and type(markup_percentage) is Decimal
+            and type(kind) is LineKind
+            and type(title) is str
+            and type(description) is str
+            and type(taxable) is bool
+            and type(taxes) is tuple
+            and not taxes
+            and discount_percentage is None
+            and discount_amount is None
+            and quantity_low is None
+            and quantity_high is None
+        ):
+            if quantity is not _ONE:
+                quantity = in_range(quantity, "quantity")
+            if markup_percentage is not _ZERO:
+                markup_percentage = in_range(markup_percentage, "markup_percentage")
+            put(self, "kind", kind)
+            put(self, "title", title)
+            put(self, "description", description)
+            put(self, "quantity", quantity)
+            put(self, "unit_price", unit_price)
+            put(self, "flat_fee", flat_fee)
+            put(self, "markup_percentage", markup_percentage)
+            put(self, "taxable", taxable)
+            put(self, "taxes", ())
+            put(self, "discount_percentage", None)
+            put(self, "discount_amount", None)
+            put(self, "quantity_low", None)
+            put(self, "quantity_high", None)
+            qn, qd = quantity.as_integer_ratio()
+            pn, pd = unit_price.as_integer_ratio()
+            mn, md = markup_percentage.as_integer_ratio()
+            terms = (qn * pn, qd * pd, int(flat_fee), mn, md * 100, taxable, 0, 1, None)
+            put(self, "terms", tuple.__new__(LineTerms, terms))
+            return
+        taxes = _checks.sequence(taxes)
+        put(self, "kind", kind)
+        put(self, "title", title)
+        put(self, "description", description)
+        put(self, "quantity", quantity)
+        put(self, "unit_price", unit_price)
+        put(self, "flat_fee", flat_fee)
+        put(self, "markup_percentage", markup_percentage)
+        put(self, "taxable", taxable)
+        put(self, "taxes", taxes)
+        put(self, "discount_percentage", discount_percentage)
+        put(self, "discount_amount", discount_amount)
+        put(self, "quantity_low", quantity_low)
+        put(self, "quantity_high", quantity_high)
+        self.__attrs_post_init__()
+
     def __attrs_post_init__(self) -> None:
-        # Written for speed: a document of many lines builds one of these per line.
         _checks.of_type(self, "kind", LineKind, "a LineKind")
         if type(self.title) is not str or type(self.description) is not str:
             _checks.text(self, "title")
@@ -266,6 +362,8 @@ class Payment:
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
+        if type(self.date) is dt.date and type(self.amount) is Amount and type(self.note) is str:
+            return
         _checks.date(self, "date")
         _checks.amount(self.amount, "amount")
         _checks.text(self, "note")
@@ -376,6 +474,46 @@ class Invoice:
     total_quantity: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        self._check_fields()
+        self._check_currencies()
+        tax_terms = self._tax_terms()
+        carried = self._carried()
+        _set(self, "carried", carried)
+        _set(
+            self,
+            "total_quantity",
+            reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO),
+        )
+        _set(self, "prepared", _prepared(self, tax_terms))
+
+    def _check_fields(self) -> None:
+        if (
+            type(self.currency) is Currency
+            and type(self.invoice_date) is dt.date
+            and type(self.due_date) is dt.date
+            and type(self.discount_percentage) is Decimal
+            and self.early_period_in_days is None
+            and self.late_percentage is None
+            and self.late_period_in_days is None
+            and type(self.policy) is Policy
+            and type(self.notes) is str
+            and (self.number is None or type(self.number) is str)
+            and (self.po_number is None or type(self.po_number) is str)
+            and (self.terms is None or type(self.terms) is str)
+            and self.pre_reminder_in_days is None
+            and self.post_reminder_in_days is None
+            and type(self.discount_amount) is Amount
+            and self.discount_amount >= 0
+            and type(self.tax_inclusive) is bool
+            and self.cash_rounding is None
+            and self.home_currency is None
+            and not [line for line in self.lines if type(line) is not LineItem]
+            and not [tax for tax in self.taxes if type(tax) is not Tax]
+            and not [payment for payment in self.payments if type(payment) is not Payment]
+        ):
+            # The common invoice: only its discount percentage is left to check.
+            _checks.number(self, "discount_percentage", low=_ZERO, high=_HUNDRED)
+            return
         _checks.of_type(self, "currency", Currency, "a Currency")
         _checks.date(self, "invoice_date")
         _checks.date(self, "due_date")
@@ -425,20 +563,25 @@ class Invoice:
                     "must be 1 when the home currency is the invoice's own",
                 )
 
-        self._check_currencies()
-        tax_terms = self._tax_terms()
-        carried = self._carried()
-        _set(self, "carried", carried)
-        _set(
-            self,
-            "total_quantity",
-            reduce(EXACT.add, (line.quantity for line in self.lines), _ZERO),
-        )
-        _set(self, "prepared", _prepared(self, tax_terms))
-
     def _check_currencies(self) -> None:
         """Every amount and price is in the invoice's currency (or a zero of none)."""
         code = self.currency.code
+        # One pass over the currencies; only an invoice that has a stranger is walked
+        # again below, field by field, to name the first one.
+        found = {self.discount_amount.currency}
+        if self.cash_rounding is not None:
+            found.add(self.cash_rounding.increment.currency)
+        for line in self.lines:
+            found.add(line.unit_price.currency)
+            found.add(line.flat_fee.currency)
+            if line.discount_amount is not None:
+                found.add(line.discount_amount.currency)
+        for payment in self.payments:
+            found.add(payment.amount.currency)
+        found.discard(code)
+        found.discard("")
+        if not found:
+            return
         given: list[tuple[str, Amount | Price | None]] = [
             ("discount_amount", self.discount_amount),
             (

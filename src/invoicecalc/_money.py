@@ -199,6 +199,15 @@ def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
     step formats or quantizes a billion digits. ``value`` is what the error shows
     (default: ``number``).
     """
+    # The common case in two looks: for a nonzero finite number, |number| < 10**18
+    # is adjusted() <= 17.
+    if (
+        number.is_finite()
+        and number
+        and MIN_EXPONENT <= number.adjusted() < 18
+        and len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
+    ):
+        return number
     shown = number if value is None else value
     if not number.is_finite():
         raise InvalidValueError(field, shown, "is not a finite number")
@@ -230,9 +239,17 @@ def decimal_text(text: str, field: str) -> Decimal:
     raise InvalidValueError(field, text, "is not a decimal number")
 
 
+#: Codes already seen to match ``_CURRENCY_CODE`` (at most 26**3 of them).
+_CODES: set[str] = set()
+
+
 def _currency_code(code: object, value: object) -> str:
+    if type(code) is str and code in _CODES:
+        return code
     if not isinstance(code, str) or not (_CURRENCY_CODE.match(code) or (code == "" and not value)):
         raise InvalidValueError("currency", code, "is not an ISO 4217 code")
+    if code and type(code) is str:
+        _CODES.add(code)
     return code
 
 
@@ -249,6 +266,10 @@ class Amount(int):
     currency: str
 
     def __new__(cls, minor: int, currency: str) -> Amount:
+        if type(minor) is int and type(currency) is str and currency in _CODES:
+            amount = int.__new__(cls, minor)
+            amount.currency = currency
+            return amount
         if isinstance(minor, bool) or not isinstance(minor, int):
             raise InvalidTypeError("amount", minor, "must be a whole number of minor units")
         amount = super().__new__(cls, minor)
@@ -279,6 +300,7 @@ class Price(Decimal):
     negating one keeps its currency, as negating an :class:`Amount` does.
     """
 
+    __slots__ = ("currency",)
     currency: str
 
     def __new__(cls, minor: object, currency: str) -> Price:

@@ -134,34 +134,105 @@ def schedule(invoice: Invoice, *, as_of: dt.date) -> Schedule:
     until = max(as_of, due)
     after_due = calculate(known, as_of=until)
     fees = _late_fees(known, after_due)
+    before_due = _BeforeDue(known)
     return Schedule(
         totals=calculate(invoice, as_of=as_of),
         due_date=due,
         until=until,
-        early_deadlines=_early_deadlines(known),
+        early_deadlines=_early_deadlines(known, before_due),
         late_fees=tuple(fee for fee in fees if fee.balance - fee.fee > 0),
-        reminders=_reminders(known, after_due, fees),
+        reminders=_reminders(known, after_due, fees, before_due),
     )
 
 
-def _early_deadlines(invoice: Invoice) -> tuple[EarlyDeadline, ...]:
+class _BeforeDue:
+    """``calculate(invoice, as_of=day)`` for days before the due date, in time linear in
+    the number of early periods however many days are asked about.
+
+    The calculator settles early periods by searching, for each ``as_of``, the
+    periods from the first payment's down to the one on offer, for the largest
+    that the payments made by its deadline cover. Whether they cover period k
+    depends on k alone (the payments by its deadline, the total at its rate),
+    not on ``as_of``: so each k is tried at most once per invoice, largest
+    first, and the largest that settles answers every later day. The totals at
+    k periods are the calculator's on the same invoice without payments, on the
+    deadline of k (where the search has nothing to try), worked out once per k.
+    """
+
+    def __init__(self, invoice: Invoice) -> None:
+        self.period = invoice.early_period_in_days
+        self.due = invoice.due_date.toordinal()
+        self.k_max = early_periods_available(invoice)
+        self.invoice = invoice
+        self.unpaid: Invoice | None = None if invoice.payments else invoice
+        payments = invoice.prepared.payments_by_day
+        self.paid_days = [day for day, _ in payments]
+        self.paid = list(itertools.accumulate(amount for _, amount in payments))
+        # The highest period a payment can settle: its deadline is on or after the first payment.
+        first = self.paid_days[0] if payments else None
+        self.first_payment = first
+        period = self.period or 1
+        self.top = min(self.k_max, (self.due - first) // period) if first is not None else 0
+        self.untried = self.top  # periods above this were tried, largest first
+        self.settled = 0  # the largest period that settles, once found (0: none yet)
+        self.at: dict[int, Totals] = {}
+
+    def totals(self, periods: int) -> Totals:
+        """The calculator's totals for ``periods`` early periods, before any payment."""
+        found = self.at.get(periods)
+        if found is None:
+            assert self.period is not None
+            if self.unpaid is None:
+                self.unpaid = attrs.evolve(self.invoice, payments=())
+            deadline = dt.date.fromordinal(self.due - periods * self.period)
+            found = self.at[periods] = calculate(self.unpaid, as_of=deadline)
+        return found
+
+    def paid_by(self, day: int) -> int:
+        index = bisect.bisect_right(self.paid_days, day)
+        return self.paid[index - 1] if index else 0
+
+    def periods(self, day: int) -> int:
+        """The early periods the calculator gives on ``day`` (before the due date)."""
+        assert self.period is not None
+        offer = min(self.k_max, (self.due - day) // self.period) if self.k_max >= 1 else 0
+        if self.first_payment is None or self.first_payment > day:
+            return offer  # no payment known yet: nothing to settle
+        if self.settled:
+            return self.settled if self.settled > offer else offer
+        while self.untried > offer:
+            k = self.untried
+            self.untried -= 1
+            if self.paid_by(self.due - k * self.period) >= self.totals(k).total:
+                self.settled = k
+                return k
+        return offer
+
+    def on(self, day: int) -> tuple[Totals, int]:
+        """The totals and the balance the calculator gives on ``day``."""
+        totals = self.totals(self.periods(day))
+        return totals, totals.total - self.paid_by(day)
+
+
+def _early_deadlines(invoice: Invoice, before_due: _BeforeDue) -> tuple[EarlyDeadline, ...]:
     period = invoice.early_period_in_days
     if period is None or not invoice.discount_percentage:
         return ()
     rows = []
     available = early_periods_available(invoice)
     _bounded(available, "early_period_in_days", period, "early-payment deadlines")
+    due = invoice.due_date.toordinal()
     for k in range(available, 0, -1):
-        deadline = invoice.due_date - dt.timedelta(days=k * period)
-        totals = calculate(invoice, as_of=deadline)
+        day = due - k * period
+        totals, balance = before_due.on(day)
         rows.append(
             EarlyDeadline(
-                deadline,
+                dt.date.fromordinal(day),
                 totals.early_periods,
                 totals.discount_percentage,
                 totals.discount,
                 totals.total,
-                totals.balance,
+                balance,
             )
         )
     return tuple(rows)
@@ -184,7 +255,7 @@ def _late_fees(invoice: Invoice, after_due: Totals) -> tuple[LateFee, ...]:
 
 
 def _reminders(
-    invoice: Invoice, after_due: Totals, fees: tuple[LateFee, ...]
+    invoice: Invoice, after_due: Totals, fees: tuple[LateFee, ...], before_due: _BeforeDue
 ) -> tuple[Reminder, ...]:
     due = invoice.due_date.toordinal()
     rows = []
@@ -194,10 +265,13 @@ def _reminders(
         count = (due - invoice.invoice_date.toordinal() - 1) // every
         _bounded(count, "pre_reminder_in_days", every, "reminders before the due date")
         for j in range(count, 0, -1):
-            day = dt.date.fromordinal(due - j * every)
-            balance = calculate(invoice, as_of=day).balance
+            day = due - j * every
+            if invoice.early_period_in_days is None:
+                balance = calculate(invoice, as_of=dt.date.fromordinal(day)).balance
+            else:
+                balance = before_due.on(day)[1]
             if balance > 0:
-                rows.append(Reminder(day, ReminderKind.BEFORE_DUE, balance))
+                rows.append(Reminder(dt.date.fromordinal(day), ReminderKind.BEFORE_DUE, balance))
     every = invoice.post_reminder_in_days
     if every is not None:
         # After the due date the total before fees no longer changes, so the

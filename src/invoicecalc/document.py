@@ -11,9 +11,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, cast
+
+import attrs
 
 from ._calculate import Totals, calculate
 from ._documents import Document, Entry, document_of
@@ -30,7 +35,7 @@ from ._model import (
     TaxRounding,
     sales_taxes,
 )
-from ._money import Currency, Rounding, exact_decimal
+from ._money import NO_AMOUNT, NO_PRICE, Currency, Rounding, exact_decimal
 from ._parse import (
     array,
     choice,
@@ -55,8 +60,10 @@ __all__ = [
     "parse_date",
     "parse_day",
     "parse_json",
+    "paused_gc",
     "preview",
     "read",
+    "totals_json",
     "totals_to_dict",
 ]
 
@@ -218,8 +225,210 @@ _STRUCTURED = ("currency", "lines", "taxes", "payments", "policy", *_MONEY_KEYS)
 _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 
 
+# -- the quick reader -------------------------------------------------------------
+#
+# The common invoice (lines of text, exact numbers and flags; payments; the
+# sales-tax keys) read in one pass, through bounded caches of what its text
+# parses to: every value is still parsed by the full reader's own parser (on a
+# cache miss) and checked by the same constructors, and only what parsed
+# cleanly is remembered. Anything else (an error, a key it does not handle, a
+# null) gives None, and the full reader below reads the invoice again, so every
+# refusal is the full reader's.
+
+_CACHE_SIZE = 4096
+_DECIMALS: dict[str, Decimal] = {}
+_DATES: dict[str, dt.date] = {}
+_MONEY: dict[tuple[str, str, bool], Any] = {}
+_CURRENCIES: dict[str, Currency] = {}
+_SALES: dict[tuple[object, ...], tuple[Tax, ...]] = {}
+_LINES: dict[tuple[object, ...], LineItem] = {}
+_KINDS = {kind.value: kind for kind in LineKind}
+_TEXT_TYPES = (str, bool, type(None))
+#: The line's own defaults (the very objects, which its checks know).
+_ONE = cast(Decimal, attrs.fields(LineItem).quantity.default)
+_ZERO = cast(Decimal, attrs.fields(LineItem).markup_percentage.default)
+_QUICK_LINE_KEYS = dict.fromkeys(
+    ("title", "description", "kind", "quantity", "unit_price", "flat_fee", "markup_percentage")
+)
+_QUICK_LINE_KEYS["taxable"] = None
+_QUICK_INVOICE_KEYS = dict.fromkeys(
+    (*_INVOICE_KEYS, "currency", "lines", "payments", "discount_amount")
+).keys() - {"home_currency"}
+_PAYMENT_KEYS = dict.fromkeys(("date", "amount", "note"))
+
+
+def _remember(cache: dict[Any, Any], key: object, value: Any) -> Any:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _number(value: object, field: str) -> Decimal:
+    """``exact_decimal(value, field)``, remembered for text."""
+    if type(value) is str:
+        found = _DECIMALS.get(value)
+        return (
+            found if found is not None else _remember(_DECIMALS, value, exact_decimal(value, field))
+        )
+    return exact_decimal(value, field)
+
+
+def _date(value: object, field: str) -> dt.date:
+    """``parse_date(value, field)``, remembered for text."""
+    if type(value) is str:
+        found = _DATES.get(value)
+        return found if found is not None else _remember(_DATES, value, parse_date(value, field))
+    return parse_date(value, field)
+
+
+def _money(currency: Currency, value: object, field: str, price: bool) -> Any:
+    """``currency.price(value, field)`` or ``currency.amount(value, field)``, remembered
+    for text."""
+    if type(value) is not str:
+        return currency.price(value, field) if price else currency.amount(value, field)
+    key = (currency.code, value, price)
+    found = _MONEY.get(key)
+    if found is None:
+        found = currency.price(value, field) if price else currency.amount(value, field)
+        _remember(_MONEY, key, found)
+    return found
+
+
+def _quick_text(value: object, field: str) -> str:
+    return value if type(value) is str and value.isascii() else string(value, field)
+
+
+def _quick_line(value: object, currency: Currency) -> LineItem | None:
+    if type(value) is not dict or not value.keys() <= _QUICK_LINE_KEYS.keys():
+        return None
+    # A line of text and flags only is remembered whole (a LineItem is immutable);
+    # its key holds each value's type, so that 1 is never taken for true.
+    key: tuple[object, ...] | None = (currency.code, *value.items())
+    for item in value.values():
+        if type(item) is not str and type(item) is not bool:
+            key = None
+            break
+    if key is not None:
+        found = _LINES.get(key)
+        if found is not None:
+            return found
+    get = value.get
+    kind = get("kind", LineKind.CUSTOM.value)
+    taxable = get("taxable", True)
+    if type(kind) is not str or kind not in _KINDS or type(taxable) is not bool:
+        return None
+    line = LineItem(
+        _KINDS[kind],
+        _quick_text(get("title", ""), "title"),
+        _quick_text(get("description", ""), "description"),
+        _number(value["quantity"], "quantity") if "quantity" in value else _ONE,
+        _money(currency, value["unit_price"], "unit_price", True)
+        if "unit_price" in value
+        else NO_PRICE,
+        _money(currency, value["flat_fee"], "flat_fee", False)
+        if "flat_fee" in value
+        else NO_AMOUNT,
+        _number(value["markup_percentage"], "markup_percentage")
+        if "markup_percentage" in value
+        else _ZERO,
+        taxable,
+    )
+    return line if key is None else _remember(_LINES, key, line)
+
+
+def _quick_payment(value: object, currency: Currency) -> Payment | None:
+    if (
+        type(value) is not dict
+        or not value.keys() <= _PAYMENT_KEYS.keys()
+        or "date" not in value
+        or "amount" not in value
+    ):
+        return None
+    return Payment(
+        _date(value["date"], "date"),
+        _money(currency, value["amount"], "amount", False),
+        _quick_text(value.get("note", ""), "note"),
+    )
+
+
+def _quick_sales(raw: dict[str, Any], fields: dict[str, Any]) -> tuple[Tax, ...]:
+    sales = [fields.pop(key, None) for key in _SALES_TAX_KEYS]
+    # Remembered by the text given (Decimal("5") == Decimal("5.0"), but the rates differ).
+    given = tuple(raw.get(k) for k in _SALES_TAX_KEYS)
+    key = given if all(type(item) in _TEXT_TYPES for item in given) else None
+    if key is not None:
+        found = _SALES.get(key)
+        if found is not None:
+            return found
+    for name, rate in zip(_SALES_TAX_KEYS, sales[:2], strict=False):
+        if rate is not None and rate < 0:
+            raise InvalidValueError(name, raw[name], "must be at least 0")
+    taxes = sales_taxes(sales[0], sales[1], False if sales[2] is None else sales[2])
+    return taxes if key is None else _remember(_SALES, key, taxes)
+
+
+#: The quick reader's parsers of the invoice's own keys (the full reader's, remembered).
+_QUICK_PARSERS: dict[str, Parser] = {
+    key: _date if parse is parse_date else _number if parse is exact_decimal else parse
+    for key, parse in _INVOICE_KEYS.items()
+    if key != "home_currency"
+}
+
+
+def _quick_entry(raw: Any) -> Entry | None:
+    """The invoice as :func:`invoice_from_dict` reads it, or None (see above)."""
+    if (
+        type(raw) is not dict
+        or not raw.keys() <= _QUICK_INVOICE_KEYS
+        or "currency" not in raw
+        or "invoice_date" not in raw
+        or "due_date" not in raw
+        or None in raw.values()
+    ):
+        return None
+    code = raw["currency"]
+    currency = _CURRENCIES.get(code) if type(code) is str else None
+    if currency is None:
+        currency = _remember(_CURRENCIES, code, Currency(string(code, "currency")))
+    fields: dict[str, Any] = {"currency": currency}
+    for key, item in raw.items():
+        parse = _QUICK_PARSERS.get(key)
+        if parse is not None:
+            fields[key] = parse(item, key)
+        elif key == "discount_amount":
+            fields[key] = _money(currency, item, key, False)
+    as_of = fields.pop("as_of", None)
+    fields["taxes"] = _quick_sales(raw, fields)
+    lines = raw.get("lines", [])
+    payments = raw.get("payments", [])
+    if type(lines) is not list or type(payments) is not list:
+        return None
+    items = []
+    for item in lines:
+        line = _quick_line(item, currency)
+        if line is None:
+            return None
+        items.append(line)
+    fields["lines"] = items
+    paid = []
+    for item in payments:
+        payment = _quick_payment(item, currency)
+        if payment is None:
+            return None
+        paid.append(payment)
+    fields["payments"] = paid
+    return Entry(Invoice(**fields), as_of)
+
+
 def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
+    try:
+        entry = _quick_entry(value)
+    except Exception:
+        entry = None  # the full reader reads it again, and names any error
+    if entry is not None:
+        return entry
     raw = known_object(value, _ALL_INVOICE_KEYS, required=("currency", "invoice_date", "due_date"))
     currency = Currency(string(raw["currency"], "currency"))
     fields = {
@@ -354,6 +563,143 @@ def totals_to_dict(totals: Totals, entry: Entry | None = None) -> dict[str, Any]
     return result
 
 
+_encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes
+_HEAD = (
+    '{"currency": %s, "as_of": "%s", "item_cost": "%s", "item_profit": "%s", '
+    '"item_actual": "%s", "item_taxable": "%s", "line_discount": "%s", "discount": "%s", '
+    '"discount_percentage": %s, "early_periods": %d, "subtotal": "%s", "sales_tax": "%s", '
+    '"sales_tax_2": "%s", "taxes": [%s], "tax_total": "%s", "cash_rounding": "%s", '
+    '"total_before_fees": "%s", "late_fee": "%s", "total": "%s", "payment_total": "%s", '
+    '"balance": "%s", "has_been_paid": %s, "total_quantity": %s, "lines": [%s]'
+)
+_TAX = '{"name": %s, "rate": %s, "compound": %s, "withholding": %s, "base": "%s", "amount": "%s"}'
+_LINE = '{"cost": "%s", "markup": "%s", "actual": "%s", "discount": "%s", "net": "%s"}'
+_HOME = (
+    ', "home": {"currency": %s, "subtotal": "%s", "taxes": [%s], "tax_total": "%s", '
+    '"total": "%s", "balance": "%s"}'
+)
+_HOME_TAX = '{"name": %s, "amount": "%s"}'
+_BOOL = {True: "true", False: "false"}
+
+
+_WRITERS: dict[int, Callable[[int], str]] = {}
+
+
+def _writer(currency: Currency) -> Callable[[int], str]:
+    """``currency.format`` without its locale branch, for the template writer."""
+    found = _WRITERS.get(currency.exponent)
+    if found is None:
+        found = _WRITERS[currency.exponent] = _new_writer(currency)
+    return found
+
+
+def _new_writer(currency: Currency) -> Callable[[int], str]:
+    if not currency.exponent:
+        return str
+    pattern, scale = f"%d.%0{currency.exponent}d", 10**currency.exponent
+
+    def write(minor: int) -> str:
+        text: str = pattern % divmod(-minor if minor < 0 else minor, scale)
+        return "-" + text if minor < 0 else text
+
+    return write
+
+
+def totals_json(totals: Totals, entry: Entry | None = None) -> str:
+    """``json.dumps(totals_to_dict(totals, entry), ensure_ascii=False)``, written from a
+    template (the writer of :func:`preview`; ``tests/test_document.py`` holds the two
+    equal)."""
+    money = _writer(totals.currency)
+    amounts = totals.tax_amounts
+    tax_total = sum(amounts)
+    taxes = ", ".join(
+        [
+            _TAX
+            % (
+                _encode(tax.name),
+                _encode(f"{tax.rate:f}"),
+                "[" + ", ".join([_encode(name) for name in tax.compound]) + "]"
+                if isinstance(tax.compound, tuple)
+                else _BOOL[tax.compound],
+                _BOOL[tax.withholding],
+                money(base),
+                money(amount),
+            )
+            for tax, amount, base in zip(
+                totals.invoice_taxes, amounts, totals.tax_bases, strict=True
+            )
+        ]
+    )
+    exponent = totals.currency.exponent
+    if exponent:
+        # Lines of amounts none of which is negative (nearly all) in one format each.
+        scale = 10**exponent
+        digits = _LINE.replace("%s", f"%d.%0{exponent}d")
+        lines = ", ".join(
+            [
+                digits
+                % (
+                    *divmod(cost, scale),
+                    *divmod(markup, scale),
+                    *divmod(actual, scale),
+                    *divmod(discount, scale),
+                    *divmod(net, scale),
+                )
+                if cost >= 0 and markup >= 0 and actual >= 0 and discount >= 0 and net >= 0
+                else _LINE % tuple(map(money, (cost, markup, actual, discount, net)))
+                for cost, markup, actual, discount, net in totals.line_amounts
+            ]
+        )
+    else:
+        lines = ", ".join([_LINE % line for line in totals.line_amounts])
+    text = _HEAD % (
+        _encode(totals.currency.code),
+        totals.as_of.isoformat(),
+        money(totals.item_cost),
+        money(totals.item_profit),
+        money(totals.item_actual),
+        money(totals.item_taxable),
+        money(totals.line_discount),
+        money(totals.discount),
+        _encode(f"{totals.discount_percentage:f}"),
+        totals.early_periods,
+        money(totals.subtotal),
+        money(amounts[0] if amounts else 0),
+        money(amounts[1] if len(amounts) > 1 else 0),
+        taxes,
+        money(tax_total),
+        money(totals.cash_rounding),
+        money(totals.total - totals.late_fee),
+        money(totals.late_fee),
+        money(totals.total),
+        money(totals.payment_total),
+        money(totals.balance),
+        _BOOL[totals.balance <= 0],
+        _encode(f"{totals.total_quantity:f}"),
+        lines,
+    )
+    home = totals.home
+    if home is not None:
+        local = _writer(home.currency)
+        text += _HOME % (
+            _encode(home.currency.code),
+            local(home.subtotal),
+            ", ".join(
+                [
+                    _HOME_TAX % (_encode(tax.name), local(amount))
+                    for tax, amount in zip(totals.invoice_taxes, home.tax_amounts, strict=True)
+                ]
+            ),
+            local(home.tax_total),
+            local(home.total),
+            local(home.balance),
+        )
+    if entry is not None:  # the id and the number come first
+        echoed = json.dumps({"id": entry.id, "number": entry.invoice.number}, ensure_ascii=False)
+        text = echoed[:-1] + ", " + text[1:]
+    return text + "}"
+
+
 def calculate_document(document: Document, *, as_of: dt.date | None = None) -> list[Totals]:
     """Every invoice's totals; ``as_of`` wins over each entry's own ``as_of``.
 
@@ -386,15 +732,32 @@ def dumps(
     if entries is not None and len(entries) != len(totals):
         raise InvalidValueError("entries", len(entries), "must be one per totals")
     echoed: Sequence[Entry | None] = [None] * len(totals) if entries is None else entries
+    if indent is None:
+        texts = [totals_json(t, e) for t, e in zip(totals, echoed, strict=True)]
+        return "[" + ", ".join(texts) + "]" if array else texts[0]
     payload: Any = [totals_to_dict(t, e) for t, e in zip(totals, echoed, strict=True)]
     return json.dumps(payload if array else payload[0], indent=indent, ensure_ascii=False)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused for a batch (and resumed if it was running):
+    reading builds many small objects and no cycles, so its passes find nothing."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def preview(data: str | bytes, *, as_of: dt.date | None = None) -> str:
     """Neutral JSON text in, totals JSON text out (``invoicecalc preview --output json``)."""
-    document = read(data)
-    return dumps(
-        calculate_document(document, as_of=as_of),
-        array=document.array,
-        entries=document.entries,
-    )
+    with paused_gc():
+        document = read(data)
+        return dumps(
+            calculate_document(document, as_of=as_of),
+            array=document.array,
+            entries=document.entries,
+        )
