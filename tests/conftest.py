@@ -2,7 +2,8 @@
 
 ``ci`` (the default, and what ``.ci/run`` uses) is deterministic: the same
 examples on every run, so a red build is reproducible. ``dev`` draws fresh
-examples each run; select it with ``HYPOTHESIS_PROFILE=dev``. A failure
+examples each run; select it with ``HYPOTHESIS_PROFILE=dev``. ``mutation`` (15 examples) is what
+``benchmarks/mutation.py`` runs for each mutant. A failure
 found either way is added to its test as an ``@example``.
 """
 
@@ -20,4 +21,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+# benchmarks/mutation.py: every mutant runs the engine's tests, so each property tries
+# a few examples (the boundary strategies still reach the hard cases).
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
