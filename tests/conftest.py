@@ -2,7 +2,7 @@
 
 ``ci`` (the default, and what ``.ci/run`` uses) is deterministic: the same
 examples on every run, so a red build is reproducible. ``dev`` draws fresh
-examples each run; select it with ``HYPOTHESIS_PROFILE=dev``. ``mutation`` (15 examples) is what
+examples each run; select it with ``HYPOTHESIS_PROFILE=dev``. ``mutation`` (8 examples) is what
 ``benchmarks/mutation.py`` runs for each mutant. A failure
 found either way is added to its test as an ``@example``.
 """
@@ -26,7 +26,7 @@ settings.register_profile("dev", max_examples=100, deadline=None, print_blob=Tru
 settings.register_profile(
     "mutation",
     derandomize=True,
-    max_examples=15,
+    max_examples=8,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
