@@ -9,7 +9,7 @@ found either way is added to its test as an ``@example``.
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
@@ -22,11 +22,14 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
 # benchmarks/mutation.py: every mutant runs the engine's tests, so each property tries
-# a few examples (the boundary strategies still reach the hard cases).
+# a few examples (the boundary strategies still reach the hard cases) and a failure is
+# not shrunk: that it fails is all a mutation run needs to know.
 settings.register_profile(
     "mutation",
     derandomize=True,
     max_examples=8,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    report_multiple_bugs=False,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
