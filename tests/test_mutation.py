@@ -8,14 +8,18 @@ docstring the bug they catch.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
 from invoicecalc import (
+    CashRounding,
     Currency,
+    HomeCurrency,
     Invoice,
     LineItem,
+    LineKind,
     Payment,
     Policy,
     Tax,
@@ -224,3 +228,328 @@ def test_a_line_refuses_fields_of_the_wrong_type(
     with pytest.raises(InvalidTypeError) as error:
         LineItem(**fields)  # type: ignore[arg-type]
     assert refusal(error) == (field, value, problem)
+
+
+# -- the errors: the field, the value and the problem each names --------------------------------
+
+EUR = Currency("EUR")
+AMOUNT = "must be an Amount, made by its currency: Currency('USD').amount('150.00')"
+PRICE = "must be a Price, made by its currency: Currency('USD').price('85.00')"
+FLOAT = "a float is not exact; use Decimal or text"
+DAYS = "must be a positive number of days"
+WHOLE = "must be a whole number (int)"
+AT_MOST_100 = "must be at most 100"
+NOT_DECIMAL = "is not a decimal number"
+DATE = "must be a datetime.date"
+NOW = dt.datetime(2024, 3, 1, 12)
+
+
+E = InvalidValueError
+T = InvalidTypeError
+REFUSALS = [
+    # Tax
+    (lambda: Tax(5, D(1)), T, "name", 5, "must be text"),
+    (lambda: Tax("  ", D(1)), E, "name", "  ", "a tax needs a name"),
+    (lambda: Tax("VAT", D(-1)), E, "rate", D(-1), "must be at least 0"),
+    (lambda: Tax("VAT", 0.5), T, "rate", 0.5, FLOAT),
+    (lambda: Tax("VAT", D(1), compound=[5]), T, "compound", 5, "must name a tax"),
+    (lambda: Tax("B", D(1), compound=["A", "A"]), E, "compound", ("A", "A"), "names a tax twice"),
+    (
+        lambda: Tax("VAT", D(1), compound="yes"),
+        T,
+        "compound",
+        "yes",
+        "must be true, false or a list of earlier taxes",
+    ),
+    (lambda: Tax("VAT", D(1), withholding="no"), T, "withholding", "no", "must be true or false"),
+    (
+        lambda: Tax("IRPF", D(15), compound=True, withholding=True),
+        E,
+        "compound",
+        True,
+        "a withholding tax cannot compound",
+    ),
+    # LineKind
+    (
+        lambda: LineKind.from_type_code(3),
+        E,
+        "type_code",
+        3,
+        "is not 0 (custom), 1 (task) or 2 (product)",
+    ),
+    # LineItem
+    (lambda: LineItem(kind="custom"), T, "kind", "custom", "must be a LineKind"),
+    (lambda: LineItem(quantity=0.5), T, "quantity", 0.5, FLOAT),
+    (lambda: LineItem(unit_price=D(1)), T, "unit_price", D(1), PRICE),
+    (
+        lambda: LineItem(markup_percentage="x"),
+        E,
+        "markup_percentage",
+        "x",
+        "is not a decimal number",
+    ),
+    (lambda: LineItem(flat_fee=150), T, "flat_fee", 150, AMOUNT),
+    (lambda: LineItem(taxes=[5]), T, "taxes", 5, "must name a tax"),
+    (
+        lambda: LineItem(taxes=["A"], taxable=False),
+        E,
+        "taxes",
+        ("A",),
+        "a non-taxable line cannot carry taxes",
+    ),
+    (lambda: LineItem(taxes=["A", "A"]), E, "taxes", ("A", "A"), "names a tax twice"),
+    (lambda: LineItem(taxes="A"), T, "", "A", "must be a list or tuple"),
+    (
+        lambda: LineItem(discount_percentage=101),
+        E,
+        "discount_percentage",
+        101,
+        "must be at most 100",
+    ),
+    (lambda: LineItem(discount_percentage=-1), E, "discount_percentage", -1, "must be at least 0"),
+    (
+        lambda: LineItem(discount_percentage=5, discount_amount=USD.amount("1.00")),
+        E,
+        "discount_amount",
+        USD.amount("1.00"),
+        "a line has a discount percentage or a discount amount, not both",
+    ),
+    (
+        lambda: LineItem(discount_amount=USD.amount("-1.00")),
+        E,
+        "discount_amount",
+        "-1.00",
+        "must not be negative",
+    ),
+    (lambda: LineItem(discount_amount=100), T, "discount_amount", 100, AMOUNT),
+    (lambda: LineItem(quantity_low=0.5), T, "quantity_low", 0.5, FLOAT),
+    (lambda: LineItem(quantity_high=0.5), T, "quantity_high", 0.5, FLOAT),
+    # Payment
+    (lambda: Payment("2024-03-01", USD.amount("1")), T, "date", "2024-03-01", DATE),
+    (lambda: Payment(NOW, USD.amount("1")), T, "date", NOW, DATE),
+    (lambda: Payment(MARCH_1, 100), T, "amount", 100, AMOUNT),
+    (lambda: Payment(MARCH_1, USD.amount("1"), note=5), T, "note", 5, "must be text"),
+    # Policy
+    (lambda: Policy(rounding="half_up"), T, "rounding", "half_up", "must be a Rounding"),
+    (
+        lambda: Policy(tax_rounding="per_line"),
+        T,
+        "tax_rounding",
+        "per_line",
+        "must be a TaxRounding",
+    ),
+    (
+        lambda: Policy(discount_base="pre_tax"),
+        T,
+        "discount_base",
+        "pre_tax",
+        "must be a DiscountBase",
+    ),
+    # CashRounding
+    (
+        lambda: CashRounding(USD.amount("0")),
+        E,
+        "cash_rounding.increment",
+        "0.00",
+        "must be at least one minor unit",
+    ),
+    (lambda: CashRounding(5), T, "cash_rounding.increment", 5, AMOUNT),
+    (
+        lambda: CashRounding(USD.amount("0.05"), rounding="up"),
+        T,
+        "rounding",
+        "up",
+        "must be a Rounding or None",
+    ),
+    # HomeCurrency
+    (lambda: HomeCurrency("EUR", D(1)), T, "currency", "EUR", "must be a Currency"),
+    (lambda: HomeCurrency(EUR, D(0)), E, "home_currency.rate", D(0), "must be positive"),
+    (lambda: HomeCurrency(EUR, D(-1)), E, "home_currency.rate", D(-1), "must be positive"),
+    (lambda: HomeCurrency(EUR, 0.5), T, "rate", 0.5, FLOAT),
+    # Invoice
+    (lambda: Invoice("USD", MARCH_1, MARCH_31), T, "currency", "USD", "must be a Currency"),
+    (lambda: Invoice(USD, "2024-03-01", MARCH_31), T, "invoice_date", "2024-03-01", DATE),
+    (lambda: Invoice(USD, MARCH_1, NOW), T, "due_date", NOW, DATE),
+    (lambda: invoice(LineItem(), 5), T, "lines[1]", 5, "must be a LineItem"),
+    (lambda: invoice(taxes=[5]), T, "taxes[0]", 5, "must be a Tax"),
+    (lambda: invoice(payments=[5]), T, "payments[0]", 5, "must be a Payment"),
+    (
+        lambda: invoice(discount_percentage=101),
+        E,
+        "discount_percentage",
+        101,
+        "must be at most 100",
+    ),
+    (lambda: invoice(discount_percentage=-1), E, "discount_percentage", -1, "must be at least 0"),
+    (lambda: invoice(early_period_in_days=0), E, "early_period_in_days", 0, DAYS),
+    (lambda: invoice(early_period_in_days=True), T, "early_period_in_days", True, WHOLE),
+    (lambda: invoice(early_period_in_days=1.5), T, "early_period_in_days", 1.5, WHOLE),
+    (
+        # March 1 + 100001 days, one period a day: 100001 periods.
+        lambda: invoice(due_date=MARCH_1 + dt.timedelta(days=100_001), early_period_in_days=1),
+        E,
+        "early_period_in_days",
+        1,
+        "gives 100001 early-payment periods; at most 100000 are supported",
+    ),
+    (
+        lambda: invoice(late_percentage=D(1)),
+        E,
+        "late_percentage",
+        D(1),
+        "needs late_period_in_days",
+    ),
+    (
+        lambda: invoice(late_percentage=D(-1), late_period_in_days=30),
+        E,
+        "late_percentage",
+        D(-1),
+        "must be at least 0",
+    ),
+    (lambda: invoice(late_period_in_days=-30), E, "late_period_in_days", -30, DAYS),
+    (lambda: invoice(policy="x"), T, "policy", "x", "must be a Policy"),
+    (lambda: invoice(number=5), T, "number", 5, "must be text or None"),
+    (lambda: invoice(po_number=5), T, "po_number", 5, "must be text or None"),
+    (lambda: invoice(terms=5), T, "terms", 5, "must be text or None"),
+    (lambda: invoice(notes=None), T, "notes", None, "must be text"),
+    (lambda: invoice(pre_reminder_in_days=0), E, "pre_reminder_in_days", 0, DAYS),
+    (lambda: invoice(post_reminder_in_days=0), E, "post_reminder_in_days", 0, DAYS),
+    (
+        lambda: invoice(discount_amount=USD.amount("-1.00")),
+        E,
+        "discount_amount",
+        "-1.00",
+        "must not be negative",
+    ),
+    (lambda: invoice(discount_amount=1), T, "discount_amount", 1, AMOUNT),
+    (lambda: invoice(tax_inclusive="yes"), T, "tax_inclusive", "yes", "must be true or false"),
+    (lambda: invoice(cash_rounding="x"), T, "cash_rounding", "x", "must be a CashRounding or None"),
+    (lambda: invoice(home_currency="x"), T, "home_currency", "x", "must be a HomeCurrency or None"),
+    (
+        lambda: invoice(home_currency=HomeCurrency(USD, D(2))),
+        E,
+        "home_currency.rate",
+        D(2),
+        "must be 1 when the home currency is the invoice's own",
+    ),
+    (
+        lambda: invoice(LineItem(unit_price=EUR.price("1"))),
+        E,
+        "lines[0].unit_price",
+        EUR.price("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(LineItem(), LineItem(flat_fee=EUR.amount("1"))),
+        E,
+        "lines[1].flat_fee",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(LineItem(discount_amount=EUR.amount("1"))),
+        E,
+        "lines[0].discount_amount",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(discount_amount=EUR.amount("1")),
+        E,
+        "discount_amount",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(cash_rounding=CashRounding(EUR.amount("0.05"))),
+        E,
+        "cash_rounding.increment",
+        EUR.amount("0.05"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(payments=[Payment(MARCH_1, EUR.amount("1"))]),
+        E,
+        "payments[0].amount",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(taxes=[Tax("A", D(1)), Tax("A", D(2))]),
+        E,
+        "taxes[1].name",
+        "A",
+        "is defined twice",
+    ),
+    (
+        lambda: invoice(taxes=[Tax("W", D(15), withholding=True)], tax_inclusive=True),
+        E,
+        "taxes[0].withholding",
+        True,
+        "a withholding tax cannot be tax-inclusive",
+    ),
+    (
+        lambda: invoice(taxes=[Tax("B", D(1), compound=["A"]), Tax("A", D(1))]),
+        E,
+        "taxes[0].compound",
+        "A",
+        "is not an earlier tax of this invoice",
+    ),
+    (
+        lambda: invoice(taxes=[Tax("W", D(15), withholding=True), Tax("B", D(1), compound=["W"])]),
+        E,
+        "taxes[1].compound",
+        "W",
+        "is a withholding tax",
+    ),
+    (
+        lambda: invoice(LineItem(), LineItem(taxes=["X"]), taxes=[Tax("A", D(1))]),
+        E,
+        "lines[1].taxes",
+        "X",
+        "is not a tax this invoice defines",
+    ),
+    # _prepare: a line's and the document's discount amounts, amounts beyond the range
+    (
+        lambda: invoice(LineItem(unit_price=USD.price("1.00"), discount_amount=USD.amount("2.00"))),
+        E,
+        "lines[0].discount_amount",
+        "2.00",
+        "is more than the line's amount of 1.00",
+    ),
+    (
+        lambda: invoice(
+            LineItem(unit_price=USD.price("1.00")),
+            LineItem(unit_price=USD.price("-5.00")),
+            discount_amount=USD.amount("2.00"),
+        ),
+        E,
+        "discount_amount",
+        "2.00",
+        "is more than the lines' positive amounts, 1.00",
+    ),
+    (
+        lambda: invoice(LineItem(), LineItem(quantity=D(10) ** 17, unit_price=USD.price("100"))),
+        E,
+        "lines[1].cost",
+        10**21,
+        "is beyond the supported 10**18 minor units",
+    ),
+    # _calculate
+    (lambda: calculate(invoice(), as_of=NOW), T, "as_of", NOW, DATE),
+    (lambda: calculate(invoice(), as_of="2024-03-01"), T, "as_of", "2024-03-01", DATE),
+]
+
+
+@pytest.mark.parametrize(("build", "error", "field", "value", "problem"), REFUSALS)
+def test_each_refusal_names_its_field_value_and_problem(
+    build: Callable[[], object],
+    error: type[InvoiceCalcError],
+    field: str,
+    value: object,
+    problem: str,
+) -> None:
+    with pytest.raises(error) as caught:
+        build()
+    assert type(caught.value) is error
+    assert refusal(caught) == (field, value, problem)
