@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from invoicecalc import (
+    Amount,
     CashRounding,
     Currency,
     HomeCurrency,
@@ -22,11 +23,12 @@ from invoicecalc import (
     LineKind,
     Payment,
     Policy,
+    Price,
     Tax,
     TaxRounding,
     calculate,
 )
-from invoicecalc._money import exact_decimal
+from invoicecalc._money import allocate, allocation, exact_decimal, shown
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 D = Decimal
@@ -240,6 +242,7 @@ DAYS = "must be a positive number of days"
 WHOLE = "must be a whole number (int)"
 AT_MOST_100 = "must be at most 100"
 NOT_DECIMAL = "is not a decimal number"
+NOT_FINITE = "is not a finite number"
 DATE = "must be a datetime.date"
 NOW = dt.datetime(2024, 3, 1, 12)
 
@@ -553,3 +556,149 @@ def test_each_refusal_names_its_field_value_and_problem(
         build()
     assert type(caught.value) is error
     assert refusal(caught) == (field, value, problem)
+
+
+MONEY_REFUSALS = [
+    (lambda: exact_decimal(True, "rate"), T, "rate", True, "a bool is not a number"),
+    (lambda: exact_decimal([1], "rate"), T, "rate", [1], "is not a number"),
+    (lambda: exact_decimal(None, "rate"), T, "rate", None, "is not a number"),
+    (lambda: exact_decimal(D("NaN"), "rate"), E, "rate", "NaN", NOT_FINITE),
+    (
+        lambda: exact_decimal(D("-Infinity"), "rate"),
+        E,
+        "rate",
+        "-Infinity",
+        "is not a finite number",
+    ),
+    (lambda: exact_decimal("NaN", "rate"), E, "rate", "NaN", NOT_DECIMAL),
+    (lambda: exact_decimal("1_000", "rate"), E, "rate", "1_000", NOT_DECIMAL),
+    (lambda: exact_decimal("\u0661", "rate"), E, "rate", "\u0661", NOT_DECIMAL),
+    (lambda: exact_decimal("1e99", "rate"), E, "rate", "1e99", "is out of the supported range"),
+    (lambda: Amount(True, "USD"), T, "amount", True, "must be a whole number of minor units"),
+    (lambda: Amount(1.5, "USD"), T, "amount", 1.5, "must be a whole number of minor units"),
+    (lambda: Amount(1, "usd"), E, "currency", "usd", "is not an ISO 4217 code"),
+    (lambda: Amount(1, ""), E, "currency", "", "is not an ISO 4217 code"),
+    (lambda: Price(1, 840), E, "currency", 840, "is not an ISO 4217 code"),
+    (lambda: Price(0.5, "USD"), T, "unit_price", 0.5, FLOAT),
+    (lambda: Currency(840), T, "currency", 840, "is not a currency code"),
+    (lambda: Currency("usd"), E, "currency", "usd", "is not an ISO 4217 code"),
+    (lambda: Currency("XYZ"), E, "currency", "XYZ", "is not a known currency"),
+    (lambda: USD.amount("10.001", "flat_fee"), E, "flat_fee", "10.001", "is finer than USD allows"),
+    (lambda: USD.amount("0.001"), E, "amount", "0.001", "is finer than USD allows"),
+    (lambda: USD.amount("x", "flat_fee"), E, "flat_fee", "x", NOT_DECIMAL),
+    (lambda: USD.price("x"), E, "unit_price", "x", NOT_DECIMAL),
+    (lambda: USD.price("x", "rate"), E, "rate", "x", NOT_DECIMAL),
+    (
+        lambda: USD.format(100, locale="xx_XX"),
+        E,
+        "locale",
+        "xx_XX",
+        "is not a locale babel knows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "error", "field", "value", "problem"), MONEY_REFUSALS)
+def test_each_money_refusal_names_its_field_value_and_problem(
+    build: Callable[[], object],
+    error: type[InvoiceCalcError],
+    field: str,
+    value: object,
+    problem: str,
+) -> None:
+    with pytest.raises(error) as caught:
+        build()
+    assert type(caught.value) is error
+    shown_value = caught.value.value
+    if isinstance(shown_value, Decimal):  # NaN is not equal to itself: compare the text
+        shown_value = str(shown_value)
+    assert (caught.value.field, shown_value, caught.value.problem) == (field, value, problem)
+
+
+# -- _money: values ---------------------------------------------------------------------------
+
+
+def test_exact_decimal_keeps_subclasses_out() -> None:
+    class Text(str):
+        pass
+
+    class Number(Decimal):
+        pass
+
+    # A subclass comes back as the plain type's value, never as itself.
+    assert type(exact_decimal(Number("1.5"), "rate")) is Decimal
+    assert exact_decimal(Number("1.5"), "rate") == D("1.5")
+    assert exact_decimal(Text(" 2.5 "), "rate") == D("2.5")
+    assert type(exact_decimal(7, "rate")) is Decimal
+    assert exact_decimal(-7, "rate") == -7
+
+
+@pytest.mark.parametrize(
+    ("text", "exponent"),
+    # A zero keeps its exponent within +-18; beyond, it becomes plain 0 (exponent 0).
+    [("0e-18", -18), ("0e18", 18), ("0e-19", 0), ("0e19", 0), ("0e-999999", 0), ("0.00", -2)],
+)
+def test_a_zero_keeps_a_sane_exponent(text: str, exponent: int) -> None:
+    zero = exact_decimal(text, "rate")
+    assert zero == 0
+    assert zero.as_tuple().exponent == exponent
+
+
+def test_allocation_with_no_weight_allocates_nothing() -> None:
+    assert allocation(5, [0, 0]) == ([0, 0], [0, 0], [0, 0], [])
+    assert allocation(5, []) == ([], [], [], [])
+
+
+def test_allocation_by_largest_remainder() -> None:
+    # 10 over weights 1, 2, 3 (sum 6): exact shares 10/6, 20/6, 30/6 -> floors 1, 3, 5
+    # (9 in all), remainders 4, 2, 0; the one unit left goes to the largest remainder.
+    assert allocation(10, [1, 2, 3]) == ([2, 3, 5], [1, 3, 5], [4, 2, 0], [0])
+    # 2 over three equal weights: remainders tie, the earlier weights first.
+    assert allocation(2, [1, 1, 1]) == ([1, 1, 0], [0, 0, 0], [2, 2, 2], [0, 1])
+    # 5 over 1, 3 (sum 4): 5/4 and 15/4 -> floors 1, 3, remainders 1, 3: the unit goes to
+    # the later, larger remainder, and ``extra`` lists positions in order.
+    assert allocation(5, [1, 3]) == ([1, 4], [1, 3], [1, 3], [1])
+    assert allocation(7, [2, 1, 2, 1]) == ([3, 1, 2, 1], [2, 1, 2, 1], [2, 1, 2, 1], [0])
+    assert allocate(201, [1005, 1005]) == [101, 100]
+
+
+def test_shown_writes_an_amount_as_its_currency_does() -> None:
+    assert shown(Amount(-100, "USD")) == "-1.00"
+    assert shown(Amount(5, "JPY")) == "5"
+    assert shown(Amount(1250, "BHD")) == "1.250"
+    assert shown(Amount(0, "")) == "0"
+
+
+@pytest.mark.parametrize(
+    ("code", "minor", "text"),
+    [
+        ("USD", -1250, "-12.50"),
+        ("USD", 5, "0.05"),
+        ("USD", -5, "-0.05"),
+        ("USD", 0, "0.00"),
+        ("JPY", -1250, "-1250"),
+        ("BHD", 1, "0.001"),
+        ("BHD", -1250, "-1.250"),
+    ],
+)
+def test_format_and_to_decimal(code: str, minor: int, text: str) -> None:
+    currency = Currency(code)
+    assert currency.format(minor) == text
+    assert str(currency.to_decimal(minor)) == text
+
+
+def test_format_with_a_locale() -> None:
+    assert Currency("EUR").format(123456, locale="de_DE") == "1.234,56\xa0€"
+    assert Currency("JPY").format(1250, locale="en_US") == "¥1,250"
+
+
+def test_price_and_amount_from_major_units() -> None:
+    # 0.125 USD is 12.5 cents; 1.5 JPY is 1.5 yen; 2 BHD is 2000 fils.
+    assert repr(USD.price("0.125")) == "Price('12.5', 'USD')"
+    assert repr(Currency("JPY").price("1.5")) == "Price('1.5', 'JPY')"
+    assert repr(Currency("BHD").price(2)) == "Price('2000', 'BHD')"
+    assert repr(USD.price("1.50")) == "Price('150', 'USD')"
+    assert repr(Price("1.5", "USD")) == "Price('1.5', 'USD')"
+    assert repr(Currency("BHD").amount("-1.25")) == "Amount(-1250, 'BHD')"
+    assert str(Amount(-150, "USD")) == "-150"
+    assert f"{Amount(7, 'USD')}" == "7"
