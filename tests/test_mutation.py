@@ -27,7 +27,9 @@ from invoicecalc import (
     Tax,
     TaxRounding,
     calculate,
+    sales_taxes,
 )
+from invoicecalc._calculate import early_discount_rate, early_periods_available
 from invoicecalc._money import allocate, allocation, exact_decimal, shown
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
@@ -702,3 +704,49 @@ def test_price_and_amount_from_major_units() -> None:
     assert repr(Currency("BHD").amount("-1.25")) == "Amount(-1250, 'BHD')"
     assert str(Amount(-150, "USD")) == "-150"
     assert f"{Amount(7, 'USD')}" == "7"
+
+
+# -- _model and _calculate: values -----------------------------------------------------------
+
+
+def test_sales_taxes_as_cashboard_gives_them() -> None:
+    assert sales_taxes(None, None) == ()
+    assert sales_taxes(D(8), None) == (Tax("sales_tax", D(8)),)
+    # Only sales_tax_2: tax 1 is 0; not cumulative unless the flag says so.
+    assert sales_taxes(None, D(5)) == (Tax("sales_tax", D(0)), Tax("sales_tax_2", D(5)))
+    assert sales_taxes(D(8), D(5)) == (Tax("sales_tax", D(8)), Tax("sales_tax_2", D(5)))
+    assert sales_taxes(D(8), D(5), True)[1] == Tax("sales_tax_2", D(5), compound=True)
+
+
+def test_line_kinds_and_their_type_codes() -> None:
+    assert [LineKind.from_type_code(code) for code in (0, 1, 2)] == [
+        LineKind.CUSTOM,
+        LineKind.TASK,
+        LineKind.PRODUCT,
+    ]
+    assert [kind.type_code for kind in LineKind] == [0, 1, 2]
+
+
+def test_cash_rounding_of_a_currency() -> None:
+    # CLDR: CHF cash to 0.05 (5 rappen), SEK cash to whole kronor (100 öre), USD none (1).
+    increments = [
+        CashRounding.of_currency(Currency(code)).increment for code in ("CHF", "SEK", "USD", "JPY")
+    ]
+    assert [repr(amount) for amount in increments] == [
+        "Amount(5, 'CHF')",
+        "Amount(100, 'SEK')",
+        "Amount(1, 'USD')",
+        "Amount(1, 'JPY')",
+    ]
+
+
+def test_early_periods_available_and_their_rates() -> None:
+    assert early_periods_available(hundred()) == 0  # no early terms
+    assert early_periods_available(early()) == 3  # 30 days // 10
+    # Due before it is issued: none.
+    assert early_periods_available(early(invoice_date=day(40))) == 0
+    assert early_discount_rate(early(), 3) == D(6)
+    # 40% a period for 3 periods is capped at 100.
+    assert early_discount_rate(hundred(discount_percentage=D(40)), 3) == D(100)
+    totals = calculate(hundred(discount_percentage=D(40), early_period_in_days=10), as_of=MARCH_1)
+    assert (totals.discount_percentage, totals.early_periods, totals.total) == (D(100), 3, 0)
