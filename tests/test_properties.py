@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from invoicecalc import (
@@ -31,6 +31,7 @@ from invoicecalc import (
     Totals,
     calculate,
 )
+from invoicecalc.errors import InvalidValueError
 from invoicecalc.testing import (
     V1_ONLY,
     as_of_dates,
@@ -196,7 +197,13 @@ def test_tax_inclusive_extraction_never_changes_the_gross(data: st.DataObject) -
     # The gross is what the prices say, less the discounts; and it cannot depend on the
     # tax rates at all: the same invoice with every rate at 0 has the same totals.
     invoice, as_of = draw(data, tax_inclusive=True)
-    totals = calculate(invoice, as_of=as_of)
+    try:
+        totals = calculate(invoice, as_of=as_of)
+    except InvalidValueError as error:
+        # Daily late fees compounding for a year can pass the supported range: refused.
+        if error.field != "late_fee":
+            raise
+        reject()
     assert totals.total_before_fees == (
         totals.item_actual - totals.line_discount - totals.discount + totals.cash_rounding
     )
@@ -486,7 +493,7 @@ def test_strategies_draw_the_same_in_other_hash_seeds(seed: str) -> None:
     # The ci profile is derandomized: the same invoices must be drawn whatever the hash
     # seed, or a red build would not reproduce.
     script = (
-        "from hypothesis import given, settings, strategies as st\n"
+        "from hypothesis import given, reject, settings, strategies as st\n"
         "from invoicecalc.testing import invoices\n"
         "seen = []\n"
         "@settings(derandomize=True, max_examples=20, database=None)\n"
