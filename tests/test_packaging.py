@@ -82,6 +82,7 @@ def test_extras(metadata: importlib.metadata.PackageMetadata) -> None:
         "server",
         "dask",
         "progress",
+        "mutation",
         "dev",
     }
     testing = _requirements("testing")
@@ -93,6 +94,9 @@ def test_extras(metadata: importlib.metadata.PackageMetadata) -> None:
     assert set(server) == {"starlette", "uvicorn", "python-multipart"}
     assert set(dask) == {"dask", "distributed", "fsspec"}
     assert set(progress) == {"tqdm"}
+    # mutation testing is run by hand (benchmarks/mutation.py), not in dev or CI
+    assert set(_requirements("mutation")) == {"hypothesis", "pytest", "mutmut"}
+    assert "mutmut" not in dev
     # dev is every extra plus the tools: the backend flattens the extras into it.
     assert set(testing) | set(server) | set(dask) | set(progress) <= set(dev)
     assert {"httpx", "jsonschema"} <= set(dev)
