@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from invoicecalc import (
@@ -29,7 +30,7 @@ from invoicecalc import (
     calculate,
     sales_taxes,
 )
-from invoicecalc._calculate import early_discount_rate, early_periods_available
+from invoicecalc._calculate import early_discount_rate, early_periods_available, late_fees
 from invoicecalc._money import allocate, allocation, exact_decimal, shown
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
@@ -750,3 +751,53 @@ def test_early_periods_available_and_their_rates() -> None:
     assert early_discount_rate(hundred(discount_percentage=D(40)), 3) == D(100)
     totals = calculate(hundred(discount_percentage=D(40), early_period_in_days=10), as_of=MARCH_1)
     assert (totals.discount_percentage, totals.early_periods, totals.total) == (D(100), 3, 0)
+
+
+def test_late_fees_lists_each_boundary() -> None:
+    """``late_fees`` yields ``(day, fee, outstanding after it)`` at each boundary.
+
+    100.00 due March 31, 1.5% every 30 days: boundaries April 30, May 30, June 29.
+    April 30: 10000 outstanding, fee 150 -> 10150; May 30: 10150 * 0.015 = 152.25 -> 152,
+    10302; June 29: 10302 * 0.015 = 154.53 -> 155, 10457. A 50.00 payment on May 30
+    counts from that boundary on: 10150 - 5000 = 5150, fee 77.25 -> 77, 5227.
+    """
+    inv = hundred(late_percentage=D("1.5"), late_period_in_days=30)
+    june_29 = dt.date(2024, 6, 29)
+    assert list(late_fees(inv, 10000, june_29.toordinal())) == [
+        (dt.date(2024, 4, 30).toordinal(), 150, 10150),
+        (dt.date(2024, 5, 30).toordinal(), 152, 10302),
+        (june_29.toordinal(), 155, 10457),
+    ]
+    paid = attrs.evolve(inv, payments=[Payment(dt.date(2024, 5, 30), USD.amount("50.00"))])
+    assert [fee[1:] for fee in late_fees(paid, 10000, june_29.toordinal())] == [
+        (150, 10150),
+        (77, 5227),  # 5150 * 0.015 = 77.25
+        (78, 5305),  # 5227 * 0.015 = 78.405
+    ]
+    totals = calculate(paid, as_of=june_29)
+    assert (totals.late_fee, totals.total, totals.balance) == (305, 10305, 5305)
+    # No late terms, or a period without a percentage: no boundary at all.
+    assert list(late_fees(hundred(), 10000, june_29.toordinal())) == []
+    assert list(late_fees(hundred(late_period_in_days=30), 10000, june_29.toordinal())) == []
+
+
+def test_at_most_the_supported_late_fee_periods() -> None:
+    """100000 daily boundaries up to ``as_of`` are worked out; one more is refused.
+
+    Due March 31, 2024, one day a period: the first boundary is April 1, 2024, and the
+    100000th is April 1, 2024 + 99999 days. Paid before it is due: every fee is 0.
+    """
+    inv = hundred(
+        late_percentage=D(1),
+        late_period_in_days=1,
+        payments=[Payment(MARCH_1, USD.amount("100.00"))],
+    )
+    last = dt.date(2024, 4, 1) + dt.timedelta(days=99_999)
+    assert calculate(inv, as_of=last).late_fee == 0
+    with pytest.raises(InvalidValueError) as error:
+        calculate(inv, as_of=last + dt.timedelta(days=1))
+    assert refusal(error) == (
+        "late_period_in_days",
+        1,
+        f"gives more than 100000 late-fee periods up to {last + dt.timedelta(days=1)}",
+    )
