@@ -1,6 +1,6 @@
 """The Fraction reference (tests/test_reference.py) on examples worked by hand.
 
-Each example is worked from ../shared/spec/calculation.md with the arithmetic in
+Each example is worked from the rules (docs/calculation.md) with the arithmetic in
 the comments (amounts in minor units unless written with a decimal point), then
 run through ``reference()`` only. Where a public number comes from a system with
 another convention, the comment says what that system reports and how the spec
