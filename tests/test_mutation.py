@@ -29,6 +29,7 @@ from invoicecalc import (
     Tax,
     TaxRounding,
     calculate,
+    explain,
     sales_taxes,
 )
 from invoicecalc._calculate import early_discount_rate, early_periods_available, late_fees
@@ -957,3 +958,32 @@ def test_early_periods_are_whole_periods() -> None:
     # 200001 days at 2 days a period: 100000 whole periods (the limit), accepted.
     inv = invoice(due_date=MARCH_1 + dt.timedelta(days=200_001), early_period_in_days=2)
     assert early_periods_available(inv) == 100_000
+
+
+def test_explain_shows_each_line_of_a_per_line_invoice() -> None:
+    # Per line, 10% off and 20% VAT on 10.00 and 5.00: discounts 100 and 50, nets 900 and
+    # 450, taxes 180 and 90. explain() records each line's own steps.
+    inv = invoice(
+        cents("10.00"),
+        cents("5.00"),
+        taxes=[Tax("VAT", D(20))],
+        discount_percentage=D(10),
+        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
+    )
+    explanation = explain(inv, as_of=MARCH_1)
+    shown = {
+        id: explanation.step(id).amount
+        for id in (
+            "lines[0].percentage_discount",
+            "lines[1].percentage_discount",
+            "lines[0].taxes[0]",
+            "lines[1].taxes[0]",
+        )
+    }
+    assert shown == {
+        "lines[0].percentage_discount": 100,
+        "lines[1].percentage_discount": 50,
+        "lines[0].taxes[0]": 180,
+        "lines[1].taxes[0]": 90,
+    }
+    assert explanation.totals.total == 900 + 450 + 180 + 90
