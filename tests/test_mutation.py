@@ -33,7 +33,7 @@ from invoicecalc import (
     sales_taxes,
 )
 from invoicecalc._calculate import early_discount_rate, early_periods_available, late_fees
-from invoicecalc._money import allocate, allocation, exact_decimal, shown
+from invoicecalc._money import allocate, allocation, exact_decimal, in_range, shown
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 D = Decimal
@@ -448,6 +448,21 @@ REFUSALS = [
         "is in EUR; the invoice is in USD",
     ),
     (
+        # The first line's price, checked beside a later line and the invoice's amounts.
+        lambda: invoice(LineItem(unit_price=EUR.price("1")), LineItem()),
+        E,
+        "lines[0].unit_price",
+        EUR.price("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(LineItem(), discount_amount=EUR.amount("1")),
+        E,
+        "discount_amount",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
         lambda: invoice(LineItem(), LineItem(flat_fee=EUR.amount("1"))),
         E,
         "lines[1].flat_fee",
@@ -634,8 +649,20 @@ def test_exact_decimal_keeps_subclasses_out() -> None:
     assert type(exact_decimal(Number("1.5"), "rate")) is Decimal
     assert exact_decimal(Number("1.5"), "rate") == D("1.5")
     assert exact_decimal(Text(" 2.5 "), "rate") == D("2.5")
+    with pytest.raises(InvalidValueError) as error:
+        exact_decimal(Text("x"), "rate")
+    assert refusal(error) == ("rate", "x", NOT_DECIMAL)
     assert type(exact_decimal(7, "rate")) is Decimal
     assert exact_decimal(-7, "rate") == -7
+
+
+def test_in_range_shows_the_number_unless_told_otherwise() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        in_range(D("1e99"), "rate")
+    assert refusal(error) == ("rate", D("1e99"), "is out of the supported range")
+    with pytest.raises(InvalidValueError) as error:
+        in_range(D("1e99"), "rate", "1e99 as written")
+    assert refusal(error) == ("rate", "1e99 as written", "is out of the supported range")
 
 
 @pytest.mark.parametrize(
