@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 import pytest
@@ -28,10 +29,11 @@ from invoicecalc import (
     Tax,
     TaxRounding,
     calculate,
+    explain,
     sales_taxes,
 )
 from invoicecalc._calculate import early_discount_rate, early_periods_available, late_fees
-from invoicecalc._money import allocate, allocation, exact_decimal, shown
+from invoicecalc._money import allocate, allocation, exact_decimal, in_range, shown
 from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 D = Decimal
@@ -446,6 +448,21 @@ REFUSALS = [
         "is in EUR; the invoice is in USD",
     ),
     (
+        # The first line's price, checked beside a later line and the invoice's amounts.
+        lambda: invoice(LineItem(unit_price=EUR.price("1")), LineItem()),
+        E,
+        "lines[0].unit_price",
+        EUR.price("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
+        lambda: invoice(LineItem(), discount_amount=EUR.amount("1")),
+        E,
+        "discount_amount",
+        EUR.amount("1"),
+        "is in EUR; the invoice is in USD",
+    ),
+    (
         lambda: invoice(LineItem(), LineItem(flat_fee=EUR.amount("1"))),
         E,
         "lines[1].flat_fee",
@@ -632,8 +649,20 @@ def test_exact_decimal_keeps_subclasses_out() -> None:
     assert type(exact_decimal(Number("1.5"), "rate")) is Decimal
     assert exact_decimal(Number("1.5"), "rate") == D("1.5")
     assert exact_decimal(Text(" 2.5 "), "rate") == D("2.5")
+    with pytest.raises(InvalidValueError) as error:
+        exact_decimal(Text("x"), "rate")
+    assert refusal(error) == ("rate", "x", NOT_DECIMAL)
     assert type(exact_decimal(7, "rate")) is Decimal
     assert exact_decimal(-7, "rate") == -7
+
+
+def test_in_range_shows_the_number_unless_told_otherwise() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        in_range(D("1e99"), "rate")
+    assert refusal(error) == ("rate", D("1e99"), "is out of the supported range")
+    with pytest.raises(InvalidValueError) as error:
+        in_range(D("1e99"), "rate", "1e99 as written")
+    assert refusal(error) == ("rate", "1e99 as written", "is out of the supported range")
 
 
 @pytest.mark.parametrize(
@@ -801,3 +830,187 @@ def test_at_most_the_supported_late_fee_periods() -> None:
         1,
         f"gives more than 100000 late-fee periods up to {last + dt.timedelta(days=1)}",
     )
+
+
+def cents(major: str) -> LineItem:
+    """A line of one unit at ``major`` USD."""
+    return LineItem(unit_price=USD.price(major))
+
+
+BEYOND = "is beyond the supported 10**18 minor units"
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "value"),
+    [
+        # item_profit: 4e15 USD at 100% markup, three times (markups 1.2e18 cents), beside a
+        # -8e15 USD line: item_cost 1.2e18 - 8e17 = 4e17 passes; item_profit does not.
+        (
+            lambda: invoice(
+                *[LineItem(unit_price=USD.price("4e15"), markup_percentage=D(100))] * 3,
+                cents("-8e15"),
+            ),
+            "item_profit",
+            12 * 10**17,
+        ),
+        # item_actual: 1e15 USD at 500% (cost 1e17, markup 5e17, actual 6e17) and 5e15 USD:
+        # costs 6e17 and markups 5e17 pass, their sum 1.1e18 does not.
+        (
+            lambda: invoice(
+                LineItem(unit_price=USD.price("1e15"), markup_percentage=D(500)), cents("5e15")
+            ),
+            "item_actual",
+            11 * 10**17,
+        ),
+        # subtotal: 9e15 + 8e15 - 8e15 USD is 9e17 cents of actual, but the -8e15 line's
+        # 100% discount makes its net 0: the nets add up to 1.7e18.
+        (
+            lambda: invoice(
+                cents("9e15"),
+                cents("8e15"),
+                LineItem(unit_price=USD.price("-8e15"), discount_percentage=D(100)),
+            ),
+            "subtotal",
+            17 * 10**17,
+        ),
+    ],
+)
+def test_sums_beyond_the_range_name_their_field(
+    build: Callable[[], object], field: str, value: int
+) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert refusal(error) == (field, value, BEYOND)
+
+
+def test_a_total_beyond_the_range_with_its_late_fee() -> None:
+    # 9e15 USD = 9e17 cents; 25% late on April 30: fee 2.25e17, total 1.125e18.
+    inv = invoice(cents("9e15"), late_percentage=D(25), late_period_in_days=30)
+    assert calculate(inv, as_of=dt.date(2024, 4, 29)).total == 9 * 10**17
+    with pytest.raises(InvalidValueError) as error:
+        calculate(inv, as_of=dt.date(2024, 4, 30))
+    assert refusal(error) == ("total", 1125 * 10**15, BEYOND)
+
+
+@pytest.mark.parametrize(
+    ("price", "rates", "paid", "field", "value"),
+    # Converted at 1e13 EUR per USD, so that 1 cent is 1e13 home cents; each amount is
+    # converted on its own, in this order: subtotal, each tax, tax total, total, balance.
+    [
+        # 1000.00 USD: subtotal 100000 cents -> 1e18.
+        ("1000.00", [], "0", "home.subtotal", 10**18),
+        # 1.00 at 100000%: the tax is 100000 cents -> 1e18 (the subtotal is 1e15).
+        ("1.00", ["100000"], "0", "home.taxes[0].amount", 10**18),
+        # 1.00 at 60000% twice: each tax 60000 cents (6e17), together 1.2e18.
+        ("1.00", ["60000", "60000"], "0", "home.tax_total", 12 * 10**17),
+        # 500.00 at 120%: subtotal 5e17 and tax 6e17, the total 110000 cents 1.1e18.
+        ("500.00", ["120"], "0", "home.total", 11 * 10**17),
+        # 500.00 and a refund of 500.00: total 5e17, balance 100000 cents 1e18.
+        ("500.00", [], "-500.00", "home.balance", 10**18),
+    ],
+)
+def test_home_amounts_beyond_the_range_name_their_field(
+    price: str, rates: list[str], paid: str, field: str, value: int
+) -> None:
+    inv = invoice(
+        cents(price),
+        taxes=[Tax(f"T{j}", D(rate)) for j, rate in enumerate(rates)],
+        payments=[Payment(MARCH_1, USD.amount(paid))],
+        home_currency=HomeCurrency(EUR, D("1e13")),
+    )
+    with pytest.raises(InvalidValueError) as error:
+        calculate(inv, as_of=MARCH_1)
+    assert refusal(error) == (field, value, BEYOND)
+
+
+def test_home_amounts_are_converted_half_up_between_exponents() -> None:
+    # 10.00 USD + 20% VAT = 12.00 USD, to JPY at 151.235 (exponent 0: a cent is
+    # 1.51235 yen): subtotal 1000 * 1.51235 = 1512.35 -> 1512; tax 200 -> 302.47 -> 302;
+    # total 1200 -> 1814.82 -> 1815; to BHD (exponent 3, 0.377 BHD per USD: a cent is
+    # 3.77 fils): 1000 -> 3770, 200 -> 754, 1200 -> 4524.
+    for code, rate, expected in (
+        ("JPY", "151.235", (1512, (302,), 302, 1815, 1815)),
+        ("BHD", "0.377", (3770, (754,), 754, 4524, 4524)),
+    ):
+        inv = invoice(
+            cents("10.00"),
+            taxes=[Tax("VAT", D(20))],
+            home_currency=HomeCurrency(Currency(code), D(rate)),
+        )
+        home = calculate(inv, as_of=MARCH_1).home
+        assert home is not None
+        assert home.currency == Currency(code)
+        amounts = (home.subtotal, home.tax_amounts, home.tax_total, home.total, home.balance)
+        assert amounts == expected, code
+
+
+def test_totals_carry_the_currency_and_the_date() -> None:
+    totals = calculate(hundred(), as_of=day(5))
+    assert (totals.currency, totals.as_of) == (USD, day(5))
+    assert (totals.home, totals.total_quantity) == (None, 1)
+
+
+def test_what_prepare_hands_the_calculator() -> None:
+    """``Invoice.prepared``, the documented interface: per document, each tax's exact sum;
+    per line, the taxes each line carries (and no sums)."""
+    lines = (cents("10.00"), cents("5.00"))
+    # Per document: 10% is 10/100, so the tax is 1500 * 10 / 100 = 150 on a base of 1500.
+    per_document = invoice(*lines, taxes=[Tax("A", D(10))]).prepared
+    assert per_document.line_taxes == ()
+    assert [Fraction(*pair) for pair in per_document.tax_sums] == [150]
+    assert [Fraction(*pair) for pair in per_document.base_sums] == [1500]
+    per_line = invoice(
+        *lines, taxes=[Tax("A", D(10))], policy=Policy(tax_rounding=TaxRounding.PER_LINE)
+    ).prepared
+    assert (per_line.tax_sums, per_line.base_sums) == ((), ())
+    assert per_line.line_taxes == (((0, 10, 100, ()),), ((0, 10, 100, ()),))
+
+
+def test_a_discount_amount_of_one_minor_unit() -> None:
+    # A 0.01 line with a 0.01 discount amount: net 0; the same as the document's discount.
+    cent = USD.amount("0.01")
+    own = calculate(
+        invoice(LineItem(unit_price=USD.price("0.01"), discount_amount=cent)), as_of=MARCH_1
+    )
+    assert (own.line_discount, own.total) == (1, 0)
+    document = calculate(invoice(cents("0.01"), discount_amount=cent), as_of=MARCH_1)
+    assert (document.discount, document.total) == (1, 0)
+    # A credit line of -0.01 with 0.01 off: its discount is -1, its net 0.
+    credit_line = LineItem(unit_price=USD.price("-0.01"), discount_amount=cent)
+    credit = calculate(invoice(credit_line), as_of=MARCH_1)
+    assert (credit.line_discount, credit.total) == (-1, 0)
+
+
+def test_early_periods_are_whole_periods() -> None:
+    # 200001 days at 2 days a period: 100000 whole periods (the limit), accepted.
+    inv = invoice(due_date=MARCH_1 + dt.timedelta(days=200_001), early_period_in_days=2)
+    assert early_periods_available(inv) == 100_000
+
+
+def test_explain_shows_each_line_of_a_per_line_invoice() -> None:
+    # Per line, 10% off and 20% VAT on 10.00 and 5.00: discounts 100 and 50, nets 900 and
+    # 450, taxes 180 and 90. explain() records each line's own steps.
+    inv = invoice(
+        cents("10.00"),
+        cents("5.00"),
+        taxes=[Tax("VAT", D(20))],
+        discount_percentage=D(10),
+        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
+    )
+    explanation = explain(inv, as_of=MARCH_1)
+    shown = {
+        id: explanation.step(id).amount
+        for id in (
+            "lines[0].percentage_discount",
+            "lines[1].percentage_discount",
+            "lines[0].taxes[0]",
+            "lines[1].taxes[0]",
+        )
+    }
+    assert shown == {
+        "lines[0].percentage_discount": 100,
+        "lines[1].percentage_discount": 50,
+        "lines[0].taxes[0]": 180,
+        "lines[1].taxes[0]": 90,
+    }
+    assert explanation.totals.total == 900 + 450 + 180 + 90
