@@ -94,48 +94,37 @@ class Prepared:
     payments_by_day: tuple[tuple[int, int], ...]
 
 
-def _line(
+def _line_refused(index: int, fixed: int, actual: int, currency: Currency) -> None:
+    """Raise the error of line ``index`` whose discount amount is more than its amount."""
+    raise InvalidValueError(
+        f"lines[{index}].discount_amount",
+        currency.format(fixed),
+        f"is more than the line's amount of {currency.format(abs(actual))}",
+    )
+
+
+def _trace_line(
+    trace: Trace,
     index: int,
     line: LineTerms,
+    amounts: tuple[int, int, int, int, int],
     rounding: Rounding,
-    currency: Currency,
-    trace: Trace | None = None,
-) -> tuple[int, int, int, int, int]:
-    """``(cost, markup, actual, discount, net)`` of one line (recorded on ``trace``)."""
-    rounder = ROUNDERS[rounding]
-    num, den = line.cost_num, line.cost_den
-    cost = check_amount(
-        line.flat_fee + (num if den == 1 else rounder(num, den)), f"lines[{index}].cost"
+) -> None:
+    """Line ``index``'s steps, recorded on ``trace``."""
+    cost, markup, actual, discount, net = amounts
+    trace.line(
+        index,
+        (line.flat_fee, line.cost_num, line.cost_den, cost),
+        (cost * line.markup_num, line.markup_den, markup) if line.markup_num else None,
+        actual,
+        None
+        if line.discount_amount is None and not line.discount_num
+        else ("amount", 0, 1, discount)
+        if line.discount_amount is not None
+        else ("percentage", actual * line.discount_num, line.discount_den, discount),
+        net,
+        rounding,
     )
-    markup = rounder(cost * line.markup_num, line.markup_den) if line.markup_num else 0
-    actual = check_amount(cost + markup, f"lines[{index}].actual")
-    if line.discount_amount is not None:
-        if line.discount_amount > abs(actual):
-            raise InvalidValueError(
-                f"lines[{index}].discount_amount",
-                currency.format(line.discount_amount),
-                f"is more than the line's amount of {currency.format(abs(actual))}",
-            )
-        discount = line.discount_amount if actual > 0 else -line.discount_amount
-    elif line.discount_num:
-        discount = rounder(actual * line.discount_num, line.discount_den)
-    else:
-        discount = 0
-    if trace is not None:
-        trace.line(
-            index,
-            (line.flat_fee, num, den, cost),
-            (cost * line.markup_num, line.markup_den, markup) if line.markup_num else None,
-            actual,
-            None
-            if line.discount_amount is None and not line.discount_num
-            else ("amount", 0, 1, discount)
-            if line.discount_amount is not None
-            else ("percentage", actual * line.discount_num, line.discount_den, discount),
-            actual - discount,
-            rounding,
-        )
-    return cost, markup, actual, discount, actual - discount
 
 
 def _coefficients(
@@ -188,19 +177,47 @@ def prepare(
     ``currency`` only writes the amounts of those refusals. With a ``trace``,
     every step is recorded on it (``names`` are the taxes' names, for its text).
     """
-    amounts = tuple(
-        _line(index, line, rounding, currency, trace) for index, line in enumerate(lines)
-    )
-    item_cost = sum(amount[0] for amount in amounts)
-    item_profit = sum(amount[1] for amount in amounts)
-    item_taxable = sum(
-        amount[2] for amount, line in zip(amounts, lines, strict=True) if line.taxable
-    )
-    line_discount = sum(amount[3] for amount in amounts)
+    # One pass over the lines (this runs for every invoice built): each line's
+    # (cost, markup, actual, discount, net) and the sums of them.
+    rounder = ROUNDERS[rounding]
+    rows: list[tuple[int, int, int, int, int]] = []
+    nets: list[int] = []
+    item_cost = item_profit = item_taxable = line_discount = positive = 0
+    for index, line in enumerate(lines):
+        num, den, flat_fee, markup_num, markup_den, taxable, discount_num, discount_den, fixed = (
+            line
+        )
+        cost = flat_fee + (num if den == 1 else rounder(num, den))
+        if not -LIMIT < cost < LIMIT:
+            check_amount(cost, f"lines[{index}].cost")
+        markup = rounder(cost * markup_num, markup_den) if markup_num else 0
+        actual = cost + markup
+        if not -LIMIT < actual < LIMIT:
+            check_amount(actual, f"lines[{index}].actual")
+        if fixed is not None:
+            if fixed > (actual if actual >= 0 else -actual):
+                _line_refused(index, fixed, actual, currency)
+            discount = fixed if actual > 0 else -fixed
+        elif discount_num:
+            discount = rounder(actual * discount_num, discount_den)
+        else:
+            discount = 0
+        net = actual - discount
+        row = (cost, markup, actual, discount, net)
+        if trace is not None:
+            _trace_line(trace, index, line, row, rounding)
+        rows.append(row)
+        nets.append(net)
+        item_cost += cost
+        item_profit += markup
+        if taxable:
+            item_taxable += actual
+        line_discount += discount
+        if net > 0:
+            positive += net
+    amounts = tuple(rows)
     if trace is not None:
         _trace_sums(trace, amounts, lines, (item_cost, item_profit, item_taxable, line_discount))
-    nets = [amount[4] for amount in amounts]
-    positive = sum(net for net in nets if net > 0)
     if discount_amount > positive:
         raise InvalidValueError(
             "discount_amount",
