@@ -252,24 +252,40 @@ class LineItem:
                 quantity = in_range(quantity, "quantity")
             if markup_percentage is not _ZERO:
                 markup_percentage = in_range(markup_percentage, "markup_percentage")
-            put(self, "kind", kind)
-            put(self, "title", title)
-            put(self, "description", description)
-            put(self, "quantity", quantity)
-            put(self, "unit_price", unit_price)
-            put(self, "flat_fee", flat_fee)
-            put(self, "markup_percentage", markup_percentage)
-            put(self, "taxable", taxable)
-            put(self, "taxes", ())
-            put(self, "discount_percentage", None)
-            put(self, "discount_amount", None)
-            put(self, "quantity_low", None)
-            put(self, "quantity_high", None)
             qn, qd = quantity.as_integer_ratio()
             pn, pd = unit_price.as_integer_ratio()
             mn, md = markup_percentage.as_integer_ratio()
+            (
+                set_kind,
+                set_title,
+                set_description,
+                set_quantity,
+                set_unit_price,
+                set_flat_fee,
+                set_markup,
+                set_taxable,
+                set_taxes,
+                set_discount_percentage,
+                set_discount_amount,
+                set_quantity_low,
+                set_quantity_high,
+                set_terms,
+            ) = _LINE_SLOTS
+            set_kind(self, kind)
+            set_title(self, title)
+            set_description(self, description)
+            set_quantity(self, quantity)
+            set_unit_price(self, unit_price)
+            set_flat_fee(self, flat_fee)
+            set_markup(self, markup_percentage)
+            set_taxable(self, taxable)
+            set_taxes(self, ())
+            set_discount_percentage(self, None)
+            set_discount_amount(self, None)
+            set_quantity_low(self, None)
+            set_quantity_high(self, None)
             terms = (qn * pn, qd * pd, int(flat_fee), mn, md * 100, taxable, 0, 1, None)
-            put(self, "terms", tuple.__new__(LineTerms, terms))
+            set_terms(self, tuple.__new__(LineTerms, terms))
             return
         taxes = _checks.sequence(taxes)
         put(self, "kind", kind)
@@ -351,6 +367,11 @@ class LineItem:
             raise InvalidValueError("taxes", self.taxes, "a non-taxable line cannot carry taxes")
         if len(set(self.taxes)) != len(self.taxes):
             raise InvalidValueError("taxes", self.taxes, "names a tax twice")
+
+
+#: Each field's slot setter, in the order of the fields: setting a slot through its
+#: descriptor is quicker than ``object.__setattr__`` by name (LineItem's fast path).
+_LINE_SLOTS = tuple(LineItem.__dict__[field.name].__set__ for field in attrs.fields(LineItem))
 
 
 @attrs.frozen
@@ -475,16 +496,51 @@ class Invoice:
 
     def __attrs_post_init__(self) -> None:
         self._check_fields()
-        self._check_currencies()
-        tax_terms = self._tax_terms()
-        carried = self._carried()
+        quick = self._common_lines()
+        if quick is None:
+            self._check_currencies()
+            tax_terms = self._tax_terms()
+            carried = self._carried()
+            terms = [line.terms for line in self.lines]
+            quantity = reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO)
+        else:
+            terms, carried, quantity = quick
+            tax_terms = self._tax_terms()
         _set(self, "carried", carried)
-        _set(
-            self,
-            "total_quantity",
-            reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO),
-        )
-        _set(self, "prepared", _prepared(self, tax_terms))
+        _set(self, "total_quantity", quantity)
+        _set(self, "prepared", _prepared(self, terms, tax_terms))
+
+    def _common_lines(
+        self,
+    ) -> tuple[list[LineTerms], tuple[tuple[int, ...], ...], Decimal] | None:
+        """``(terms, carried, total_quantity)`` of the common invoice in one pass over its
+        lines, or None when anything is in another currency or a line names its taxes
+        (the full checks then name what is wrong, as they always do)."""
+        fine = (self.currency.code, "")
+        if self.discount_amount.currency not in fine or (
+            self.cash_rounding is not None and self.cash_rounding.increment.currency not in fine
+        ):
+            return None
+        for payment in self.payments:
+            if payment.amount.currency not in fine:
+                return None
+        everything = tuple(range(len(self.taxes)))
+        terms = []
+        carried: list[tuple[int, ...]] = []
+        quantity = _ZERO
+        add = EXACT.add
+        for line in self.lines:
+            if (
+                line.taxes
+                or line.unit_price.currency not in fine
+                or line.flat_fee.currency not in fine
+                or (line.discount_amount is not None and line.discount_amount.currency not in fine)
+            ):
+                return None
+            terms.append(line.terms)
+            carried.append(everything if line.taxable else ())
+            quantity = add(quantity, line.quantity)
+        return terms, tuple(carried), quantity
 
     def _check_fields(self) -> None:
         if (
@@ -606,30 +662,39 @@ class Invoice:
         positions: dict[str, int] = {}
         terms = []
         for position, tax in enumerate(self.taxes):
-            where = f"taxes[{position}]"
             if tax.name in positions:
-                raise InvalidValueError(f"{where}.name", tax.name, "is defined twice")
+                raise InvalidValueError(f"taxes[{position}].name", tax.name, "is defined twice")
             if tax.withholding and self.tax_inclusive:
                 raise InvalidValueError(
-                    f"{where}.withholding", True, "a withholding tax cannot be tax-inclusive"
+                    f"taxes[{position}].withholding",
+                    True,
+                    "a withholding tax cannot be tax-inclusive",
                 )
             if tax.compound is True:
-                base = tuple(k for k in range(position) if not self.taxes[k].withholding)
+                base = tuple([k for k in range(position) if not self.taxes[k].withholding])
             elif tax.compound:
-                for name in tax.compound:
-                    if name not in positions:
-                        raise InvalidValueError(
-                            f"{where}.compound", name, "is not an earlier tax of this invoice"
-                        )
-                    if self.taxes[positions[name]].withholding:
-                        raise InvalidValueError(f"{where}.compound", name, "is a withholding tax")
-                base = tuple(sorted(positions[name] for name in tax.compound))
+                base = self._compound_base(position, tax.compound, positions)
             else:
                 base = ()
             num, den = tax.rate.as_integer_ratio()
-            terms.append(TaxTerms(-num if tax.withholding else num, den * 100, base))
+            terms.append(
+                tuple.__new__(TaxTerms, (-num if tax.withholding else num, den * 100, base))
+            )
             positions[tax.name] = position
         return terms
+
+    def _compound_base(
+        self, position: int, names: tuple[str, ...], positions: dict[str, int]
+    ) -> tuple[int, ...]:
+        """The positions of the earlier taxes ``names`` tax ``position`` compounds on."""
+        for name in names:
+            if name not in positions:
+                raise InvalidValueError(
+                    f"taxes[{position}].compound", name, "is not an earlier tax of this invoice"
+                )
+            if self.taxes[positions[name]].withholding:
+                raise InvalidValueError(f"taxes[{position}].compound", name, "is a withholding tax")
+        return tuple(sorted(positions[name] for name in names))
 
     def _carried(self) -> tuple[tuple[int, ...], ...]:
         positions = {tax.name: position for position, tax in enumerate(self.taxes)}
@@ -651,13 +716,16 @@ class Invoice:
 
 
 def _prepared(
-    invoice: Invoice, tax_terms: Sequence[TaxTerms], trace: Trace | None = None
+    invoice: Invoice,
+    terms: Sequence[LineTerms],
+    tax_terms: Sequence[TaxTerms],
+    trace: Trace | None = None,
 ) -> Prepared:
     """The invoice's :class:`Prepared` amounts, recorded on ``trace`` when one is given."""
     policy = invoice.policy
     return prepare(
         invoice.currency,
-        [line.terms for line in invoice.lines],
+        terms,
         invoice.carried,
         tax_terms,
         rounding=policy.rounding,
@@ -667,11 +735,11 @@ def _prepared(
         discount_amount=int(invoice.discount_amount),
         payments=[(p.date.toordinal(), int(p.amount)) for p in invoice.payments],
         trace=trace,
-        names=[tax.name for tax in invoice.taxes],
+        names=() if trace is None else [tax.name for tax in invoice.taxes],
     )
 
 
 def prepare_traced(invoice: Invoice, trace: Trace) -> Prepared:
     """Work ``invoice``'s :class:`Prepared` amounts out again, as it was built, recording
     every step on ``trace`` (for :func:`~invoicecalc.explain`)."""
-    return _prepared(invoice, invoice._tax_terms(), trace)
+    return _prepared(invoice, [line.terms for line in invoice.lines], invoice._tax_terms(), trace)

@@ -200,12 +200,16 @@ def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
     (default: ``number``).
     """
     # The common case in two looks: for a nonzero finite number, |number| < 10**18
-    # is adjusted() <= 17.
+    # is adjusted() <= 17; and every digit of a number is in its text, so text no
+    # longer than MAX_NUMBER_TEXT has no more digits (a quicker look than as_tuple).
     if (
         number.is_finite()
         and number
         and MIN_EXPONENT <= number.adjusted() < 18
-        and len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
+        and (
+            len(str(number)) <= MAX_NUMBER_TEXT
+            or len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
+        )
     ):
         return number
     shown = number if value is None else value
