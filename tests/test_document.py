@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from invoicecalc import (
 )
 from invoicecalc.document import (
     Document,
+    Entry,
     calculate_document,
     dumps,
     invoice_from_dict,
@@ -458,6 +460,21 @@ def test_the_template_writer_is_json_dumps_of_the_totals_dict(
     assert dumps(totals, array=True) == json.dumps(
         [totals_to_dict(one) for one in totals], ensure_ascii=False
     )
+    # With the entries, each object echoes its id and number first, as json.dumps does.
+    ids = st.none() | st.text(max_size=8)
+    numbers = st.none() | st.text(max_size=8)
+    entries = [
+        Entry(attrs.evolve(invoice, number=data.draw(numbers)), id=data.draw(ids))
+        for invoice in drawn
+    ]
+    echoed = [
+        calculate(entry.invoice, as_of=one.as_of)
+        for entry, one in zip(entries, totals, strict=True)
+    ]
+    for entry, one in zip(entries, echoed, strict=True):
+        written = totals_json(one, entry)
+        assert written == json.dumps(totals_to_dict(one, entry), ensure_ascii=False)
+        assert list(json.loads(written))[:2] == ["id", "number"]
 
 
 def test_the_template_writer_escapes_names_as_json_does() -> None:

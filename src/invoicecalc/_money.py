@@ -207,8 +207,7 @@ def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
         and number
         and MIN_EXPONENT <= number.adjusted() < 18
         and (
-            len(str(number)) <= MAX_NUMBER_TEXT
-            or len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
+            len(str(number)) <= MAX_NUMBER_TEXT or len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
         )
     ):
         return number

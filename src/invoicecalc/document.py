@@ -695,9 +695,16 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
             local(home.balance),
         )
     if entry is not None:  # the id and the number come first
-        echoed = json.dumps({"id": entry.id, "number": entry.invoice.number}, ensure_ascii=False)
-        text = echoed[:-1] + ", " + text[1:]
+        echo = f'{{"id": {_text(entry.id)}, "number": {_text(entry.invoice.number)}, '
+        text = echo + text[1:]
     return text + "}"
+
+
+def _text(value: str | None) -> str:
+    """``value`` as ``json.dumps`` writes it: a string, or ``null``."""
+    if type(value) is str:
+        return _encode(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def calculate_document(document: Document, *, as_of: dt.date | None = None) -> list[Totals]:
