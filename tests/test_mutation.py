@@ -1014,3 +1014,59 @@ def test_explain_shows_each_line_of_a_per_line_invoice() -> None:
         "lines[1].taxes[0]": 90,
     }
     assert explanation.totals.total == 900 + 450 + 180 + 90
+
+
+# -- the fast paths check what the full checks check ---------------------------------
+#
+# A value of the common exact types takes a constructor's fast path; these hold it to
+# the same refusals and the same stored values as the full checks.
+
+
+def test_a_fast_path_tax_refuses_an_absurd_rate_naming_it() -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        Tax("VAT", D("1E+19"))
+    assert refusal(caught) == ("rate", D("1E+19"), "is out of the supported range")
+
+
+def test_a_fast_path_tax_stores_a_zero_of_absurd_exponent_as_plain_zero() -> None:
+    # in_range gives Decimal(0) for 0E-1000 (exponent beyond 18): the tax keeps that.
+    rate = Tax("VAT", D("0E-1000")).rate
+    assert (rate, rate.as_tuple().exponent) == (D(0), 0)
+
+
+def test_a_fast_path_line_refuses_an_absurd_quantity_naming_it() -> None:
+    # Every field of the exact type (the defaults are): the fast path.
+    with pytest.raises(InvalidValueError) as caught:
+        LineItem(quantity=D("1E+18"))
+    assert refusal(caught) == ("quantity", D("1E+18"), "is out of the supported range")
+
+
+def test_a_line_has_no_title_or_description_unless_given() -> None:
+    line = LineItem()
+    assert (line.title, line.description) == ("", "")
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_a_line_whose_actual_is_exactly_the_bound_is_refused_naming_it(sign: int) -> None:
+    # Cost 5e17 cents (5e15 USD) at 100% markup: actual 1e18 cents, the first amount
+    # outside the range; the line is refused, before any sum of the lines.
+    line = LineItem(unit_price=USD.price(f"{sign * 5}e15"), markup_percentage=D(100))
+    with pytest.raises(InvalidValueError) as caught:
+        invoice(line)
+    assert refusal(caught) == ("lines[0].actual", sign * 10**18, BEYOND)
+
+
+def test_sixty_one_digits_at_the_smallest_magnitude_are_refused_as_digits() -> None:
+    # 1.000...0001E-18: adjusted() is -18 (in range), 61 digits (one too many).
+    number = D("1." + "0" * 59 + "1E-18")
+    assert len(number.as_tuple().digits) == 61
+    assert number.adjusted() == -18
+    with pytest.raises(InvalidValueError) as caught:
+        in_range(number, "rate")
+    assert refusal(caught) == ("rate", number, "has more than 60 digits")
+
+
+def test_a_currency_that_is_not_text_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        Amount(1, ["USD"])  # type: ignore[arg-type]
+    assert refusal(caught) == ("currency", ["USD"], "is not an ISO 4217 code")
