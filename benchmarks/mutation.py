@@ -9,7 +9,7 @@ mutmut (configured in pyproject.toml's ``[tool.mutmut]``) mutates ``_calculate``
 ``_prepare``, ``_money``, ``_model`` and ``_checks`` and runs, for each mutant, the tests
 of the engine that reach the mutated function (the fast subset listed there) with the
 small ``mutation`` hypothesis profile (tests/conftest.py). A whole run starts afresh
-(the ``mutants/`` folder is removed first) and takes about 9 minutes on two cores.
+(the ``mutants/`` folder is removed first) and takes about 7 minutes on two cores.
 
 The score of a module is killed / (killed + survived + no tests): a mutant no test
 reaches counts against it. Timeouts count as killed (the mutant loops). The functions

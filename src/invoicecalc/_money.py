@@ -206,9 +206,7 @@ def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
         number.is_finite()
         and number
         and MIN_EXPONENT <= number.adjusted() < 18
-        and (
-            len(str(number)) <= MAX_NUMBER_TEXT or len(number.as_tuple().digits) <= MAX_NUMBER_TEXT
-        )
+        and (len(str(number)) <= MAX_NUMBER_TEXT or not _too_many_digits(number))
     ):
         return number
     shown = number if value is None else value
@@ -220,9 +218,15 @@ def in_range(number: Decimal, field: str, value: object = None) -> Decimal:
         return number if MIN_EXPONENT <= exponent <= -MIN_EXPONENT else _ZERO
     if not -_TOO_LARGE < number < _TOO_LARGE or number.adjusted() < MIN_EXPONENT:
         raise InvalidValueError(field, shown, "is out of the supported range")
-    if len(number.as_tuple().digits) > MAX_NUMBER_TEXT:
+    if _too_many_digits(number):
         raise InvalidValueError(field, shown, f"has more than {MAX_NUMBER_TEXT} digits")
     return number
+
+
+def _too_many_digits(number: Decimal) -> bool:
+    """Whether ``number`` has more significant digits than ``MAX_NUMBER_TEXT`` (the one
+    place the digit limit is written)."""
+    return len(number.as_tuple().digits) > MAX_NUMBER_TEXT
 
 
 def decimal_text(text: str, field: str) -> Decimal:
