@@ -596,11 +596,17 @@ def _writer(currency: Currency) -> Callable[[int], str]:
 def _new_writer(currency: Currency) -> Callable[[int], str]:
     if not currency.exponent:
         return str
-    pattern, scale = f"%d.%0{currency.exponent}d", 10**currency.exponent
+    scale = 10**currency.exponent
+    # Each possible minor part written once ("00" to "99" for cents): an f-string
+    # joining two ready texts is quicker than "%d.%02d" % divmod(...).
+    minor_digits = [f"{part:0{currency.exponent}d}" for part in range(scale)]
 
     def write(minor: int) -> str:
-        text: str = pattern % divmod(-minor if minor < 0 else minor, scale)
-        return "-" + text if minor < 0 else text
+        if minor < 0:
+            whole, part = divmod(-minor, scale)
+            return f"-{whole}.{minor_digits[part]}"
+        whole, part = divmod(minor, scale)
+        return f"{whole}.{minor_digits[part]}"
 
     return write
 
@@ -630,28 +636,23 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
             )
         ]
     )
-    exponent = totals.currency.exponent
-    if exponent:
-        # Lines of amounts none of which is negative (nearly all) in one format each.
-        scale = 10**exponent
-        digits = _LINE.replace("%s", f"%d.%0{exponent}d")
-        lines = ", ".join(
-            [
-                digits
-                % (
-                    *divmod(cost, scale),
-                    *divmod(markup, scale),
-                    *divmod(actual, scale),
-                    *divmod(discount, scale),
-                    *divmod(net, scale),
-                )
-                if cost >= 0 and markup >= 0 and actual >= 0 and discount >= 0 and net >= 0
-                else _LINE % tuple(map(money, (cost, markup, actual, discount, net)))
-                for cost, markup, actual, discount, net in totals.line_amounts
-            ]
+    # A line with no discount of its own (nearly all) writes its actual once, as its
+    # net too (net = actual - discount), and the zero discount as it is.
+    zero = money(0)
+    rows = []
+    for cost, markup, actual, discount, net in totals.line_amounts:
+        shown = money(actual)
+        rows.append(
+            _LINE
+            % (
+                money(cost),
+                money(markup),
+                shown,
+                zero if not discount else money(discount),
+                shown if not discount else money(net),
+            )
         )
-    else:
-        lines = ", ".join([_LINE % line for line in totals.line_amounts])
+    lines = ", ".join(rows)
     text = _HEAD % (
         _encode(totals.currency.code),
         totals.as_of.isoformat(),
