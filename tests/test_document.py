@@ -514,6 +514,7 @@ _LINE_KEYS += ["markup_percentage", "taxable", "taxes", "discount_amount", "unkn
 _INVOICE_KEYS = ["as_of", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative", "notes"]
 _INVOICE_KEYS += ["discount_percentage", "discount_amount", "number", "early_period_in_days"]
 _INVOICE_KEYS += ["late_percentage", "late_period_in_days", "tax_inclusive", "unknown"]
+_INVOICE_KEYS += ["id"]
 
 
 _GOOD = {
@@ -577,3 +578,21 @@ def test_the_quick_reader_reads_what_the_full_reader_reads(values: list[object])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(document, "_quick_entry", lambda raw: None)
         assert [_read_as(value) for value in values] == quick
+
+
+def test_the_quick_reader_reads_an_invoice_with_an_id() -> None:
+    """The common invoice with an ``id`` is read by the quick reader (not handed on to
+    the full reader), its id kept."""
+    import invoicecalc.document as document
+
+    value = {
+        "id": "inv-7",
+        "currency": "USD",
+        "invoice_date": "2024-03-01",
+        "due_date": "2024-03-31",
+        "lines": [{"quantity": "2", "unit_price": "10.00"}],
+    }
+    entry = document._quick_entry(value)
+    assert entry is not None
+    assert entry.id == "inv-7"
+    assert entry == invoice_from_dict(value)

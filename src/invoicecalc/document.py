@@ -418,7 +418,8 @@ def _quick_entry(raw: Any) -> Entry | None:
             return None
         paid.append(payment)
     fields["payments"] = paid
-    return Entry(Invoice(**fields), as_of)
+    identifier = fields.pop("id", None)
+    return Entry(Invoice(**fields), as_of, id=identifier)
 
 
 def invoice_from_dict(value: object) -> Entry:
