@@ -457,6 +457,9 @@ def test_the_template_writer_is_json_dumps_of_the_totals_dict(
     for one in totals:
         assert totals_json(one) == json.dumps(totals_to_dict(one), ensure_ascii=False)
         assert dumps([one]) == json.dumps(totals_to_dict(one), ensure_ascii=False)
+        assert totals_json(one, compact=True) == json.dumps(
+            totals_to_dict(one), ensure_ascii=False, separators=(",", ":")
+        )
     assert dumps(totals, array=True) == json.dumps(
         [totals_to_dict(one) for one in totals], ensure_ascii=False
     )
@@ -475,6 +478,9 @@ def test_the_template_writer_is_json_dumps_of_the_totals_dict(
         written = totals_json(one, entry)
         assert written == json.dumps(totals_to_dict(one, entry), ensure_ascii=False)
         assert list(json.loads(written))[:2] == ["id", "number"]
+        assert totals_json(one, entry, compact=True) == json.dumps(
+            totals_to_dict(one, entry), ensure_ascii=False, separators=(",", ":")
+        )
 
 
 def test_the_template_writer_escapes_names_as_json_does() -> None:
@@ -489,6 +495,9 @@ def test_the_template_writer_escapes_names_as_json_does() -> None:
     )
     totals = calculate_document(read(text))
     assert dumps(totals) == json.dumps(totals_to_dict(totals[0]), ensure_ascii=False)
+    assert totals_json(totals[0], compact=True) == json.dumps(
+        totals_to_dict(totals[0]), ensure_ascii=False, separators=(",", ":")
+    )
 
 
 # -- the quick reader reads exactly what the full reader reads -----------------------

@@ -171,7 +171,7 @@ class JsonLines:
         return Layout()
 
     def result(self, index: int, entry: Entry, totals: Totals) -> str:
-        return _compact(document.totals_to_dict(totals, entry))
+        return document.totals_json(totals, entry, compact=True)
 
     def refusal(self, refusal: Refusal) -> str:
         return _compact(refusal.error_object())

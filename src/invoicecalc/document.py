@@ -565,21 +565,61 @@ def totals_to_dict(totals: Totals, entry: Entry | None = None) -> dict[str, Any]
 
 
 _encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes
-_HEAD = (
-    '{"currency": %s, "as_of": "%s", "item_cost": "%s", "item_profit": "%s", '
-    '"item_actual": "%s", "item_taxable": "%s", "line_discount": "%s", "discount": "%s", '
-    '"discount_percentage": %s, "early_periods": %d, "subtotal": "%s", "sales_tax": "%s", '
-    '"sales_tax_2": "%s", "taxes": [%s], "tax_total": "%s", "cash_rounding": "%s", '
-    '"total_before_fees": "%s", "late_fee": "%s", "total": "%s", "payment_total": "%s", '
-    '"balance": "%s", "has_been_paid": %s, "total_quantity": %s, "lines": [%s]'
+
+
+@attrs.frozen
+class _Templates:
+    """The totals document's text around its values, as ``json.dumps`` writes it with
+    one pair of separators (``", "`` and ``": "``, or compact ``","`` and ``":"``)."""
+
+    head: str
+    tax: str
+    line: str
+    home: str
+    home_tax: str
+    echo: str
+    comma: str
+
+    def compact(self) -> _Templates:
+        """The same with compact separators: the texts hold only keys and punctuation,
+        every value being a ``%s`` filled in later."""
+
+        def tight(text: str) -> str:
+            return text.replace('": ', '":').replace(', "', ',"')
+
+        return _Templates(
+            head=tight(self.head),
+            tax=tight(self.tax),
+            line=tight(self.line),
+            home=tight(self.home),
+            home_tax=tight(self.home_tax),
+            echo=tight(self.echo),
+            comma=",",
+        )
+
+
+_SPACED = _Templates(
+    head=(
+        '{"currency": %s, "as_of": "%s", "item_cost": "%s", "item_profit": "%s", '
+        '"item_actual": "%s", "item_taxable": "%s", "line_discount": "%s", "discount": "%s", '
+        '"discount_percentage": %s, "early_periods": %d, "subtotal": "%s", "sales_tax": "%s", '
+        '"sales_tax_2": "%s", "taxes": [%s], "tax_total": "%s", "cash_rounding": "%s", '
+        '"total_before_fees": "%s", "late_fee": "%s", "total": "%s", "payment_total": "%s", '
+        '"balance": "%s", "has_been_paid": %s, "total_quantity": %s, "lines": [%s]'
+    ),
+    tax=(
+        '{"name": %s, "rate": %s, "compound": %s, "withholding": %s, "base": "%s", "amount": "%s"}'
+    ),
+    line='{"cost": "%s", "markup": "%s", "actual": "%s", "discount": "%s", "net": "%s"}',
+    home=(
+        ', "home": {"currency": %s, "subtotal": "%s", "taxes": [%s], "tax_total": "%s", '
+        '"total": "%s", "balance": "%s"}'
+    ),
+    home_tax='{"name": %s, "amount": "%s"}',
+    echo='{"id": %s, "number": %s',
+    comma=", ",
 )
-_TAX = '{"name": %s, "rate": %s, "compound": %s, "withholding": %s, "base": "%s", "amount": "%s"}'
-_LINE = '{"cost": "%s", "markup": "%s", "actual": "%s", "discount": "%s", "net": "%s"}'
-_HOME = (
-    ', "home": {"currency": %s, "subtotal": "%s", "taxes": [%s], "tax_total": "%s", '
-    '"total": "%s", "balance": "%s"}'
-)
-_HOME_TAX = '{"name": %s, "amount": "%s"}'
+_COMPACT = _SPACED.compact()
 _BOOL = {True: "true", False: "false"}
 
 
@@ -612,20 +652,23 @@ def _new_writer(currency: Currency) -> Callable[[int], str]:
     return write
 
 
-def totals_json(totals: Totals, entry: Entry | None = None) -> str:
+def totals_json(totals: Totals, entry: Entry | None = None, *, compact: bool = False) -> str:
     """``json.dumps(totals_to_dict(totals, entry), ensure_ascii=False)``, written from a
     template (the writer of :func:`preview`; ``tests/test_document.py`` holds the two
-    equal)."""
+    equal); with ``compact``, as ``json.dumps`` writes it with ``separators=(",", ":")``
+    (the writer of ``--output jsonl``)."""
+    t = _COMPACT if compact else _SPACED
+    comma = t.comma
     money = _writer(totals.currency)
     amounts = totals.tax_amounts
     tax_total = sum(amounts)
-    taxes = ", ".join(
+    taxes = comma.join(
         [
-            _TAX
+            t.tax
             % (
                 _encode(tax.name),
                 _encode(f"{tax.rate:f}"),
-                "[" + ", ".join([_encode(name) for name in tax.compound]) + "]"
+                "[" + comma.join([_encode(name) for name in tax.compound]) + "]"
                 if isinstance(tax.compound, tuple)
                 else _BOOL[tax.compound],
                 _BOOL[tax.withholding],
@@ -644,7 +687,7 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
     for cost, markup, actual, discount, net in totals.line_amounts:
         shown = money(actual)
         rows.append(
-            _LINE
+            t.line
             % (
                 money(cost),
                 money(markup),
@@ -653,8 +696,8 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
                 shown if not discount else money(net),
             )
         )
-    lines = ", ".join(rows)
-    text = _HEAD % (
+    lines = comma.join(rows)
+    text = t.head % (
         _encode(totals.currency.code),
         totals.as_of.isoformat(),
         money(totals.item_cost),
@@ -683,12 +726,12 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
     home = totals.home
     if home is not None:
         local = _writer(home.currency)
-        text += _HOME % (
+        text += t.home % (
             _encode(home.currency.code),
             local(home.subtotal),
-            ", ".join(
+            comma.join(
                 [
-                    _HOME_TAX % (_encode(tax.name), local(amount))
+                    t.home_tax % (_encode(tax.name), local(amount))
                     for tax, amount in zip(totals.invoice_taxes, home.tax_amounts, strict=True)
                 ]
             ),
@@ -697,8 +740,7 @@ def totals_json(totals: Totals, entry: Entry | None = None) -> str:
             local(home.balance),
         )
     if entry is not None:  # the id and the number come first
-        echo = f'{{"id": {_text(entry.id)}, "number": {_text(entry.invoice.number)}, '
-        text = echo + text[1:]
+        text = t.echo % (_text(entry.id), _text(entry.invoice.number)) + comma + text[1:]
     return text + "}"
 
 
