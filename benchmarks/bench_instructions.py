@@ -1,0 +1,114 @@
+"""The core figures of bench_core.py as instruction counts (valgrind callgrind), as ratios.
+
+    .venv/bin/python benchmarks/bench_instructions.py     # about two minutes
+
+Wall-clock figures on a shared virtual machine move by a third from one run to
+the next; the number of instructions a piece of work executes does not (with
+the hash seed fixed, the same count twice). Each case runs in a fresh
+interpreter under ``valgrind --tool=callgrind``, once with ``n`` calls and once
+with none, and the difference over ``n`` is its cost per call, so start-up and
+imports do not count. The ratios are printed against the targets bench_core.py
+prints. Instructions are not time (a C loop retires more of them per cycle than
+the interpreter does), so these complement bench_core.py's figures, not replace
+them. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: Each case: what one call does, and how many calls to count.
+CASES = {
+    "bare_int": ("bare_int()", 2000),
+    "calculate": ("calculate(TEN, as_of=AS_OF)", 500),
+    "build_and_calculate": ("build_and_calculate(10)", 200),
+    "json_end_to_end": ("preview(DOCUMENTS)", 5),
+    "json_only": ("json_only(DOCUMENTS)", 5),
+}
+
+#: The program a case runs: bench_core's own invoices and baselines.
+PROGRAM = """
+import sys
+sys.path.insert(0, {here!r})
+from bench_core import *
+TEN = make_invoice(10)
+DOCUMENTS = json_documents(100)
+call = lambda: {call}
+call()
+for _ in range({n}):
+    call()
+"""
+
+
+def count(call: str, n: int) -> int:
+    """Instructions executed by a fresh interpreter making ``call`` ``n`` more times."""
+    program = PROGRAM.format(here=str(HERE), call=call, n=n)
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            program,
+        ],
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        sys.exit(f"callgrind printed no count:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def per_call(name: str) -> float:
+    call, n = CASES[name]
+    return (count(call, n) - count(call, 0)) / n
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed here (Debian: apt-get install valgrind)")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        cost = dict(zip(CASES, pool.map(per_call, CASES), strict=True))
+    for name, instructions in cost.items():
+        print(f"{name:<22} {instructions:>14,.0f} instructions per call")
+    per_invoice = cost["json_end_to_end"] / 100
+    rows = [
+        (
+            "calculate() / bare integer loop (10 lines)",
+            cost["calculate"] / cost["bare_int"],
+            "<= 5",
+        ),
+        (
+            "build Invoice + calculate() / bare integer loop (10 lines)",
+            cost["build_and_calculate"] / cost["bare_int"],
+            "<= 12",
+        ),
+        (
+            "JSON end to end / json.loads+dumps alone",
+            cost["json_end_to_end"] / cost["json_only"],
+            "<= 3 (aim)",
+        ),
+        ("JSON end to end, instructions per ten-line invoice", per_invoice, "-"),
+    ]
+    print()
+    print(f"{'figure (instructions)':<62} {'measured':>10}  target")
+    for label, value, target in rows:
+        print(f"{label:<62} {value:>10.2f}  {target}")
+
+
+if __name__ == "__main__":
+    main()
