@@ -370,8 +370,13 @@ def main() -> None:
         ),
         ("schedule, 1,000 one-day periods (ms)", t["schedule_1000_periods"] * 1e3, "< 1000"),
     ]
+    report(rows)
+
+
+def report(rows: list[tuple[str, float, str]], heading: str = "figure") -> None:
+    """Each figure beside its target, one a line."""
     print()
-    print(f"{'figure':<62} {'measured':>10}  target")
+    print(f"{heading:<62} {'measured':>10}  target")
     for label, value, target in rows:
         print(f"{label:<62} {value:>10.2f}  {target}")
 

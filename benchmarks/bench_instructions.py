@@ -24,6 +24,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench_core import report
+
 HERE = Path(__file__).resolve().parent
 
 #: Each case: what one call does, and how many calls to count.
@@ -104,10 +106,7 @@ def main() -> None:
         ),
         ("JSON end to end, instructions per ten-line invoice", per_invoice, "-"),
     ]
-    print()
-    print(f"{'figure (instructions)':<62} {'measured':>10}  target")
-    for label, value, target in rows:
-        print(f"{label:<62} {value:>10.2f}  {target}")
+    report(rows, "figure (instructions)")
 
 
 if __name__ == "__main__":
