@@ -520,10 +520,11 @@ _VALUES = st.one_of(
 )
 _LINE_KEYS = ["title", "description", "kind", "quantity", "unit_price", "flat_fee"]
 _LINE_KEYS += ["markup_percentage", "taxable", "taxes", "discount_amount", "unknown"]
+_LINE_KEYS += ["discount_percentage"]
 _INVOICE_KEYS = ["as_of", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative", "notes"]
 _INVOICE_KEYS += ["discount_percentage", "discount_amount", "number", "early_period_in_days"]
 _INVOICE_KEYS += ["late_percentage", "late_period_in_days", "tax_inclusive", "unknown"]
-_INVOICE_KEYS += ["id"]
+_INVOICE_KEYS += ["id", "taxes", "policy"]
 
 
 _GOOD = {
@@ -535,7 +536,22 @@ _GOOD = {
     "flat_fee": st.sampled_from(["1.00", "0", "-3.5", "150"]),
     "markup_percentage": st.sampled_from(["15", "0", "2.5"]),
     "taxable": st.booleans(),
+    "taxes": st.sampled_from([["VAT"], [], ["CITY", "VAT"], ["VAT", "VAT"], ["X"]]),
+    "discount_amount": st.sampled_from(["1.00", "0", "0.001"]),
+    "discount_percentage": st.sampled_from(["10", "0", "150"]),
 }
+_TAX_LISTS = st.sampled_from(
+    [
+        [{"name": "VAT", "rate": "20"}],
+        [{"name": "VAT", "rate": "8.1"}, {"name": "CITY", "rate": "1", "compound": ["VAT"]}],
+        [{"name": "VAT", "rate": "20"}, {"name": "IRPF", "rate": "15", "withholding": True}],
+        [{"name": "VAT", "rate": "-1"}],
+        [],
+    ]
+)
+_POLICIES = st.sampled_from(
+    [{"rounding": "half_even"}, {"tax_rounding": "per_line"}, {"rounding": "sideways"}, {}]
+)
 
 
 @st.composite
@@ -563,6 +579,10 @@ def invoice_objects(draw: st.DrawFn) -> dict[str, object]:
     }
     if draw(st.booleans()):
         value |= draw(st.dictionaries(st.sampled_from(_INVOICE_KEYS), _VALUES, max_size=3))
+    if draw(st.booleans()):
+        value["taxes"] = draw(_TAX_LISTS)
+    if draw(st.booleans()):
+        value["policy"] = draw(_POLICIES)
     value["currency"] = draw(st.sampled_from(["USD", "USD", "JPY", "usd", 5]))
     lines = draw(st.lists(_line_objects(), max_size=3))
     value["lines"] = draw(st.sampled_from([lines, lines, "x"]))
@@ -605,3 +625,32 @@ def test_the_quick_reader_reads_an_invoice_with_an_id() -> None:
     assert entry is not None
     assert entry.id == "inv-7"
     assert entry == invoice_from_dict(value)
+
+
+def test_the_quick_reader_reads_a_taxes_list_a_policy_and_lines_of_any_shape() -> None:
+    """A v2 invoice is read by the quick reader too: its taxes list, its policy and a
+    line with its own taxes and discount through the full reader's parsers."""
+    import invoicecalc.document as document
+
+    value = {
+        "currency": "CHF",
+        "invoice_date": "2024-03-01",
+        "due_date": "2024-03-31",
+        "taxes": [
+            {"name": "VAT", "rate": "8.1"},
+            {"name": "CITY", "rate": "1", "compound": ["VAT"]},
+        ],
+        "policy": {"tax_rounding": "per_line"},
+        "lines": [
+            {"quantity": "2", "unit_price": "10.00"},
+            {"unit_price": "5.00", "taxes": ["VAT"], "discount_percentage": "10"},
+        ],
+    }
+    entry = document._quick_entry(value)
+    assert entry is not None
+    assert entry.invoice.taxes[1].compound == ("VAT",)
+    assert entry.invoice.policy.tax_rounding is TaxRounding.PER_LINE
+    assert entry.invoice.lines[1].taxes == ("VAT",)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "_quick_entry", lambda raw: None)
+        assert entry == invoice_from_dict(value)

@@ -101,6 +101,23 @@ def _tax(value: object, parsers: Parsers) -> Tax:
     return Tax(**_parsed(raw, _TAX_KEYS))
 
 
+def _line_parsers(currency: Currency) -> Parsers:
+    """The parsers of a line's keys, its money in ``currency``."""
+    return {
+        **_LINE_KEYS,
+        "unit_price": currency.price,
+        "flat_fee": currency.amount,
+        "discount_amount": currency.amount,
+    }
+
+
+def _policy(value: object) -> Policy:
+    try:
+        return Policy(**_parsed(known_object(value, _POLICY_KEYS), _POLICY_KEYS))
+    except InvoiceCalcError as exc:
+        raise exc.within("policy") from None
+
+
 def _compound(value: object, field: str) -> bool | tuple[str, ...]:
     """``true``, ``false``, or a list of earlier taxes' names (an empty list is ``false``)."""
     if isinstance(value, list):
@@ -231,9 +248,11 @@ _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 # sales-tax keys) read in one pass, through bounded caches of what its text
 # parses to: every value is still parsed by the full reader's own parser (on a
 # cache miss) and checked by the same constructors, and only what parsed
-# cleanly is remembered. Anything else (an error, a key it does not handle, a
-# null) gives None, and the full reader below reads the invoice again, so every
-# refusal is the full reader's.
+# cleanly is remembered. A taxes list, a policy and a line of another shape
+# (its own taxes or discount) are read by the full reader's own parsers.
+# Anything else (an error, a key it does not handle, a null) gives None, and
+# the full reader below reads the invoice again, so every refusal is the full
+# reader's.
 
 _CACHE_SIZE = 4096
 _DECIMALS: dict[str, Decimal] = {}
@@ -252,7 +271,7 @@ _QUICK_LINE_KEYS = dict.fromkeys(
 )
 _QUICK_LINE_KEYS["taxable"] = None
 _QUICK_INVOICE_KEYS = dict.fromkeys(
-    (*_INVOICE_KEYS, "currency", "lines", "payments", "discount_amount")
+    (*_INVOICE_KEYS, "currency", "lines", "taxes", "payments", "policy", "discount_amount")
 ).keys() - {"home_currency"}
 _PAYMENT_KEYS = dict.fromkeys(("date", "amount", "note"))
 
@@ -399,16 +418,25 @@ def _quick_entry(raw: Any) -> Entry | None:
         elif key == "discount_amount":
             fields[key] = _money(currency, item, key, False)
     as_of = fields.pop("as_of", None)
-    fields["taxes"] = _quick_sales(raw, fields)
+    if "taxes" not in raw:
+        fields["taxes"] = _quick_sales(raw, fields)
+    elif any(key in raw for key in _SALES_TAX_KEYS):
+        return None  # refused by the full reader
+    else:
+        fields["taxes"] = _items(raw, "taxes", _tax, _TAX_KEYS)
+    if "policy" in raw:
+        fields["policy"] = _policy(raw["policy"])
     lines = raw.get("lines", [])
     payments = raw.get("payments", [])
     if type(lines) is not list or type(payments) is not list:
         return None
     items = []
+    parsers = None
     for item in lines:
         line = _quick_line(item, currency)
-        if line is None:
-            return None
+        if line is None:  # a line of another shape, read by the full reader's parsers
+            parsers = parsers or _line_parsers(currency)
+            line = _line(item, parsers)
         items.append(line)
     fields["lines"] = items
     paid = []
@@ -456,13 +484,7 @@ def invoice_from_dict(value: object) -> Entry:
             sales.get("sales_tax_2"),
             sales.get("sales_tax_2_cumulative", False),
         )
-    line_keys = {
-        **_LINE_KEYS,
-        "unit_price": currency.price,
-        "flat_fee": currency.amount,
-        "discount_amount": currency.amount,
-    }
-    fields["lines"] = _items(raw, "lines", _line, line_keys)
+    fields["lines"] = _items(raw, "lines", _line, _line_parsers(currency))
     payment_keys: dict[str, Parser] = {
         "date": parse_date,
         "amount": currency.amount,
@@ -470,12 +492,7 @@ def invoice_from_dict(value: object) -> Entry:
     }
     fields["payments"] = _items(raw, "payments", _payment, payment_keys)
     if "policy" in raw:
-        try:
-            fields["policy"] = Policy(
-                **_parsed(known_object(raw["policy"], _POLICY_KEYS), _POLICY_KEYS)
-            )
-        except InvoiceCalcError as exc:
-            raise exc.within("policy") from None
+        fields["policy"] = _policy(raw["policy"])
     return Entry(Invoice(**fields), as_of, id=identifier)
 
 
