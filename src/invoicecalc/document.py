@@ -454,8 +454,11 @@ def invoice_from_dict(value: object) -> Entry:
     """One invoice object (already parsed from JSON) as an :class:`Entry`."""
     try:
         entry = _quick_entry(value)
-    except Exception:
-        entry = None  # the full reader reads it again, and names any error
+    except InvoiceCalcError:
+        # The full reader reads it again, and names the error as it always does. Only
+        # a refusal is handed over: anything else would be a bug of the quick reader's
+        # (one such, a TypeError on "id", once sent every invoice with an id here).
+        entry = None
     if entry is not None:
         return entry
     raw = known_object(value, _ALL_INVOICE_KEYS, required=("currency", "invoice_date", "due_date"))
