@@ -620,24 +620,10 @@ class Invoice:
                 )
 
     def _check_currencies(self) -> None:
-        """Every amount and price is in the invoice's currency (or a zero of none)."""
+        """Every amount and price is in the invoice's currency (or a zero of none), field
+        by field, naming the first that is not. The common invoice, all in its currency,
+        does not come here: :meth:`_common_lines` has seen every currency already."""
         code = self.currency.code
-        # One pass over the currencies; only an invoice that has a stranger is walked
-        # again below, field by field, to name the first one.
-        found = {self.discount_amount.currency}
-        if self.cash_rounding is not None:
-            found.add(self.cash_rounding.increment.currency)
-        for line in self.lines:
-            found.add(line.unit_price.currency)
-            found.add(line.flat_fee.currency)
-            if line.discount_amount is not None:
-                found.add(line.discount_amount.currency)
-        for payment in self.payments:
-            found.add(payment.amount.currency)
-        found.discard(code)
-        found.discard("")
-        if not found:
-            return
         given: list[tuple[str, Amount | Price | None]] = [
             ("discount_amount", self.discount_amount),
             (
