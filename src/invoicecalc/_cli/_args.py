@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_DIFFERS",
     "EXIT_OK",
     "EXIT_REFUSED",
+    "add_currency",
     "date_argument",
     "load_sources",
     "rate_argument",
@@ -25,6 +26,17 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
+
+
+def add_currency(parser: argparse.ArgumentParser) -> None:
+    """``--currency``, for the vendor inputs whose documents may not state one."""
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="Cashboard input: the account's currency, which its documents do not state "
+        "(needed when no account document is given); FreshBooks input: the account's "
+        "base currency, for documents without currency_code (one stating another is refused)",
+    )
 
 
 def date_argument(text: str) -> dt.date:

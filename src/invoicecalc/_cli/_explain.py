@@ -9,7 +9,7 @@ import sys
 
 from .._documents import Entry
 from .._explain import Explanation, Step, explain, first_difference
-from ._args import EXIT_OK, date_argument, read_sources
+from ._args import EXIT_OK, add_currency, date_argument, read_sources
 from ._formats import READERS, check_locale, naming
 
 __all__ = ["VENDOR_NAMES", "add_explain_command", "difference_lines", "explained"]
@@ -149,10 +149,5 @@ def add_explain_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         default="en_US",
         help="the locale amounts are formatted for in text output (default: en_US)",
     )
-    parser.add_argument(
-        "--currency",
-        metavar="CODE",
-        help="Cashboard input: the account's currency, which its documents do not state "
-        "(default: USD)",
-    )
+    add_currency(parser)
     parser.set_defaults(run=_explain)

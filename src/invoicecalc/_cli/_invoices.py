@@ -9,7 +9,14 @@ import sys
 from .._calculate import Totals, calculate
 from .._documents import Entry
 from .._explain import stated_value
-from ._args import EXIT_DIFFERS, EXIT_OK, date_argument, rate_argument, read_sources
+from ._args import (
+    EXIT_DIFFERS,
+    EXIT_OK,
+    add_currency,
+    date_argument,
+    rate_argument,
+    read_sources,
+)
 from ._batches import JSON_LINES, STREAMED, Batch, run
 from ._explain import difference_lines, explained
 from ._formats import READERS, WRITERS, Output, Refused, check_locale, naming
@@ -111,18 +118,8 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="for an invoice whose stated totals differ, show the first step of the "
         "derivation where the vendor's number and the engine's part (docs/explain.md)",
     )
-    _add_currency(parser)
+    add_currency(parser)
     parser.set_defaults(run=_check)
-
-
-def _add_currency(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--currency",
-        metavar="CODE",
-        help="Cashboard input: the account's currency, which its documents do not state "
-        "(needed when no account document is given); FreshBooks input: the account's "
-        "base currency, for documents without currency_code (one stating another is refused)",
-    )
 
 
 def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -213,7 +210,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="RATE",
         help="Kashoo output: home-currency units per one invoice-currency unit",
     )
-    _add_currency(parser)
+    add_currency(parser)
     parser.set_defaults(run=_preview)
 
 

@@ -26,7 +26,7 @@ from .._recurring import Frequency, recur
 from .._schedule import Schedule, schedule
 from .._terms import apply_terms, is_terms, redate
 from ..document import totals_to_dict
-from ._args import EXIT_OK, date_argument, load_sources, read_sources
+from ._args import EXIT_OK, add_currency, date_argument, load_sources, read_sources
 from ._formats import (
     FREE_TEXT_TERMS,
     READERS,
@@ -163,13 +163,7 @@ def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
         default="en_US",
         help="the locale text output formats amounts for (default: en_US)",
     )
-    parser.add_argument(
-        "--currency",
-        metavar="CODE",
-        help="Cashboard input: the account's currency, which its documents do not state "
-        "(needed when no account document is given); FreshBooks input: the account's "
-        "base currency, for documents without currency_code",
-    )
+    add_currency(parser)
 
 
 # -- schedule ------------------------------------------------------------------
