@@ -499,13 +499,8 @@ class Invoice:
         quick = self._common_lines()
         if quick is None:
             self._check_currencies()
-            tax_terms = self._tax_terms()
-            carried = self._carried()
-            terms = [line.terms for line in self.lines]
-            quantity = reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO)
-        else:
-            terms, carried, quantity = quick
-            tax_terms = self._tax_terms()
+        tax_terms = self._tax_terms()
+        terms, carried, quantity = self._all_lines() if quick is None else quick
         _set(self, "carried", carried)
         _set(self, "total_quantity", quantity)
         _set(self, "prepared", _prepared(self, terms, tax_terms))
@@ -541,6 +536,13 @@ class Invoice:
             carried.append(everything if line.taxable else ())
             quantity = add(quantity, line.quantity)
         return terms, tuple(carried), quantity
+
+    def _all_lines(self) -> tuple[list[LineTerms], tuple[tuple[int, ...], ...], Decimal]:
+        """``(terms, carried, total_quantity)`` of any invoice, checking the taxes each line
+        names."""
+        terms = [line.terms for line in self.lines]
+        quantity = reduce(EXACT.add, [line.quantity for line in self.lines], _ZERO)
+        return terms, self._carried(), quantity
 
     def _check_fields(self) -> None:
         if (
