@@ -15,6 +15,19 @@ Baselines, written here and not in the library:
 - ``plain_decimal``: the same invoice with ``Decimal`` and ``quantize``, the
   way such code is usually written.
 - ``json_only``: ``json.loads`` + ``json.dumps`` of the same documents.
+
+Two floors show how far down each target is reachable at all in Python:
+- ``unchecked_lines``: the ten lines' inputs made by the same calls
+  (``USD.price``, ``Amount``, ``Decimal``, the titles) into plain slotted objects
+  with no check and no work; with ``calculate()`` of a built invoice beside it,
+  the least that building and calculating can cost (it leaves out ``prepare``,
+  the half of the calculation done as the invoice is built).
+- ``calculate_and_write``: the totals of an already read document, worked out
+  and written as ``preview`` writes them; with ``json.loads`` of the text
+  beside it, JSON end to end with no reading, checking or building at all
+  (``prepare`` is left out here too: it runs as each invoice is built).
+Neither floor is a target; each says what is left for every check the
+library makes once the interpreter's own costs are paid.
 """
 
 from __future__ import annotations
@@ -38,7 +51,7 @@ from invoicecalc import (
     sales_taxes,
     schedule,
 )
-from invoicecalc.document import preview
+from invoicecalc.document import Document, calculate_document, dumps, preview, read
 
 USD = Currency("USD")
 AS_OF = dt.date(2024, 3, 10)
@@ -111,6 +124,39 @@ def build_and_calculate(lines: int) -> object:
 
 # -- baselines -----------------------------------------------------------------
 
+
+class _Unchecked:
+    """A line's fields and nothing else: no check, no work (the floor, not the library)."""
+
+    __slots__ = ("flat_fee", "kind", "markup", "quantity", "taxable", "title", "unit_price")
+
+    def __init__(
+        self,
+        kind: LineKind,
+        title: str,
+        quantity: Decimal,
+        unit_price: object,
+        flat_fee: object,
+        markup: Decimal,
+        taxable: bool,
+    ) -> None:
+        self.kind = kind
+        self.title = title
+        self.quantity = quantity
+        self.unit_price = unit_price
+        self.flat_fee = flat_fee
+        self.markup = markup
+        self.taxable = taxable
+
+
+def unchecked_lines() -> list[_Unchecked]:
+    """:func:`make_invoice`'s ten lines from the same calls, into unchecked objects."""
+    return [
+        _Unchecked(LineKind.TASK, f"Line {i}", q, USD.price(p), Amount(f, "USD"), Decimal(15), t)
+        for i, (q, p, f, t) in enumerate(LINE_SPECS)
+    ]
+
+
 # quantity * 10, price in cents, flat fee in cents, taxable: pre-converted once.
 BARE_LINES = [(int(q * 10), int(p * 100), f, t) for q, p, f, t in LINE_SPECS]
 
@@ -160,6 +206,8 @@ def check_baselines() -> None:
     totals = calculate(make_invoice(10), as_of=AS_OF)
     assert bare_int() == totals.balance, (bare_int(), totals.balance)
     assert plain_decimal() * 100 == totals.balance
+    documents = json_documents(2)
+    assert calculate_and_write(read(documents)) == preview(documents)
 
 
 # -- documents -------------------------------------------------------------------
@@ -255,6 +303,12 @@ def json_only(text: str) -> str:
     return json.dumps(json.loads(text))
 
 
+def calculate_and_write(document: Document) -> str:
+    """What :func:`preview` does after reading: the totals worked out and written."""
+    totals = calculate_document(document)
+    return dumps(totals, array=document.array, entries=document.entries)
+
+
 def main() -> None:
     runner = pyperf.Runner(processes=4, values=3, warmups=1)
     runner.metadata["description"] = "invoicecalc core"
@@ -299,6 +353,15 @@ def main() -> None:
         "json_only_100": runner.bench_func(
             "json.loads + json.dumps only, same 100 invoices", json_only, documents
         ),
+        "json_loads_100": runner.bench_func(
+            "json.loads only, same 100 invoices", json.loads, documents
+        ),
+        "calculate_and_write_100": runner.bench_func(
+            "calculate and write 100 read invoices", calculate_and_write, read(documents)
+        ),
+        "unchecked_lines_10": runner.bench_func(
+            "ten lines' inputs into unchecked objects", unchecked_lines
+        ),
         "json_distinct_100": runner.bench_func(
             "JSON text to totals JSON, 100 distinct ten-line invoices", preview, distinct
         ),
@@ -336,6 +399,11 @@ def main() -> None:
             "<= 12",
         ),
         (
+            "floor: 10 unchecked lines + calculate() / bare integer loop",
+            (t["unchecked_lines_10"] + t["calculate_10_lines"]) / t["bare_int_10_lines"],
+            "- (under 12?)",
+        ),
+        (
             "calculate() / plain Decimal (10 lines)",
             t["calculate_10_lines"] / t["plain_decimal_10_lines"],
             "-",
@@ -348,6 +416,11 @@ def main() -> None:
         ),
         ("late fees, 10,000 periods (ms)", t["late_fees_10000_periods"] * 1e3, "< 20"),
         ("JSON end to end (ten-line invoices per second)", 1 / per_invoice, ">= 20000"),
+        (
+            "floor: json.loads + calculate + write, no reading (per second)",
+            batch / (t["json_loads_100"] + t["calculate_and_write_100"]),
+            "- (over 20000?)",
+        ),
         (
             "JSON end to end / json.loads+dumps alone",
             t["json_end_to_end_100"] / t["json_only_100"],

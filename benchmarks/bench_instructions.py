@@ -35,6 +35,9 @@ CASES = {
     "build_and_calculate": ("build_and_calculate(10)", 200),
     "json_end_to_end": ("preview(DOCUMENTS)", 5),
     "json_only": ("json_only(DOCUMENTS)", 5),
+    "unchecked_lines": ("unchecked_lines()", 500),
+    "json_loads": ("json.loads(DOCUMENTS)", 5),
+    "calculate_and_write": ("calculate_and_write(READ)", 5),
 }
 
 #: The program a case runs: bench_core's own invoices and baselines.
@@ -44,6 +47,7 @@ sys.path.insert(0, {here!r})
 from bench_core import *
 TEN = make_invoice(10)
 DOCUMENTS = json_documents(100)
+READ = read(DOCUMENTS)
 call = lambda: {call}
 call()
 for _ in range({n}):
@@ -98,6 +102,16 @@ def main() -> None:
             "build Invoice + calculate() / bare integer loop (10 lines)",
             cost["build_and_calculate"] / cost["bare_int"],
             "<= 12",
+        ),
+        (
+            "floor: 10 unchecked lines + calculate() / bare integer loop",
+            (cost["unchecked_lines"] + cost["calculate"]) / cost["bare_int"],
+            "- (under 12?)",
+        ),
+        (
+            "floor: json.loads + calculate + write / JSON end to end",
+            (cost["json_loads"] + cost["calculate_and_write"]) / cost["json_end_to_end"],
+            "-",
         ),
         (
             "JSON end to end / json.loads+dumps alone",
