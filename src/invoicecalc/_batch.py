@@ -16,16 +16,17 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any, Protocol
 
 import attrs
 
 from . import document
 from ._calculate import Totals, calculate
-from ._documents import Entry
+from ._documents import Document, Entry
 from ._parse import parse_json
-from .errors import InvalidValueError, InvoiceCalcError
+from ._stream import JsonDocument
+from .errors import InvalidValueError, InvoiceCalcError, ParseError
 
 __all__ = [
     "CHUNK",
@@ -38,6 +39,8 @@ __all__ = [
     "Refusal",
     "Renderer",
     "Settings",
+    "entry_items",
+    "json_items",
     "outcome",
     "pieces",
     "report",
@@ -98,6 +101,27 @@ class Item:
     error: InvoiceCalcError | None = None
     within: int | None = None
     line: int | None = None
+
+
+def json_items(source: str, document: JsonDocument, counter: Iterator[int]) -> Iterator[Item]:
+    """One item for a whole JSON document, else one for each element of its array (and,
+    where the array stops being JSON, one refused item), numbered from ``counter``."""
+    if document.elements is None:
+        yield Item(next(counter), source, text=document.whole)
+        return
+    for within, element in enumerate(document.elements):
+        if isinstance(element, ParseError):  # the array is not JSON from here on
+            yield Item(next(counter), source, error=element, within=within)
+        else:
+            yield Item(next(counter), source, text=element, within=within)
+
+
+def entry_items(source: str, read: Document, counter: Iterator[int]) -> list[Item]:
+    """One item for each invoice a vendor reader read from ``source``."""
+    return [
+        Item(next(counter), source, entry=entry, within=within if read.array else None)
+        for within, entry in enumerate(read.entries)
+    ]
 
 
 @attrs.frozen

@@ -305,6 +305,161 @@ def test_check_says_what_the_command_says(
     ]
 
 
+# -- keep_going ------------------------------------------------------------------------------
+
+AS_OF = {"as_of": "2024-03-10"}
+GOOD = {**BASE, "lines": [{"quantity": "2", "unit_price": "1.50"}]}  # 2 x 1.50 = 3.00
+BAD = {**BASE, "number": "B-7", "lines": [{"quantity": "2", "unit_price": "1.5x"}]}
+
+
+def kept(client: httpx.Client, content: bytes, **params: str) -> httpx.Response:
+    return client.post(
+        "/v1/preview",
+        content=content,
+        params={**params, "keep_going": "true"},
+        headers={"content-type": "application/json"},
+    )
+
+
+def test_keep_going_answers_each_invoice_in_order_as_the_command_line_does(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps([GOOD, BAD, {**GOOD, "id": "g-3"}]))
+    answer = kept(client, path.read_bytes(), **AS_OF)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["invoicecalc-refused"] == "1"
+    assert answer.headers["invoicecalc-as-of"] == "2024-03-10"
+    first, refused, third = answer.json()
+    assert first["total"] == third["total"] == "3.00"
+    assert third["id"] == "g-3"
+    assert refused == {
+        "error": {
+            "index": 1,
+            "id": None,
+            "number": "B-7",
+            "field": "lines[0].unit_price",
+            "value": "'1.5x'",
+            "problem": "is not a decimal number",
+        }
+    }
+    status, out, err = cli(
+        capsys, "preview", path, "--keep-going", "--output", "json", "--as-of", "2024-03-10"
+    )
+    assert status == 2
+    assert answer.content == out.encode()
+    assert err.count("\n") == 1  # the command line tells the refusal on stderr
+
+
+def test_keep_going_past_where_an_array_stops_being_json(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "cut.json"
+    path.write_bytes(json.dumps([GOOD, GOOD]).encode()[:-30])
+    answer = kept(client, path.read_bytes(), **AS_OF)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["invoicecalc-refused"] == "1"
+    good, cut = answer.json()
+    assert good["total"] == "3.00"
+    assert cut["error"]["index"] == 1
+    assert cut["error"]["problem"].startswith("is not valid JSON")
+    _, out, _ = cli(
+        capsys, "preview", path, "--keep-going", "--output", "json", "--as-of", "2024-03-10"
+    )
+    assert answer.content == out.encode()
+
+
+def test_keep_going_with_nothing_refused_is_the_plain_answer(client: httpx.Client) -> None:
+    body = json.dumps([GOOD, GOOD]).encode()
+    answer = kept(client, body, **AS_OF)
+    plain = client.post(
+        "/v1/preview", content=body, params=AS_OF, headers={"content-type": "application/json"}
+    )
+    assert answer.headers["invoicecalc-refused"] == "0"
+    assert answer.content == plain.content
+    assert [t["total"] for t in answer.json()] == ["3.00", "3.00"]
+
+
+def test_keep_going_puts_a_refused_vendor_document_in_its_place(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = sorted((GOLDEN / "kashoo").glob("*.kashoo.json"))[0]
+    bad = tmp_path / "bad.kashoo.json"
+    bad.write_text('{"currency": "USD", "currency": "EUR"}')
+    parts = [(f"f{i}", (path.name, path.read_bytes())) for i, path in enumerate([good, bad, good])]
+    answer = client.post(
+        "/v1/preview",
+        files=parts,
+        params={"input": "kashoo", "as_of": "2024-03-05", "keep_going": "true"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["invoicecalc-refused"] == "1"
+    first, refused, third = answer.json()
+    assert first == third
+    assert "total" in first
+    assert refused["error"]["field"] == "currency"
+    assert refused["error"]["problem"] == "appears twice in one object"
+    status, out, _ = cli(
+        capsys,
+        "preview",
+        *[good, bad, good],
+        "--input",
+        "kashoo",
+        "--as-of",
+        "2024-03-05",
+        "--keep-going",
+        "--output",
+        "json",
+    )
+    assert status == 2
+    assert answer.content == out.encode()
+
+
+def test_freshbooks_documents_are_read_together_as_the_command_line_reads_them(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only the account's tax list says whether the invoice's second tax compounds.
+    files = [
+        GOLDEN / "freshbooks" / name for name in ("quebec-2012.get.xml", "quebec-2012.tax.list.xml")
+    ]
+    answer = post_files(client, "/v1/preview", files, input="freshbooks", as_of="2024-03-05")
+    assert_same_as_cli(capsys, answer, [*files, "--input", "freshbooks", "--as-of", "2024-03-05"])
+    assert answer.status_code == 200
+    alone = post_files(client, "/v1/preview", files[:1], input="freshbooks", as_of="2024-03-05")
+    assert problem(alone, 422)["problems"][0]["field"] == "invoice.lines[0].tax2_name"
+    assert [tax["compound"] for tax in answer.json()["taxes"]] == [False, True]
+
+
+def test_freshbooks_takes_its_base_currency_from_the_query(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The invoice states JPY: the base currency given must be the same, as --currency.
+    path = GOLDEN / "freshbooks" / "late-jpy.get.xml"
+    for code in ("JPY", "EUR"):
+        answer = post_files(
+            client, "/v1/preview", [path], input="freshbooks", currency=code, as_of="2024-03-05"
+        )
+        argv: list[str | Path] = [path, "--input", "freshbooks", "--currency", code]
+        assert_same_as_cli(capsys, answer, [*argv, "--as-of", "2024-03-05"])
+        assert answer.status_code == (200 if code == "JPY" else 422)
+    refused = problem(answer, 422)["problems"][0]
+    assert (refused["field"], refused["value"]) == ("invoice.currency_code", "'JPY'")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/v1/preview", {"keep_going": "yes"}, "?keep_going"),
+        ("/v1/check", {"keep_going": "true"}, "?keep_going"),
+    ],
+)
+def test_keep_going_refusals(
+    client: httpx.Client, path: str, params: dict[str, str], field: str
+) -> None:
+    answer = client.post(path, json=GOOD, params=params)
+    assert problem(answer, 422)["problems"][0]["field"] == field
+
+
 # -- refusals --------------------------------------------------------------------------------
 
 
@@ -572,6 +727,20 @@ def test_openapi_request_schema_is_the_neutral_schema(client: httpx.Client) -> N
     assert schemas["document"]["anyOf"] == relinked["anyOf"]
     for name, schema in relinked["$defs"].items():
         assert schemas[name] == schema
+
+
+def test_openapi_names_each_endpoints_query_parameters(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    named = {
+        path: [parameter["name"] for parameter in paths[path]["post"]["parameters"]]
+        for path in ("/v1/preview", "/v1/check")
+    }
+    assert named == {
+        "/v1/preview": ["input", "as_of", "currency", "keep_going"],
+        "/v1/check": ["input", "as_of", "currency"],
+    }
+    headers = paths["/v1/preview"]["post"]["responses"]["200"]["headers"]
+    assert set(headers) == {"Invoicecalc-As-Of", "Invoicecalc-Refused"}
 
 
 def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:

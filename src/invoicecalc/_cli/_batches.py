@@ -25,7 +25,7 @@ from typing import BinaryIO
 import attrs
 
 from .. import _batch as batch
-from .._stream import JsonDocument, json_lines, open_json
+from .._stream import json_lines, open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._args import EXIT_OK, EXIT_REFUSED, read_sources
 from ._formats import READ_TOGETHER, WRITERS, Output, Refused, TextBlocks
@@ -93,22 +93,10 @@ def _jsonl_items(path: str, counter: Iterator[int]) -> Iterator[batch.Item]:
         yield _unreadable(refused, next(counter), name)
 
 
-def _json_items(name: str, document: JsonDocument, counter: Iterator[int]) -> Iterator[batch.Item]:
-    """One item for a whole document, else one for each element of its array."""
-    if document.elements is None:
-        yield batch.Item(next(counter), name, text=document.whole)
-        return
-    for within, element in enumerate(document.elements):
-        if isinstance(element, ParseError):  # the array is not JSON from here on
-            yield batch.Item(next(counter), name, error=element, within=within)
-        else:
-            yield batch.Item(next(counter), name, text=element, within=within)
-
-
 def _json_file(path: str, counter: Iterator[int]) -> Iterator[batch.Item]:
     try:
         with _opened(path) as handle:
-            yield from _json_items(_name(path), open_json(handle), counter)
+            yield from batch.json_items(_name(path), open_json(handle), counter)
     except Refused as refused:
         yield _unreadable(refused, next(counter), _name(path))
 
@@ -133,10 +121,7 @@ def _vendor_items(job: Batch, counter: Iterator[int]) -> tuple[bool, Iterator[ba
         documents += len(read)
         for name, doc in read:
             array = array or doc.array
-            items += [
-                batch.Item(next(counter), name, entry=entry, within=within if doc.array else None)
-                for within, entry in enumerate(doc.entries)
-            ]
+            items += batch.entry_items(name, doc, counter)
     return array or documents > 1, iter(items)
 
 
@@ -160,7 +145,7 @@ def _items(job: Batch, stack: contextlib.ExitStack) -> tuple[bool, Iterator[batc
             raise
         return False, iter([_unreadable(refused, next(counter), _name(path))])
     document = open_json(handle)
-    return document.array, _json_items(_name(path), document, counter)
+    return document.array, batch.json_items(_name(path), document, counter)
 
 
 def _lines(paths: Sequence[str]) -> int | None:

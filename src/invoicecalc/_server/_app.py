@@ -2,7 +2,8 @@
 
 Every answer that is not a result is ``application/problem+json`` (RFC 9457).
 The app keeps no state between requests; the one clock read is today's date,
-for an invoice that states no ``as_of`` when the query gives none.
+the default ``as_of`` (read only when the query gives none: for an invoice that
+states none, or once for a ``keep_going`` request).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ DEFAULT_BODY_TIMEOUT = 60.0
 PROBLEM = "application/problem+json"
 REFUSED = "tag:invoicecalc,2025:problem:refused"
 _QUERY = ("input", "as_of", "currency")
+#: /v1/preview's own: a refused invoice's error object in its place (as --keep-going).
+_KEEP_GOING = "keep_going"
+_FLAGS = {"true": True, "false": False}
 
 
 class _Problem(Exception):
@@ -146,13 +150,17 @@ async def _sources(request: Request, limit: int, types: tuple[str, ...]) -> _wor
     return [("body", b"".join([chunk async for chunk in _bounded(request, limit)]))]
 
 
-def _query(request: Request) -> _work.Request:
+def _query(request: Request, known: tuple[str, ...]) -> _work.Request:
     """The query's options; an unknown parameter is refused, not ignored (a typo)."""
     query = request.query_params
     for key in query:
-        if key not in _QUERY:
+        if key not in known:
             error = InvalidValueError(f"?{key}", key, "is not a query parameter this knows")
             raise _work.Refusal(error, None)
+    keep_going = _FLAGS.get(query.get(_KEEP_GOING, "false"))
+    if keep_going is None:
+        error = InvalidValueError(f"?{_KEEP_GOING}", query[_KEEP_GOING], "must be true or false")
+        raise _work.Refusal(error, None)
     fmt = query.get("input", "json")
     if fmt not in _work.INPUTS:
         choices = ", ".join(sorted(_work.INPUTS))
@@ -163,7 +171,7 @@ def _query(request: Request) -> _work.Request:
             as_of = parse_date(query["as_of"], "?as_of")
         except InvoiceCalcError as exc:
             raise _work.Refusal(exc, None) from None
-    return _work.Request((), fmt, as_of, query.get("currency"))
+    return _work.Request((), fmt, as_of, query.get("currency"), keep_going)
 
 
 def _dated(dates: list[dt.date]) -> dict[str, str]:
@@ -186,9 +194,11 @@ def create_app(
     if max_body < 1:
         raise ValueError("max_body must be at least 1 byte")
 
-    async def work(request: Request, run: Callable[[_work.Request], Response]) -> Response:
+    async def work(
+        request: Request, run: Callable[[_work.Request], Response], known: tuple[str, ...]
+    ) -> Response:
         try:
-            options = _query(request)
+            options = _query(request, known)
             types = _work.INPUTS[options.input][1]
             with anyio.fail_after(body_timeout):
                 sources = await _sources(request, max_body, types)
@@ -207,8 +217,12 @@ def create_app(
             return _problem(408, detail, {"Connection": "close"})
 
     def run_preview(call: _work.Request) -> Response:
-        text, dates = _work.preview(call, today)
-        return Response(text, media_type="application/json", headers=_dated(dates))
+        if not call.keep_going:
+            text, dates = _work.preview(call, today)
+            return Response(text, media_type="application/json", headers=_dated(dates))
+        text, dates, refused = _work.preview_each(call, today)
+        headers = {**_dated(dates), "Invoicecalc-Refused": str(refused)}
+        return Response(text, media_type="application/json", headers=headers)
 
     def run_check(call: _work.Request) -> Response:
         answer, dates = _work.check(call, today)
@@ -216,10 +230,10 @@ def create_app(
         return Response(text, media_type="application/json", headers=_dated(dates))
 
     async def preview(request: Request) -> Response:
-        return await work(request, run_preview)
+        return await work(request, run_preview, (*_QUERY, _KEEP_GOING))
 
     async def check(request: Request) -> Response:
-        return await work(request, run_check)
+        return await work(request, run_check, _QUERY)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__})
@@ -303,7 +317,7 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
             "schema": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "description": (
                 "Cashboard input: the account's currency, needed unless the account "
-                "document is given."
+                "document is given; FreshBooks input: the account's base currency."
             ),
         },
     ]
@@ -324,10 +338,26 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
         }
     }
 
-    def operation(summary: str, answer: dict[str, Any]) -> dict[str, Any]:
+    keep_going = {
+        "name": _KEEP_GOING,
+        "in": "query",
+        "schema": {"enum": list(_FLAGS), "default": "false"},
+        "description": (
+            "true: a refused invoice gets an error object in its place and the rest are "
+            "answered (as --keep-going); the Invoicecalc-Refused header counts them."
+        ),
+    }
+    refused_header = {
+        "Invoicecalc-Refused": {
+            "description": "With keep_going=true: how many invoices were refused.",
+            "schema": {"type": "string"},
+        }
+    }
+
+    def operation(summary: str, answer: dict[str, Any], *, each: bool = False) -> dict[str, Any]:
         return {
             "summary": summary,
-            "parameters": parameters,
+            "parameters": [*parameters, keep_going] if each else parameters,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -344,7 +374,7 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
             "responses": {
                 "200": {
                     "description": "The answer",
-                    "headers": as_of_header,
+                    "headers": {**as_of_header, **refused_header} if each else as_of_header,
                     "content": {"application/json": {"schema": answer}},
                 },
                 **refusals,
@@ -360,6 +390,7 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
                 "post": operation(
                     "Totals of invoices, as invoicecalc preview --output json prints them",
                     {"type": ["object", "array"], "description": "The totals (docs/json.md)."},
+                    each=True,
                 )
             },
             "/v1/check": {

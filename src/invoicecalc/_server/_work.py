@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -18,11 +20,13 @@ from typing import Any
 
 import attrs
 
+from .. import _batch as batch
 from .. import document
 from .._calculate import Totals, calculate
-from .._cli._formats import WRITERS, Output
+from .._cli._formats import READ_TOGETHER, WRITERS, Output
 from .._documents import Document, Entry
 from .._money import Currency
+from .._stream import open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ..vendors import cashboard, freshbooks, kashoo
 
@@ -32,6 +36,7 @@ __all__ = [
     "Request",
     "check",
     "preview",
+    "preview_each",
     "problem_of",
     "read",
 ]
@@ -71,15 +76,20 @@ def _per_source(read_one: Callable[[bytes], Document]) -> Reader:
     return read_all
 
 
+def _currency(currency: str) -> Currency | None:
+    """``?currency=`` (``""``: not given), refused by name when it is not a currency."""
+    if not currency:
+        return None
+    with _naming(None):
+        try:
+            return Currency(currency)
+        except InvoiceCalcError as exc:
+            raise exc.within("?currency") from None
+
+
 def _cashboard(sources: Sources, currency: str, as_of: dt.date | None = None) -> Named:
     """The account document's currency, else ``?currency=`` (``""``: not given)."""
-    code = None
-    if currency:
-        with _naming(None):
-            try:
-                code = Currency(currency)
-            except InvoiceCalcError as exc:
-                raise exc.within("?currency") from None
+    code = _currency(currency)
     with _naming(", ".join(name for name, _ in sources)):
         try:
             return cashboard.read_files(sources, currency=code, as_of=as_of, naming=_naming)
@@ -89,16 +99,25 @@ def _cashboard(sources: Sources, currency: str, as_of: dt.date | None = None) ->
             raise ParseError("?currency", exc.problem) from None
 
 
+def _freshbooks(sources: Sources, currency: str) -> Named:
+    """FreshBooks documents read together, as ``--input freshbooks`` reads its files: the
+    account's tax lists beside the invoices; ``?currency=`` is the base currency."""
+    code = _currency(currency)
+    return freshbooks.read_files(
+        sources, base_currency=None if code is None else code.code, naming=_naming
+    )
+
+
 #: ``?input=`` formats: the readers of ``invoicecalc preview --input``, the
 #: media types their documents come as (besides ``multipart/form-data`` for
 #: several), and whether ``?currency=`` applies.
 INPUTS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "json": (_per_source(document.read), ("application/json",)),
     "cashboard": (_cashboard, ("application/xml", "text/xml", "application/json")),
-    "freshbooks": (_per_source(freshbooks.read), ("application/xml", "text/xml")),
+    "freshbooks": (_freshbooks, ("application/xml", "text/xml")),
     "kashoo": (_per_source(kashoo.read), ("application/json",)),
 }
-_CURRENCY_INPUTS = ("cashboard",)
+_CURRENCY_INPUTS = ("cashboard", "freshbooks")
 
 
 @attrs.frozen
@@ -109,6 +128,7 @@ class Request:
     input: str = "json"
     as_of: dt.date | None = None  # wins over each document's own, as --as-of does
     currency: str | None = None  # Cashboard's account currency (else its account document)
+    keep_going: bool = False  # a refused invoice's error object in its place, as --keep-going
 
 
 def read(request: Request) -> Named:
@@ -162,6 +182,65 @@ def preview(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[d
     with _naming(None):
         text = WRITERS["json"](results, output)
     return (text if text.endswith("\n") else text + "\n"), _dates(results)
+
+
+def _items(request: Request) -> tuple[bool, list[batch.Item]]:
+    """Whether the answer is an array, and each invoice of the request not yet read, as
+    ``preview --keep-going`` reads its files: a neutral array an element at a time; a
+    refused vendor document (documents, for a format read together) one refused item."""
+    counter = itertools.count()
+    items: list[batch.Item] = []
+    if request.input == "json":
+        array = len(request.sources) > 1
+        for name, data in request.sources:
+            whole = open_json(io.BytesIO(data))
+            array = array or whole.array
+            items += batch.json_items(name, whole, counter)
+        return array, items
+    together = request.input in READ_TOGETHER
+    groups = [request.sources] if together else [[source] for source in request.sources]
+    array, documents = False, 0
+    for group in groups:
+        try:
+            read_all = read(attrs.evolve(request, sources=group))
+        except Refusal as refusal:
+            if refusal.source is None or refusal.error.field.startswith("?"):
+                raise  # the request's own options: no invoice to put it in place of
+            items.append(batch.Item(next(counter), refusal.source, error=refusal.error))
+            documents += 1
+            continue
+        documents += len(read_all)
+        for name, doc in read_all:
+            array = array or doc.array
+            items += batch.entry_items(name, doc, counter)
+    return array or documents > 1, items
+
+
+def preview_each(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[dt.date], int]:
+    """What ``invoicecalc preview --keep-going --output json`` prints, the as-of dates
+    used and how many invoices were refused (each an error object in its place).
+
+    ``today`` is called once when the query gives no ``as_of``.
+    """
+    array, items = _items(request)
+    renderer = batch.JsonArray(array)
+    default = None if request.as_of is not None else today()
+    texts, dates, refused = [], [], 0
+    for item in items:
+        found = batch.outcome(item, today=default, as_of=request.as_of)
+        if isinstance(found, batch.Refusal):
+            texts.append(renderer.refusal(found))
+            refused += 1
+        else:
+            entry, totals = found
+            texts.append(renderer.result(item.index, entry, totals))
+            dates.append(totals.as_of)
+    if len(texts) > 1 and not array:
+        error = InvalidValueError("totals", "several", "one object needs exactly one invoice")
+        raise Refusal(error, None)
+    out = io.StringIO()
+    batch.write(texts, renderer.layout, out)
+    return out.getvalue(), list(dict.fromkeys(dates)), refused
 
 
 def _dates(results: Sequence[tuple[Entry, Totals]]) -> list[dt.date]:
