@@ -163,7 +163,35 @@ def test_bad_as_of_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["preview", EXAMPLE, "--as-of", "2024-02-30"])
     assert caught.value.code == 2
-    assert "--as-of" in capsys.readouterr().err
+    assert capsys.readouterr() == (
+        "",
+        "invoicecalc preview: argument --as-of: is not a real date (got '2024-02-30') "
+        "(see invoicecalc preview --help)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["preview", EXAMPLE, "--jobs", "zero"], "invoicecalc preview: argument --jobs: "),
+        (["preview", EXAMPLE, "--bogus"], "invoicecalc: unrecognized arguments: --bogus "),
+        (["prevw"], "invoicecalc: argument COMMAND: invalid choice: 'prevw' "),
+        ([], "invoicecalc: the following arguments are required: COMMAND "),
+        (["preview", EXAMPLE, "--output", "a\nb"], "invoicecalc preview: argument --output: "),
+    ],
+)
+def test_usage_errors_are_one_line_that_says_where_the_help_is(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(said)
+    assert len(err.splitlines()) == 1
+    command = said.split(":")[0]
+    assert err.endswith(f" (see {command} --help)\n")
 
 
 def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:

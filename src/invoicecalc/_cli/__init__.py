@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import InvoiceCalcError
-from ._args import EXIT_REFUSED
+from ._args import EXIT_REFUSED, Parser, one_line
 from ._explain import add_explain_command
 from ._formats import Refused
 from ._invoices import add_invoice_commands
@@ -30,7 +30,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command ended by i
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; each sets ``run``, the function that carries it out."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="invoicecalc",
         description="Exact invoice totals: amounts in integer minor units, never a float.",
         epilog="Exit status: 0 success, 1 stated totals differ (check), 2 refused input.",
@@ -64,17 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             # every refusal, and only a refusal, is one line: a field or file name
             # holding a line break is shown escaped
-            sys.stderr.write(f"invoicecalc: {str(refused).translate(_LINE_BREAKS)}\n")
+            sys.stderr.write(f"invoicecalc: {one_line(str(refused))}\n")
         return EXIT_REFUSED
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     return status
-
-
-#: What ``str.splitlines`` breaks on, each shown as its escape.
-_LINE_BREAKS = {
-    code: repr(chr(code))[1:-1]
-    for code in (*range(0x0A, 0x0E), 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
-}

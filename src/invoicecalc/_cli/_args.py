@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NoReturn, TypeAlias
 
 from .._documents import Document
 from .._money import exact_decimal
@@ -18,14 +19,40 @@ __all__ = [
     "EXIT_DIFFERS",
     "EXIT_OK",
     "EXIT_REFUSED",
+    "Commands",
+    "Parser",
     "add_currency",
     "date_argument",
     "load_sources",
+    "one_line",
     "rate_argument",
     "read_sources",
 ]
 
 EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
+
+#: What ``str.splitlines`` breaks on, each shown as its escape.
+_LINE_BREAKS = {
+    code: repr(chr(code))[1:-1]
+    for code in (*range(0x0A, 0x0E), 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break shown as its escape: a refusal is one line."""
+    return text.translate(_LINE_BREAKS)
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, as every refusal is: the
+    command, what is wrong and where the help is (``--help`` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_REFUSED, one_line(f"{self.prog}: {message} (see {self.prog} --help)") + "\n")
+
+
+#: The commands of the ``invoicecalc`` parser, which each module adds its own to.
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def add_currency(parser: argparse.ArgumentParser) -> None:

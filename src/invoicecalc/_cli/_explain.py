@@ -9,7 +9,7 @@ import sys
 
 from .._documents import Entry
 from .._explain import Explanation, Step, explain, first_difference
-from ._args import EXIT_OK, add_currency, date_argument, read_sources
+from ._args import EXIT_OK, Commands, add_currency, date_argument, read_sources
 from ._formats import READERS, check_locale, naming
 
 __all__ = ["VENDOR_NAMES", "add_explain_command", "difference_lines", "explained"]
@@ -112,7 +112,7 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_explain_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_explain_command(commands: Commands) -> None:
     """The ``explain`` command."""
     parser = commands.add_parser(
         "explain",

@@ -12,6 +12,7 @@ from .._explain import stated_value
 from ._args import (
     EXIT_DIFFERS,
     EXIT_OK,
+    Commands,
     add_currency,
     date_argument,
     rate_argument,
@@ -93,7 +94,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_DIFFERS if differs else EXIT_OK
 
 
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_check(commands: Commands) -> None:
     parser = commands.add_parser(
         "check",
         help="compare the totals a vendor document states with the engine's",
@@ -122,7 +123,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=_check)
 
 
-def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_preview(commands: Commands) -> None:
     parser = commands.add_parser(
         "preview",
         help="compute and print the totals of invoices",
@@ -214,7 +215,7 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=_preview)
 
 
-def add_invoice_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_invoice_commands(commands: Commands) -> None:
     """The ``preview`` and ``check`` commands."""
     _add_preview(commands)
     _add_check(commands)

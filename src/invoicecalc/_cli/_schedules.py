@@ -26,7 +26,7 @@ from .._recurring import Frequency, recur
 from .._schedule import Schedule, schedule
 from .._terms import apply_terms, is_terms, redate
 from ..document import totals_to_dict
-from ._args import EXIT_OK, add_currency, date_argument, load_sources, read_sources
+from ._args import EXIT_OK, Commands, add_currency, date_argument, load_sources, read_sources
 from ._formats import (
     FREE_TEXT_TERMS,
     READERS,
@@ -387,7 +387,7 @@ def _count_argument(text: str) -> int:
     return int(text)
 
 
-def add_schedule_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_schedule_commands(commands: Commands) -> None:
     """Add ``schedule``, ``recur`` and ``estimate`` to the ``invoicecalc`` subcommands."""
     parser = commands.add_parser(
         "schedule",

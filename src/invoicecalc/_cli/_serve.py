@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from .._jsonschema import schema_text
-from ._args import EXIT_OK
+from ._args import EXIT_OK, Commands
 from ._formats import Refused
 
 __all__ = ["add_server_commands"]
@@ -58,7 +58,7 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_server_commands(commands: Commands) -> None:
     """The ``serve`` and ``schema`` commands."""
     parser = commands.add_parser(
         "serve",
