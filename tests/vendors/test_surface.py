@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -71,3 +73,40 @@ def test_what_write_gives_read_takes(vendor: ModuleType, array: bool) -> None:
     (entry,) = document.entries
     # 2 x 10.00 = 20.00; VAT 5% of it is 1.00; total 21.00, nothing paid.
     assert (dict(entry.stated)["total"], dict(entry.stated)["balance"]) == (2100, 2100)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def _files(folder: str, *names: str) -> list[tuple[str, bytes]]:
+    return [(name, (FIXTURES / folder / name).read_bytes()) for name in names]
+
+
+def test_every_reader_echoes_the_vendors_own_invoice_id() -> None:
+    # The ids as the fixtures write them: Cashboard's <id> of each invoice, in the
+    # file's order; FreshBooks' <invoice_id>; Kashoo's record "id" (a JSON integer).
+    cashboard_files = _files(
+        "cashboard",
+        "invoices.xml",
+        "invoice_line_items.xml",
+        "invoice_payments.xml",
+        "payments.xml",
+        "account.xml",
+    )
+    ((_, cash),) = cashboard.read_files(cashboard_files)
+    assert [entry.id for entry in cash.entries] == [
+        "123540710", "397345097", "415347655", "660985040", "831155591", "1032760123",
+    ]  # fmt: skip
+    fb_files = _files("freshbooks", "invoice.get.response.xml", "tax.list.response.xml")
+    ((_, fb),) = freshbooks.read_files(fb_files)
+    assert [entry.id for entry in fb.entries] == ["344"]
+    record = {
+        "type": "invoice",
+        "currency": "USD",
+        "date": "2024-03-01",
+        "dueDate": "2024-03-31",
+        "lineItems": [{"rate": 1, "quantity": 1}],
+    }
+    with_id = kashoo.read(json.dumps({**record, "id": 9997419979}))
+    without = kashoo.read(json.dumps(record))
+    assert [with_id.entries[0].id, without.entries[0].id] == ["9997419979", None]

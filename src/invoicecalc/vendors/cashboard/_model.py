@@ -126,7 +126,7 @@ def records_of(entry: Entry) -> CashboardEntry:
     """``entry`` as a :class:`CashboardEntry` (with no vendor fields when it is not one)."""
     if isinstance(entry, CashboardEntry):
         return entry
-    return CashboardEntry(entry.invoice, entry.as_of, entry.stated)
+    return CashboardEntry(entry.invoice, entry.as_of, entry.stated, entry.id)
 
 
 def canonical(invoice: Invoice, *, as_of: dt.date) -> Invoice:

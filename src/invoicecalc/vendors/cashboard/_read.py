@@ -300,10 +300,12 @@ def _invoice(
             value = _stated_money(raw, tag, currency)
         if value is not None:
             stated.append((tag, value))
+    record = _record(raw)
     return CashboardEntry(
         invoice,
         stated=tuple(stated),
-        record=_record(raw),
+        id=record.get("id") or None,
+        record=record,
         line_records=tuple(record for _, record in lines),
         payment_records=tuple(records for _, records in payments),
         undated=tuple(undated),
@@ -339,8 +341,12 @@ def _estimate(
     )
     for tag in ESTIMATE_STATED:
         _stated_money(raw, tag, currency)  # not compared by check, but numbers
+    record = _record(raw)
     return CashboardEntry(
-        invoice, record=_record(raw), line_records=tuple(record for _, record in lines)
+        invoice,
+        id=record.get("id") or None,
+        record=record,
+        line_records=tuple(line_record for _, line_record in lines),
     )
 
 

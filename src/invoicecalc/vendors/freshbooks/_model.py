@@ -218,4 +218,10 @@ def to_entry(
             raise InvalidValueError("discount", doc.discount, "must be a percentage from 0 to 100")
         fields["discount_percentage"] = discount
     invoice: Invoice = _build(Invoice, fields, "")
-    return Entry(invoice, None, tuple((key, value) for key, value in stated if value is not None))
+    identifier = None if _blank(doc.invoice_id) else doc.invoice_id
+    return Entry(
+        invoice,
+        None,
+        tuple((key, value) for key, value in stated if value is not None),
+        id=identifier,
+    )

@@ -456,7 +456,7 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
         home_currency=home,
         **optional,
     )
-    return Entry(invoice, None, _stated(fields, taxes))
+    return Entry(invoice, None, _stated(fields, taxes), id=None if own_id is None else str(own_id))
 
 
 # -- documents -----------------------------------------------------------------
