@@ -262,6 +262,7 @@ _CURRENCIES: dict[str, Currency] = {}
 _SALES: dict[tuple[object, ...], tuple[Tax, ...]] = {}
 _LINES: dict[tuple[object, ...], LineItem] = {}
 _KINDS = {kind.value: kind for kind in LineKind}
+_CUSTOM = LineKind.CUSTOM.value  # an enum member's value is a descriptor lookup each time
 _TEXT_TYPES = (str, bool, type(None))
 #: The line's own defaults (the very objects, which its checks know).
 _ONE = cast(Decimal, attrs.fields(LineItem).quantity.default)
@@ -333,7 +334,7 @@ def _quick_line(value: object, currency: Currency) -> LineItem | None:
         if found is not None:
             return found
     get = value.get
-    kind = get("kind", LineKind.CUSTOM.value)
+    kind = get("kind", _CUSTOM)
     taxable = get("taxable", True)
     if type(kind) is not str or kind not in _KINDS or type(taxable) is not bool:
         return None
