@@ -460,9 +460,18 @@ def test_the_template_writer_is_json_dumps_of_the_totals_dict(
         assert totals_json(one, compact=True) == json.dumps(
             totals_to_dict(one), ensure_ascii=False, separators=(",", ":")
         )
+        for indent in (0, 2, 4):
+            assert totals_json(one, indent=indent) == json.dumps(
+                totals_to_dict(one), ensure_ascii=False, indent=indent
+            )
     assert dumps(totals, array=True) == json.dumps(
         [totals_to_dict(one) for one in totals], ensure_ascii=False
     )
+    for indent in (0, 2, 4):
+        assert dumps(totals, array=True, indent=indent) == json.dumps(
+            [totals_to_dict(one) for one in totals], ensure_ascii=False, indent=indent
+        )
+    assert dumps([], array=True, indent=2) == json.dumps([], indent=2)
     # With the entries, each object echoes its id and number first, as json.dumps does.
     ids = st.none() | st.text(max_size=8)
     numbers = st.none() | st.text(max_size=8)
@@ -481,6 +490,9 @@ def test_the_template_writer_is_json_dumps_of_the_totals_dict(
         assert totals_json(one, entry, compact=True) == json.dumps(
             totals_to_dict(one, entry), ensure_ascii=False, separators=(",", ":")
         )
+        assert totals_json(one, entry, indent=2) == json.dumps(
+            totals_to_dict(one, entry), ensure_ascii=False, indent=2
+        )
 
 
 def test_the_template_writer_escapes_names_as_json_does() -> None:
@@ -497,6 +509,9 @@ def test_the_template_writer_escapes_names_as_json_does() -> None:
     assert dumps(totals) == json.dumps(totals_to_dict(totals[0]), ensure_ascii=False)
     assert totals_json(totals[0], compact=True) == json.dumps(
         totals_to_dict(totals[0]), ensure_ascii=False, separators=(",", ":")
+    )
+    assert totals_json(totals[0], indent=2) == json.dumps(
+        totals_to_dict(totals[0]), ensure_ascii=False, indent=2
     )
 
 

@@ -217,15 +217,15 @@ class JsonArray:
             return Layout(start="[\n", between=",\n", end="\n]\n", empty="[]\n")
         return Layout()
 
-    def _text(self, value: object) -> str:
-        text = json.dumps(value, indent=2, ensure_ascii=False)
+    def _placed(self, text: str) -> str:
+        """``text`` one level in when it is an element of the array."""
         return "  " + text.replace("\n", "\n  ") if self.array else text
 
     def result(self, index: int, entry: Entry, totals: Totals) -> str:
-        return self._text(document.totals_to_dict(totals, entry))
+        return self._placed(document.totals_json(totals, entry, indent=2))
 
     def refusal(self, refusal: Refusal) -> str:
-        return self._text(refusal.error_object())
+        return self._placed(json.dumps(refusal.error_object(), indent=2, ensure_ascii=False))
 
 
 @attrs.frozen

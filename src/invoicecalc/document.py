@@ -588,59 +588,105 @@ def totals_to_dict(totals: Totals, entry: Entry | None = None) -> dict[str, Any]
 _encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes
 
 
+#: Placeholders in the shapes below: where a value already written as JSON goes
+#: (``%s``), and where text goes inside quotes (``"%s"``: amounts and dates).
+_JSON, _TEXT = "\x01", "\x02"
+_HEAD = {
+    "currency": _JSON,
+    "as_of": _TEXT,
+    **dict.fromkeys(
+        ("item_cost", "item_profit", "item_actual", "item_taxable", "line_discount", "discount"),
+        _TEXT,
+    ),
+    "discount_percentage": _JSON,
+    "early_periods": _JSON,
+    **dict.fromkeys(("subtotal", "sales_tax", "sales_tax_2"), _TEXT),
+    "taxes": _JSON,
+    **dict.fromkeys(
+        ("tax_total", "cash_rounding", "total_before_fees", "late_fee", "total"), _TEXT
+    ),
+    **dict.fromkeys(("payment_total", "balance"), _TEXT),
+    **dict.fromkeys(("has_been_paid", "total_quantity", "lines"), _JSON),
+}
+_TAX = {
+    **dict.fromkeys(("name", "rate", "compound", "withholding"), _JSON),
+    **dict.fromkeys(("base", "amount"), _TEXT),
+}
+_LINE = dict.fromkeys(("cost", "markup", "actual", "discount", "net"), _TEXT)
+_HOME = {
+    "currency": _JSON,
+    "subtotal": _TEXT,
+    "taxes": _JSON,
+    **dict.fromkeys(("tax_total", "total", "balance"), _TEXT),
+}
+_HOME_TAX = {"name": _JSON, "amount": _TEXT}
+
+
 @attrs.frozen
 class _Templates:
-    """The totals document's text around its values, as ``json.dumps`` writes it with
-    one pair of separators (``", "`` and ``": "``, or compact ``","`` and ``":"``)."""
+    """The totals document's text around its values, made from ``json.dumps`` itself
+    with one ``indent`` and pair of ``separators``, so that filling them in writes what
+    ``json.dumps(totals_to_dict(...))`` does. Each is at the depth it sits in the
+    document (``depth`` levels in); an object's text leaves out its closing."""
 
-    head: str
+    indent: int | None
+    separators: tuple[str, str]
+    head: str  # the totals object, up to its last member
+    echoed: str  # the same, starting with its entry's id and number
     tax: str
     line: str
-    home: str
+    home: str  # the member "home", with the separator before it
     home_tax: str
-    echo: str
-    comma: str
+    close: str  # what closes the totals object
 
-    def compact(self) -> _Templates:
-        """The same with compact separators: the texts hold only keys and punctuation,
-        every value being a ``%s`` filled in later."""
+    @classmethod
+    def of(cls, indent: int | None, separators: tuple[str, str]) -> _Templates:
+        def text(shape: Mapping[str, object], depth: int = 0) -> str:
+            written = json.dumps(shape, indent=indent, separators=separators)
+            if indent is not None:
+                written = written.replace("\n", "\n" + " " * (indent * depth))
+            return written.replace('"\\u0001"', "%s").replace("\\u0002", "%s")
 
-        def tight(text: str) -> str:
-            return text.replace('": ', '":').replace(', "', ',"')
-
-        return _Templates(
-            head=tight(self.head),
-            tax=tight(self.tax),
-            line=tight(self.line),
-            home=tight(self.home),
-            home_tax=tight(self.home_tax),
-            echo=tight(self.echo),
-            comma=",",
+        close = "}" if indent is None else "\n}"
+        whole = text({**_HEAD, "home": _HOME})
+        head = text(_HEAD)[: -len(close)]
+        return cls(
+            indent=indent,
+            separators=separators,
+            head=head,
+            echoed=text({"id": _JSON, "number": _JSON, **_HEAD})[: -len(close)],
+            tax=text(_TAX, 2),
+            line=text(_LINE, 2),
+            home=whole[len(head) : -len(close)],
+            home_tax=text(_HOME_TAX, 3),
+            close=close,
         )
 
+    def array(self, items: list[str], depth: int) -> str:
+        """A JSON array of ``items`` (each already written at ``depth + 1``) at ``depth``."""
+        if not items:
+            return "[]"
+        if self.indent is None:
+            return "[" + self.separators[0].join(items) + "]"
+        inner = "\n" + " " * (self.indent * (depth + 1))
+        return "[" + inner + ("," + inner).join(items) + "\n" + " " * (self.indent * depth) + "]"
 
-_SPACED = _Templates(
-    head=(
-        '{"currency": %s, "as_of": "%s", "item_cost": "%s", "item_profit": "%s", '
-        '"item_actual": "%s", "item_taxable": "%s", "line_discount": "%s", "discount": "%s", '
-        '"discount_percentage": %s, "early_periods": %d, "subtotal": "%s", "sales_tax": "%s", '
-        '"sales_tax_2": "%s", "taxes": [%s], "tax_total": "%s", "cash_rounding": "%s", '
-        '"total_before_fees": "%s", "late_fee": "%s", "total": "%s", "payment_total": "%s", '
-        '"balance": "%s", "has_been_paid": %s, "total_quantity": %s, "lines": [%s]'
-    ),
-    tax=(
-        '{"name": %s, "rate": %s, "compound": %s, "withholding": %s, "base": "%s", "amount": "%s"}'
-    ),
-    line='{"cost": "%s", "markup": "%s", "actual": "%s", "discount": "%s", "net": "%s"}',
-    home=(
-        ', "home": {"currency": %s, "subtotal": "%s", "taxes": [%s], "tax_total": "%s", '
-        '"total": "%s", "balance": "%s"}'
-    ),
-    home_tax='{"name": %s, "amount": "%s"}',
-    echo='{"id": %s, "number": %s',
-    comma=", ",
-)
-_COMPACT = _SPACED.compact()
+
+_LAYOUTS: dict[tuple[int | None, bool], _Templates] = {}
+
+
+def _layout(indent: int | None, compact: bool) -> _Templates:
+    """The templates of ``json.dumps(..., indent=indent)``, compact or with its default
+    separators; made once each."""
+    found = _LAYOUTS.get((indent, compact))
+    if found is None:
+        separators = (
+            (",", ":") if compact else ((",", ": ") if indent is not None else (", ", ": "))
+        )
+        found = _LAYOUTS[(indent, compact)] = _Templates.of(indent, separators)
+    return found
+
+
 _BOOL = {True: "true", False: "false"}
 
 
@@ -673,23 +719,28 @@ def _new_writer(currency: Currency) -> Callable[[int], str]:
     return write
 
 
-def totals_json(totals: Totals, entry: Entry | None = None, *, compact: bool = False) -> str:
-    """``json.dumps(totals_to_dict(totals, entry), ensure_ascii=False)``, written from a
-    template (the writer of :func:`preview`; ``tests/test_document.py`` holds the two
-    equal); with ``compact``, as ``json.dumps`` writes it with ``separators=(",", ":")``
-    (the writer of ``--output jsonl``)."""
-    t = _COMPACT if compact else _SPACED
-    comma = t.comma
+def totals_json(
+    totals: Totals,
+    entry: Entry | None = None,
+    *,
+    compact: bool = False,
+    indent: int | None = None,
+) -> str:
+    """``json.dumps(totals_to_dict(totals, entry), ensure_ascii=False, indent=indent)``,
+    written from templates (the writer of :func:`preview` and the command line's
+    ``--output json``; ``tests/test_document.py`` holds the two equal); with
+    ``compact``, with ``separators=(",", ":")`` (the writer of ``--output jsonl``)."""
+    t = _layout(indent, compact)
     money = _writer(totals.currency)
     amounts = totals.tax_amounts
     tax_total = sum(amounts)
-    taxes = comma.join(
+    taxes = t.array(
         [
             t.tax
             % (
                 _encode(tax.name),
                 _encode(f"{tax.rate:f}"),
-                "[" + comma.join([_encode(name) for name in tax.compound]) + "]"
+                t.array([_encode(name) for name in tax.compound], 3)
                 if isinstance(tax.compound, tuple)
                 else _BOOL[tax.compound],
                 _BOOL[tax.withholding],
@@ -699,7 +750,8 @@ def totals_json(totals: Totals, entry: Entry | None = None, *, compact: bool = F
             for tax, amount, base in zip(
                 totals.invoice_taxes, amounts, totals.tax_bases, strict=True
             )
-        ]
+        ],
+        1,
     )
     # A line with no discount of its own (nearly all) writes its actual once, as its
     # net too (net = actual - discount), and the zero discount as it is.
@@ -717,8 +769,7 @@ def totals_json(totals: Totals, entry: Entry | None = None, *, compact: bool = F
                 shown if not discount else money(net),
             )
         )
-    lines = comma.join(rows)
-    text = t.head % (
+    values = (
         _encode(totals.currency.code),
         totals.as_of.isoformat(),
         money(totals.item_cost),
@@ -742,27 +793,30 @@ def totals_json(totals: Totals, entry: Entry | None = None, *, compact: bool = F
         money(totals.balance),
         _BOOL[totals.balance <= 0],
         _encode(f"{totals.total_quantity:f}"),
-        lines,
+        t.array(rows, 1),
     )
+    if entry is None:
+        text = t.head % values
+    else:  # the id and the number come first
+        text = t.echoed % (_text(entry.id), _text(entry.invoice.number), *values)
     home = totals.home
     if home is not None:
         local = _writer(home.currency)
         text += t.home % (
             _encode(home.currency.code),
             local(home.subtotal),
-            comma.join(
+            t.array(
                 [
                     t.home_tax % (_encode(tax.name), local(amount))
                     for tax, amount in zip(totals.invoice_taxes, home.tax_amounts, strict=True)
-                ]
+                ],
+                2,
             ),
             local(home.tax_total),
             local(home.total),
             local(home.balance),
         )
-    if entry is not None:  # the id and the number come first
-        text = t.echo % (_text(entry.id), _text(entry.invoice.number)) + comma + text[1:]
-    return text + "}"
+    return text + t.close
 
 
 def _text(value: str | None) -> str:
@@ -804,11 +858,15 @@ def dumps(
     if entries is not None and len(entries) != len(totals):
         raise InvalidValueError("entries", len(entries), "must be one per totals")
     echoed: Sequence[Entry | None] = [None] * len(totals) if entries is None else entries
+    texts = [totals_json(t, e, indent=indent) for t, e in zip(totals, echoed, strict=True)]
+    if not array:
+        return texts[0]
     if indent is None:
-        texts = [totals_json(t, e) for t, e in zip(totals, echoed, strict=True)]
-        return "[" + ", ".join(texts) + "]" if array else texts[0]
-    payload: Any = [totals_to_dict(t, e) for t, e in zip(totals, echoed, strict=True)]
-    return json.dumps(payload if array else payload[0], indent=indent, ensure_ascii=False)
+        return "[" + ", ".join(texts) + "]"
+    if not texts:
+        return "[]"
+    pad = "\n" + " " * indent  # each object one level in, as json.dumps writes an array
+    return "[" + pad + ("," + pad).join(text.replace("\n", pad) for text in texts) + "\n]"
 
 
 @contextmanager
