@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import platform
+import sys
 import tomllib
 from pathlib import Path
 
@@ -91,7 +93,11 @@ def test_extras(metadata: importlib.metadata.PackageMetadata) -> None:
     progress = _requirements("progress")
     dev = _requirements("dev")
     assert set(testing) == {"hypothesis"}
-    assert set(server) == {"starlette", "uvicorn", "python-multipart"}
+    # uvloop has no Windows build (nor one for PyPy); where it installs, uvicorn uses it
+    uvloop = sys.platform != "win32" and platform.python_implementation() == "CPython"
+    assert set(server) == {"starlette", "uvicorn", "python-multipart", "httptools"} | (
+        {"uvloop"} if uvloop else set()
+    )
     assert set(dask) == {"dask", "distributed", "fsspec"}
     assert set(progress) == {"tqdm"}
     # mutation testing is run by hand (benchmarks/mutation.py), not in dev or CI
