@@ -567,6 +567,27 @@ _TAX_LISTS = st.sampled_from(
 _POLICIES = st.sampled_from(
     [{"rounding": "half_even"}, {"tax_rounding": "per_line"}, {"rounding": "sideways"}, {}]
 )
+_CASH_ROUNDINGS = st.sampled_from(
+    [
+        "currency",
+        {"increment": "0.05"},
+        {"increment": "0.05", "rounding": "up"},
+        {"increment": "0.001"},
+        {"increment": "x"},
+        {"rounding": "down"},
+        "nearest",
+    ]
+)
+_HOMES = st.sampled_from(
+    [
+        {"code": "EUR", "rate": "0.9134"},
+        {"code": "USD", "rate": "1"},
+        {"code": "USD", "rate": "2"},
+        {"code": "XXY", "rate": "1"},
+        {"code": "JPY", "rate": "-1"},
+        {"code": "EUR"},
+    ]
+)
 
 
 @st.composite
@@ -598,6 +619,10 @@ def invoice_objects(draw: st.DrawFn) -> dict[str, object]:
         value["taxes"] = draw(_TAX_LISTS)
     if draw(st.booleans()):
         value["policy"] = draw(_POLICIES)
+    if draw(st.booleans()):
+        value["cash_rounding"] = draw(_CASH_ROUNDINGS)
+    if draw(st.booleans()):
+        value["home_currency"] = draw(_HOMES)
     value["currency"] = draw(st.sampled_from(["USD", "USD", "JPY", "usd", 5]))
     lines = draw(st.lists(_line_objects(), max_size=3))
     value["lines"] = draw(st.sampled_from([lines, lines, "x"]))
@@ -666,6 +691,33 @@ def test_the_quick_reader_reads_a_taxes_list_a_policy_and_lines_of_any_shape() -
     assert entry.invoice.taxes[1].compound == ("VAT",)
     assert entry.invoice.policy.tax_rounding is TaxRounding.PER_LINE
     assert entry.invoice.lines[1].taxes == ("VAT",)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "_quick_entry", lambda raw: None)
+        assert entry == invoice_from_dict(value)
+
+
+def test_the_quick_reader_reads_cash_rounding_and_a_home_currency() -> None:
+    """So does an invoice with cash rounding and a home currency (they were handed on)."""
+    import invoicecalc.document as document
+
+    value = {
+        "currency": "CHF",
+        "invoice_date": "2024-03-01",
+        "due_date": "2024-03-31",
+        "lines": [{"quantity": "3", "unit_price": "10.01"}],
+        "cash_rounding": "currency",
+        "home_currency": {"code": "EUR", "rate": "1.05"},
+    }
+    entry = document._quick_entry(value)
+    assert entry is not None
+    invoice = entry.invoice
+    assert invoice.cash_rounding is not None
+    assert invoice.cash_rounding.increment == Currency("CHF").amount("0.05")  # CLDR: 5 rappen
+    assert invoice.home_currency is not None
+    assert (invoice.home_currency.currency.code, invoice.home_currency.rate) == (
+        "EUR",
+        Decimal("1.05"),
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(document, "_quick_entry", lambda raw: None)
         assert entry == invoice_from_dict(value)

@@ -248,11 +248,11 @@ _ALL_INVOICE_KEYS = dict.fromkeys((*_INVOICE_KEYS, *_STRUCTURED))
 # sales-tax keys) read in one pass, through bounded caches of what its text
 # parses to: every value is still parsed by the full reader's own parser (on a
 # cache miss) and checked by the same constructors, and only what parsed
-# cleanly is remembered. A taxes list, a policy and a line of another shape
-# (its own taxes or discount) are read by the full reader's own parsers.
-# Anything else (an error, a key it does not handle, a null) gives None, and
-# the full reader below reads the invoice again, so every refusal is the full
-# reader's.
+# cleanly is remembered. A taxes list, a policy, cash rounding, a home currency
+# and a line of another shape (its own taxes or discount) are read by the full
+# reader's own parsers. Anything else (an error, a key it does not know, a
+# null, payments of another shape) gives None, and the full reader below reads
+# the invoice again, so every refusal is the full reader's.
 
 _CACHE_SIZE = 4096
 _DECIMALS: dict[str, Decimal] = {}
@@ -271,9 +271,6 @@ _QUICK_LINE_KEYS = dict.fromkeys(
     ("title", "description", "kind", "quantity", "unit_price", "flat_fee", "markup_percentage")
 )
 _QUICK_LINE_KEYS["taxable"] = None
-_QUICK_INVOICE_KEYS = dict.fromkeys(
-    (*_INVOICE_KEYS, "currency", "lines", "taxes", "payments", "policy", "discount_amount")
-).keys() - {"home_currency"}
 _PAYMENT_KEYS = dict.fromkeys(("date", "amount", "note"))
 
 
@@ -392,7 +389,6 @@ def _quick_sales(raw: dict[str, Any], fields: dict[str, Any]) -> tuple[Tax, ...]
 _QUICK_PARSERS: dict[str, Parser] = {
     key: _date if parse is parse_date else _number if parse is exact_decimal else parse
     for key, parse in _INVOICE_KEYS.items()
-    if key != "home_currency"
 }
 
 
@@ -400,7 +396,7 @@ def _quick_entry(raw: Any) -> Entry | None:
     """The invoice as :func:`invoice_from_dict` reads it, or None (see above)."""
     if (
         type(raw) is not dict
-        or not raw.keys() <= _QUICK_INVOICE_KEYS
+        or not raw.keys() <= _ALL_INVOICE_KEYS.keys()
         or "currency" not in raw
         or "invoice_date" not in raw
         or "due_date" not in raw
@@ -418,6 +414,8 @@ def _quick_entry(raw: Any) -> Entry | None:
             fields[key] = parse(item, key)
         elif key == "discount_amount":
             fields[key] = _money(currency, item, key, False)
+        elif key == "cash_rounding":
+            fields[key] = _cash_rounding(currency)(item, key)
     as_of = fields.pop("as_of", None)
     if "taxes" not in raw:
         fields["taxes"] = _quick_sales(raw, fields)
