@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -39,12 +39,12 @@ __all__ = [
     "Refusal",
     "Renderer",
     "Settings",
-    "entry_items",
     "json_items",
     "outcome",
     "pieces",
     "report",
     "value_text",
+    "vendor_items",
     "work",
     "write",
 ]
@@ -116,12 +116,27 @@ def json_items(source: str, document: JsonDocument, counter: Iterator[int]) -> I
             yield Item(next(counter), source, text=element, within=within)
 
 
-def entry_items(source: str, read: Document, counter: Iterator[int]) -> list[Item]:
-    """One item for each invoice a vendor reader read from ``source``."""
-    return [
-        Item(next(counter), source, entry=entry, within=within if read.array else None)
-        for within, entry in enumerate(read.entries)
-    ]
+def vendor_items(
+    reads: Iterable[Sequence[tuple[str, Document]] | Item], counter: Iterator[int]
+) -> tuple[bool, list[Item]]:
+    """Whether vendor documents answer as an array, and one item for each invoice they
+    hold: ``reads`` gives what each file (or group of files read together) held, or the
+    refused item that stands for it (numbered from ``counter`` when it was refused)."""
+    items: list[Item] = []
+    array, documents = False, 0
+    for read in reads:
+        if isinstance(read, Item):
+            items.append(read)
+            documents += 1
+            continue
+        documents += len(read)
+        for source, held in read:
+            array = array or held.array
+            items += [
+                Item(next(counter), source, entry=entry, within=within if held.array else None)
+                for within, entry in enumerate(held.entries)
+            ]
+    return array or documents > 1, items
 
 
 @attrs.frozen

@@ -25,6 +25,7 @@ from typing import BinaryIO
 import attrs
 
 from .. import _batch as batch
+from .._documents import Document
 from .._stream import json_lines, open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._args import EXIT_OK, EXIT_REFUSED, read_sources
@@ -106,23 +107,20 @@ def _vendor_items(job: Batch, counter: Iterator[int]) -> tuple[bool, Iterator[ba
     spreads an invoice over several); with ``--keep-going`` a refused file is one
     refused item."""
     groups = [job.paths] if job.input in READ_TOGETHER else [[path] for path in job.paths]
-    items: list[batch.Item] = []
-    documents = 0
-    array = False
-    for group in groups:
-        try:
-            read = read_sources(group, job.input, job.currency, as_of=job.as_of, command="preview")
-        except Refused as refused:
-            if not job.keep_going or refused.error is None:
-                raise
-            items.append(_unreadable(refused, next(counter), ", ".join(map(_name, group))))
-            documents += 1
-            continue
-        documents += len(read)
-        for name, doc in read:
-            array = array or doc.array
-            items += batch.entry_items(name, doc, counter)
-    return array or documents > 1, iter(items)
+
+    def reads() -> Iterator[list[tuple[str, Document]] | batch.Item]:
+        for group in groups:
+            try:
+                yield read_sources(
+                    group, job.input, job.currency, as_of=job.as_of, command="preview"
+                )
+            except Refused as refused:
+                if not job.keep_going or refused.error is None:
+                    raise
+                yield _unreadable(refused, next(counter), ", ".join(map(_name, group)))
+
+    array, items = batch.vendor_items(reads(), counter)
+    return array, iter(items)
 
 
 def _items(job: Batch, stack: contextlib.ExitStack) -> tuple[bool, Iterator[batch.Item]]:

@@ -189,8 +189,8 @@ def _items(request: Request) -> tuple[bool, list[batch.Item]]:
     ``preview --keep-going`` reads its files: a neutral array an element at a time; a
     refused vendor document (documents, for a format read together) one refused item."""
     counter = itertools.count()
-    items: list[batch.Item] = []
     if request.input == "json":
+        items: list[batch.Item] = []
         array = len(request.sources) > 1
         for name, data in request.sources:
             whole = open_json(io.BytesIO(data))
@@ -199,21 +199,17 @@ def _items(request: Request) -> tuple[bool, list[batch.Item]]:
         return array, items
     together = request.input in READ_TOGETHER
     groups = [request.sources] if together else [[source] for source in request.sources]
-    array, documents = False, 0
-    for group in groups:
-        try:
-            read_all = read(attrs.evolve(request, sources=group))
-        except Refusal as refusal:
-            if refusal.source is None or refusal.error.field.startswith("?"):
-                raise  # the request's own options: no invoice to put it in place of
-            items.append(batch.Item(next(counter), refusal.source, error=refusal.error))
-            documents += 1
-            continue
-        documents += len(read_all)
-        for name, doc in read_all:
-            array = array or doc.array
-            items += batch.entry_items(name, doc, counter)
-    return array or documents > 1, items
+
+    def reads() -> Iterator[Named | batch.Item]:
+        for group in groups:
+            try:
+                yield read(attrs.evolve(request, sources=group))
+            except Refusal as refusal:
+                if refusal.source is None or refusal.error.field.startswith("?"):
+                    raise  # the request's own options: no invoice to put it in place of
+                yield batch.Item(next(counter), refusal.source, error=refusal.error)
+
+    return batch.vendor_items(reads(), counter)
 
 
 def preview_each(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[dt.date], int]:
