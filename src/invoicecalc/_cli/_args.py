@@ -22,6 +22,7 @@ __all__ = [
     "Commands",
     "Parser",
     "add_currency",
+    "add_paths",
     "date_argument",
     "load_sources",
     "one_line",
@@ -53,6 +54,18 @@ class Parser(argparse.ArgumentParser):
 
 #: The commands of the ``invoicecalc`` parser, which each module adds its own to.
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """The files a command reads (``PATH...``)."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="the files to read, or - for standard input (Cashboard: its documents, read "
+        "together; FreshBooks: with the account's tax.list response beside the invoices, "
+        "which says whether a second tax compounds)",
+    )
 
 
 def add_currency(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ import sys
 
 from .._documents import Entry
 from .._explain import Explanation, Step, explain, first_difference
-from ._args import EXIT_OK, Commands, add_currency, date_argument, read_sources
+from ._args import EXIT_OK, Commands, add_currency, add_paths, date_argument, read_sources
 from ._formats import READERS, check_locale, naming
 
 __all__ = ["VENDOR_NAMES", "add_explain_command", "difference_lines", "explained"]
@@ -123,9 +123,7 @@ def add_explain_command(commands: Commands) -> None:
             "payments and home-currency amounts, each step naming its rule (docs/explain.md)."
         ),
     )
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="a file to read, or - for standard input"
-    )
+    add_paths(parser)
     parser.add_argument(
         "--as-of",
         type=date_argument,

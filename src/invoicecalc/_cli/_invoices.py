@@ -14,6 +14,7 @@ from ._args import (
     EXIT_OK,
     Commands,
     add_currency,
+    add_paths,
     date_argument,
     rate_argument,
     read_sources,
@@ -103,7 +104,7 @@ def _add_check(commands: Commands) -> None:
             "total. Exits 1 when any differs, 2 when the input is refused."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="FILE", help="a file to read, or -")
+    add_paths(parser)
     parser.add_argument(
         "--input", choices=sorted(READERS), required=True, help="the format of the files"
     )
@@ -138,9 +139,7 @@ def _add_preview(commands: Commands) -> None:
             "its place)."
         ),
     )
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="a file to read, or - for standard input"
-    )
+    add_paths(parser)
     parser.add_argument(
         "--as-of",
         type=date_argument,

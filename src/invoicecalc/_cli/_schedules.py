@@ -26,7 +26,15 @@ from .._recurring import Frequency, recur
 from .._schedule import Schedule, schedule
 from .._terms import apply_terms, is_terms, redate
 from ..document import totals_to_dict
-from ._args import EXIT_OK, Commands, add_currency, date_argument, load_sources, read_sources
+from ._args import (
+    EXIT_OK,
+    Commands,
+    add_currency,
+    add_paths,
+    date_argument,
+    load_sources,
+    read_sources,
+)
 from ._formats import (
     FREE_TEXT_TERMS,
     READERS,
@@ -136,14 +144,7 @@ def _heading(invoice: Invoice, what: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser, *, as_of: str | None) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="FILE",
-        help="the files to read, or - for standard input (Cashboard: its documents, read "
-        "together; FreshBooks: with the account's tax.list response beside it, which says "
-        "whether a second tax compounds)",
-    )
+    add_paths(parser)
     if as_of is not None:
         parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD", help=as_of)
     parser.add_argument(
