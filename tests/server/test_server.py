@@ -631,6 +631,46 @@ def test_413_while_a_chunked_body_is_still_coming(server: Running) -> None:
     assert answer.startswith(b"HTTP/1.1 413 ")
 
 
+def test_413_when_the_bytes_past_the_limit_are_the_last_of_the_body() -> None:
+    """A server may hand over the rest of a chunked body at once, ending it with the
+    message that passes the limit; there is then nothing left to drop, and the answer is
+    the 413 (it was a 500: the drain read a stream already consumed). Driven through
+    the ASGI interface, so that the body arrives exactly so."""
+    import asyncio
+
+    app = create_app(max_body=LIMIT, body_timeout=10)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/preview",
+        "raw_path": b"/v1/preview",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    messages = [{"type": "http.request", "body": b"x" * (LIMIT + 1), "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(30)  # a client that sends nothing more
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    assert sent[0]["status"] == 413
+    body = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
+    assert body["detail"] == f"the body passed {LIMIT} bytes, the most that are read"
+
+
 # -- load ------------------------------------------------------------------------------------
 
 

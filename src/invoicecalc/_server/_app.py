@@ -86,16 +86,36 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").partition(";")[0].strip().lower()
 
 
-async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+class _Body:
+    """A request's body as it arrives, read from the ASGI channel, knowing whether it
+    has all arrived (a server may deliver the last bytes with the ones that pass the
+    limit, and then there is nothing left to drop)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.ended = False
+
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
+        while not self.ended:
+            message = await self.request.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            if message["type"] == "http.request":
+                self.ended = not message.get("more_body", False)
+                if message.get("body"):
+                    yield message["body"]
+
+
+async def _bounded(body: _Body, limit: int) -> AsyncGenerator[bytes, None]:
     """The body as it arrives, refused (413) once it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
+    declared = body.request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise _Problem(400, f"Content-Length {declared!r} is not a number of bytes")
         if int(declared) > limit:
             raise _Problem(413, f"the body is {declared} bytes; at most {limit} are read")
     seen = 0
-    async for chunk in request.stream():
+    async for chunk in body.chunks():
         seen += len(chunk)
         if seen > limit:
             raise _Problem(413, f"the body passed {limit} bytes, the most that are read")
@@ -108,24 +128,25 @@ async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 LINGER_BYTES = 1 << 20
 
 
-async def _linger(request: Request, limit: int) -> None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + LINGER_BYTES:
+async def _linger(body: _Body, limit: int) -> None:
+    declared = body.request.headers.get("content-length", "")
+    if body.ended or (declared.isdigit() and int(declared) > limit + LINGER_BYTES):
         return
     dropped = 0
     with anyio.move_on_after(1), contextlib.suppress(ClientDisconnect):
-        async for chunk in request.stream():
+        async for chunk in body.chunks():
             dropped += len(chunk)
             if dropped > LINGER_BYTES:
                 break
 
 
-async def _sources(request: Request, limit: int, types: tuple[str, ...]) -> _work.Sources:
+async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sources:
     """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
-    media = _media_type(request)
+    headers = body.request.headers
+    media = _media_type(body.request)
     if media == "multipart/form-data":
         parser = MultiPartParser(
-            request.headers, _bounded(request, limit), max_files=1000, max_part_size=limit
+            headers, _bounded(body, limit), max_files=1000, max_part_size=limit
         )
         try:
             form = await parser.parse()
@@ -147,7 +168,7 @@ async def _sources(request: Request, limit: int, types: tuple[str, ...]) -> _wor
         accepted = ", ".join((*types, "multipart/form-data"))
         shown = media or "no Content-Type"
         raise _Problem(415, f"{shown} is not read here; send {accepted}", {"Accept": accepted})
-    return [("body", b"".join([chunk async for chunk in _bounded(request, limit)]))]
+    return [("body", b"".join([chunk async for chunk in _bounded(body, limit)]))]
 
 
 def _query(request: Request, known: tuple[str, ...]) -> _work.Request:
@@ -197,18 +218,19 @@ def create_app(
     async def work(
         request: Request, run: Callable[[_work.Request], Response], known: tuple[str, ...]
     ) -> Response:
+        body = _Body(request)
         try:
             options = _query(request, known)
             types = _work.INPUTS[options.input][1]
             with anyio.fail_after(body_timeout):
-                sources = await _sources(request, max_body, types)
+                sources = await _sources(body, max_body, types)
             return await run_in_threadpool(run, attrs.evolve(options, sources=sources))
         except _work.Refusal as refusal:
             return _refused(refusal)
         except _Problem as problem:
             headers = {**problem.headers}
             if problem.status == 413:
-                await _linger(request, max_body)
+                await _linger(body, max_body)
             if problem.status in (400, 408, 413):
                 headers["Connection"] = "close"  # the rest of the body is not read
             return _problem(problem.status, problem.detail, headers)
