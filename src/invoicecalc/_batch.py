@@ -254,11 +254,13 @@ class Settings:
 
 @attrs.frozen
 class Piece:
-    """The text written for one invoice, and its refusal when it was refused."""
+    """The text written for one invoice, and its refusal when it was refused, else the
+    date its totals stand on."""
 
     index: int
     text: str
     refusal: Refusal | None = None
+    as_of: dt.date | None = None
 
 
 def _echoed(value: object, key: str) -> str | None:
@@ -304,7 +306,9 @@ def work(item: Item, settings: Settings) -> Piece:
     if isinstance(found, Refusal):
         return Piece(item.index, settings.renderer.refusal(found), found)
     entry, totals = found
-    return Piece(item.index, settings.renderer.result(item.index, entry, totals))
+    return Piece(
+        item.index, settings.renderer.result(item.index, entry, totals), as_of=totals.as_of
+    )
 
 
 def _work_all(items: list[Item], settings: Settings) -> list[Piece]:

@@ -219,24 +219,16 @@ def preview_each(request: Request, today: Callable[[], dt.date]) -> tuple[str, l
     ``today`` is called once when the query gives no ``as_of``.
     """
     array, items = _items(request)
-    renderer = batch.JsonArray(array)
     default = None if request.as_of is not None else today()
-    texts, dates, refused = [], [], 0
-    for item in items:
-        found = batch.outcome(item, today=default, as_of=request.as_of)
-        if isinstance(found, batch.Refusal):
-            texts.append(renderer.refusal(found))
-            refused += 1
-        else:
-            entry, totals = found
-            texts.append(renderer.result(item.index, entry, totals))
-            dates.append(totals.as_of)
-    if len(texts) > 1 and not array:
+    settings = batch.Settings(batch.JsonArray(array), default, request.as_of)
+    pieces = list(batch.pieces(items, settings))
+    if len(pieces) > 1 and not array:
         error = InvalidValueError("totals", "several", "one object needs exactly one invoice")
         raise Refusal(error, None)
     out = io.StringIO()
-    batch.write(texts, renderer.layout, out)
-    return out.getvalue(), list(dict.fromkeys(dates)), refused
+    batch.write([piece.text for piece in pieces], settings.renderer.layout, out)
+    dates = dict.fromkeys(piece.as_of for piece in pieces if piece.as_of is not None)
+    return out.getvalue(), list(dates), sum(piece.refusal is not None for piece in pieces)
 
 
 def _dates(results: Sequence[tuple[Entry, Totals]]) -> list[dt.date]:
