@@ -231,7 +231,6 @@ class LineItem:
         quantity_low: Number | None = None,
         quantity_high: Number | None = None,
     ) -> None:
-        put = object.__setattr__
         if (
             type(quantity) is Decimal
             and type(unit_price) is Price
@@ -287,20 +286,24 @@ class LineItem:
             terms = (qn * pn, qd * pd, int(flat_fee), mn, md * 100, taxable, 0, 1, None)
             set_terms(self, tuple.__new__(LineTerms, terms))
             return
-        taxes = _checks.sequence(taxes)
-        put(self, "kind", kind)
-        put(self, "title", title)
-        put(self, "description", description)
-        put(self, "quantity", quantity)
-        put(self, "unit_price", unit_price)
-        put(self, "flat_fee", flat_fee)
-        put(self, "markup_percentage", markup_percentage)
-        put(self, "taxable", taxable)
-        put(self, "taxes", taxes)
-        put(self, "discount_percentage", discount_percentage)
-        put(self, "discount_amount", discount_amount)
-        put(self, "quantity_low", quantity_low)
-        put(self, "quantity_high", quantity_high)
+        given = (
+            kind,
+            title,
+            description,
+            quantity,
+            unit_price,
+            flat_fee,
+            markup_percentage,
+            taxable,
+            _checks.sequence(taxes),
+            discount_percentage,
+            discount_amount,
+            quantity_low,
+            quantity_high,
+        )
+        # Every slot but the last, terms, which __attrs_post_init__ works out.
+        for set_field, value in zip(_LINE_SLOTS[:-1], given, strict=True):
+            set_field(self, value)
         self.__attrs_post_init__()
 
     def __attrs_post_init__(self) -> None:
