@@ -35,6 +35,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from bench_core import ten_line_invoice
 
 AS_OF = "2024-03-10"
 EVERY = 1000  # one invoice in EVERY is refused
@@ -50,32 +53,9 @@ print(status, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
-def ten_line_invoice(n: int) -> dict[str, object]:
-    lines = [
-        {
-            "kind": "task",
-            "title": f"Line {i}",
-            "quantity": f"{10 + i}.5",
-            "unit_price": f"{85 + i + n % 50}.00",
-            "flat_fee": f"{i}.00",
-            "markup_percentage": "15",
-            "taxable": i % 3 != 0,
-        }
-        for i in range(10)
-    ]
-    return {
-        "id": f"inv-{n}",
-        "currency": "USD",
-        "number": f"B-{n}",
-        "invoice_date": "2024-03-01",
-        "due_date": "2024-03-31",
-        "lines": lines,
-        "sales_tax": "8.25",
-        "sales_tax_2": "5",
-        "sales_tax_2_cumulative": True,
-        "discount_percentage": "2",
-        "payments": [{"date": "2024-03-05", "amount": "100.00"}],
-    }
+def numbered_invoice(n: int) -> dict[str, Any]:
+    """Invoice ``n`` of a batch: the benchmarks' ten-line invoice with an id and a number."""
+    return {"id": f"inv-{n}", "number": f"B-{n}", **ten_line_invoice(n)}
 
 
 def invoice_text(n: int) -> str:
@@ -84,13 +64,13 @@ def invoice_text(n: int) -> str:
         kind = (n // EVERY) % 3
         if kind == 2:
             return "{this line is not JSON"
-        invoice = ten_line_invoice(n)
+        invoice = numbered_invoice(n)
         if kind == 0:
             invoice["lines"][0]["flat_fee"] = "1.001"  # type: ignore[index]
         else:
             invoice["currency"] = "XXX1"
         return json.dumps(invoice)
-    return json.dumps(ten_line_invoice(n))
+    return json.dumps(numbered_invoice(n))
 
 
 def write_batch(path: Path, count: int, *, array: bool) -> int:
@@ -102,7 +82,7 @@ def write_batch(path: Path, count: int, *, array: bool) -> int:
         for n in range(count):
             text = invoice_text(n)
             if array and text.startswith("{this"):
-                text = json.dumps({**ten_line_invoice(n), "currency": "usd"})
+                text = json.dumps({**numbered_invoice(n), "currency": "usd"})
             refused += n % EVERY == EVERY - 1
             if array:
                 out.write(("" if n == 0 else ",\n") + text)

@@ -29,38 +29,15 @@ import time
 import urllib.request
 from typing import Any
 
+from bench_core import ten_line_invoice
 from invoicecalc._server import Request, preview
 
 AS_OF = "2024-03-10"
 
 
-def ten_line_invoice() -> bytes:
-    lines = [
-        {
-            "kind": "task",
-            "title": f"Line {i}",
-            "quantity": f"{10 + i}.5",
-            "unit_price": f"{85 + i}.00",
-            "flat_fee": f"{i}.00",
-            "markup_percentage": "15",
-            "taxable": i % 3 != 0,
-        }
-        for i in range(10)
-    ]
-    invoice = {
-        "currency": "USD",
-        "number": "B-1",
-        "invoice_date": "2024-03-01",
-        "due_date": "2024-03-31",
-        "as_of": AS_OF,
-        "lines": lines,
-        "sales_tax": "8.25",
-        "sales_tax_2": "5",
-        "sales_tax_2_cumulative": True,
-        "discount_percentage": "2",
-        "payments": [{"date": "2024-03-05", "amount": "100.00"}],
-    }
-    return json.dumps(invoice).encode()
+def request_body() -> bytes:
+    """The benchmarks' ten-line invoice as one request's body."""
+    return json.dumps({**ten_line_invoice(), "number": "B-1", "as_of": AS_OF}).encode()
 
 
 def in_process(body: bytes, seconds: float) -> float:
@@ -155,7 +132,7 @@ def main() -> None:
     parser.add_argument("--time-cap", type=float, default=20.0, help="seconds per level")
     args = parser.parse_args()
 
-    body = ten_line_invoice()
+    body = request_body()
     per_call = in_process(body, 2.0)
     port = _free_port()
     command = [sys.executable, "-m", "invoicecalc", "serve", "--port", str(port)]
