@@ -90,8 +90,9 @@ class Item:
     ``text`` is its JSON (an element of an array, a line of JSON Lines, a
     whole document); ``entry`` an invoice a vendor reader already read;
     ``error`` a refusal met before it could be told apart (the array
-    stopped being JSON there). ``within`` is its index in its file's array
-    and ``line`` its line in a JSON Lines file, for messages.
+    stopped being JSON there), or a vendor reader's refusal of the invoice,
+    with the ``id`` and ``number`` it is known by. ``within`` is its index in
+    its file's array and ``line`` its line in a JSON Lines file, for messages.
     """
 
     index: int
@@ -101,6 +102,8 @@ class Item:
     error: InvoiceCalcError | None = None
     within: int | None = None
     line: int | None = None
+    id: str | None = None  # what a refused vendor invoice is known by
+    number: str | None = None
 
 
 def json_items(source: str, document: JsonDocument, counter: Iterator[int]) -> Iterator[Item]:
@@ -121,7 +124,9 @@ def vendor_items(
 ) -> tuple[bool, list[Item]]:
     """Whether vendor documents answer as an array, and one item for each invoice they
     hold: ``reads`` gives what each file (or group of files read together) held, or the
-    refused item that stands for it (numbered from ``counter`` when it was refused)."""
+    refused item that stands for it (numbered from ``counter`` when it was refused).
+    An invoice a reader refused (``Document.refused``) is a refused item in its place;
+    its error already names where it sits in its document."""
     items: list[Item] = []
     array, documents = False, 0
     for read in reads:
@@ -132,10 +137,20 @@ def vendor_items(
         documents += len(read)
         for source, held in read:
             array = array or held.array
-            items += [
-                Item(next(counter), source, entry=entry, within=within if held.array else None)
-                for within, entry in enumerate(held.entries)
-            ]
+            for within, found in enumerate(held.places()):
+                if isinstance(found, Entry):
+                    place = within if held.array else None
+                    items.append(Item(next(counter), source, entry=found, within=place))
+                else:
+                    items.append(
+                        Item(
+                            next(counter),
+                            source,
+                            error=found.error,
+                            id=found.id,
+                            number=found.number,
+                        )
+                    )
     return array or documents > 1, items
 
 
@@ -293,8 +308,10 @@ def outcome(
             item.index,
             item.source,
             exc,
-            id=entry.id if entry is not None else _echoed(value, "id"),
-            number=entry.invoice.number if entry is not None else _echoed(value, "number"),
+            id=entry.id if entry is not None else item.id or _echoed(value, "id"),
+            number=entry.invoice.number
+            if entry is not None
+            else item.number or _echoed(value, "number"),
             within=item.within,
             line=item.line,
         )

@@ -13,7 +13,15 @@ import attrs
 from ._model import Invoice
 from .errors import InvoiceCalcError
 
-__all__ = ["Document", "Entry", "Naming", "document_of", "unnamed"]
+__all__ = [
+    "Document",
+    "Entry",
+    "Naming",
+    "RefusedEntry",
+    "document_of",
+    "refused_whole",
+    "unnamed",
+]
 
 #: How a reader of several files names the file an error is about: a context
 #: manager per file (the command line's puts the file name before the error).
@@ -52,11 +60,42 @@ class Entry:
 
 
 @attrs.frozen
+class RefusedEntry:
+    """An invoice a reader asked to ``keep_going`` refused: its place among all its
+    document's invoices (read or refused, from 0), the error that would have stopped
+    the read, and the vendor's id and number of the invoice when they could be read."""
+
+    place: int
+    error: InvoiceCalcError
+    id: str | None = None
+    number: str | None = None
+
+
+@attrs.frozen
 class Document:
-    """What a file held: its invoices, and whether they came as an array."""
+    """What a file held: its invoices, and whether they came as an array.
+
+    ``refused`` is filled only by a vendor reader asked to ``keep_going``: the
+    invoices it refused (:class:`RefusedEntry`); ``entries`` are the others, in
+    order. A document refused whole is one refusal at place 0 and no entries.
+    """
 
     entries: tuple[Entry, ...]
     array: bool = False
+    refused: tuple[RefusedEntry, ...] = ()
+
+    def places(self) -> Iterator[Entry | RefusedEntry]:
+        """Every invoice in its place: its entry, or its refusal."""
+        refused = {found.place: found for found in self.refused}
+        entries = iter(self.entries)
+        for place in range(len(self.entries) + len(self.refused)):
+            found = refused.get(place)
+            yield next(entries) if found is None else found
+
+
+def refused_whole(error: InvoiceCalcError) -> Document:
+    """A document refused whole, as a reader asked to ``keep_going`` gives it."""
+    return Document((), refused=(RefusedEntry(0, error),))
 
 
 def document_of(value: object, entry_of: Callable[[Any], Entry]) -> Document:

@@ -21,7 +21,7 @@ from typing import Any, cast
 import attrs
 
 from ._calculate import Totals, calculate
-from ._documents import Document, Entry, document_of
+from ._documents import Document, Entry, RefusedEntry, document_of
 from ._model import (
     CashRounding,
     DiscountBase,
@@ -53,6 +53,7 @@ from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 __all__ = [
     "Document",
     "Entry",
+    "RefusedEntry",
     "calculate_document",
     "document_of",
     "dumps",

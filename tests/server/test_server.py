@@ -415,6 +415,38 @@ def test_keep_going_puts_a_refused_vendor_document_in_its_place(
     assert answer.content == out.encode()
 
 
+def test_keep_going_puts_a_refused_invoice_of_documents_read_together_in_its_place(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # FreshBooks parts are read together (the tax list is the account's): one bad
+    # invoice used to refuse every part; now it is an error object in its place.
+    good = GOLDEN / "freshbooks" / "quebec-2012.get.xml"
+    taxes = GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml"
+    bad = tmp_path / "bad.get.xml"
+    bad.write_text(good.read_text().replace("<quantity>3</quantity>", "<quantity>x</quantity>"))
+    files = [good, bad, taxes, good]
+    answer = post_files(
+        client, "/v1/preview", files, input="freshbooks", as_of="2024-03-05", keep_going="true"
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["invoicecalc-refused"] == "1"
+    first, refused, last = answer.json()
+    assert first == last
+    assert first["total"] == "252.93"  # FreshBooks' own <amount> for the invoice
+    assert refused["error"] == {
+        "index": 1,
+        "id": "1207",
+        "number": "QC-2012-031",
+        "field": "invoice.lines[0].quantity",
+        "value": "'x'",
+        "problem": "is not a decimal number",
+    }
+    argv = [*files, "--input", "freshbooks", "--as-of", "2024-03-05", "--keep-going"]
+    status, out, _ = cli(capsys, "preview", *argv, "--output", "json")
+    assert status == 2
+    assert answer.content == out.encode()
+
+
 def test_freshbooks_documents_are_read_together_as_the_command_line_reads_them(
     client: httpx.Client, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -94,19 +94,21 @@ def read_sources(
     *,
     as_of: dt.date | None = None,
     command: str = "preview",
+    keep_going: bool = False,
 ) -> list[tuple[str, Document]]:
     """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by.
 
-    ``currency`` is ``--currency``; ``as_of`` (``--as-of``) and ``command`` go to
-    the readers that depend on them (:data:`OPTION_READERS`).
+    ``currency`` is ``--currency``; ``as_of`` (``--as-of``), ``command`` and
+    ``keep_going`` (``--keep-going``) go to the readers that depend on them
+    (:data:`OPTION_READERS`).
     """
     sources = load_sources(paths)
+    if currency is not None and fmt not in CURRENCY_READERS:
+        raise Refused(f"--currency: --input {fmt} documents state their own currency")
     reader = READERS[fmt]
     if fmt in OPTION_READERS:
-        reader = OPTION_READERS[fmt](ReadOptions(currency, as_of, command))
+        reader = OPTION_READERS[fmt](ReadOptions(currency, as_of, command, keep_going))
     elif currency is not None:
-        if fmt not in CURRENCY_READERS:
-            raise Refused(f"--currency: --input {fmt} documents state their own currency")
         reader = CURRENCY_READERS[fmt](currency)
     with naming(", ".join(name for name, _ in sources)):
         return reader(sources)

@@ -104,15 +104,21 @@ def _json_file(path: str, counter: Iterator[int]) -> Iterator[batch.Item]:
 
 def _vendor_items(job: Batch, counter: Iterator[int]) -> tuple[bool, Iterator[batch.Item]]:
     """Vendor documents are read whole (a file at a time, or together when the format
-    spreads an invoice over several); with ``--keep-going`` a refused file is one
-    refused item."""
+    spreads an invoice over several); with ``--keep-going`` each refused invoice is a
+    refused item, and so is a refused file (files, when the read of a format read
+    together is refused whole)."""
     groups = [job.paths] if job.input in READ_TOGETHER else [[path] for path in job.paths]
 
     def reads() -> Iterator[list[tuple[str, Document]] | batch.Item]:
         for group in groups:
             try:
                 yield read_sources(
-                    group, job.input, job.currency, as_of=job.as_of, command="preview"
+                    group,
+                    job.input,
+                    job.currency,
+                    as_of=job.as_of,
+                    command="preview",
+                    keep_going=job.keep_going,
                 )
             except Refused as refused:
                 if not job.keep_going or refused.error is None:

@@ -307,7 +307,6 @@ def _write_kashoo(results: Results, output: Output) -> str:
         raise InvalidValueError(option, exc.value, exc.problem) from None
 
 
-READERS["kashoo"] = lambda sources: kashoo.read_files(sources, naming=naming)
 WRITERS["kashoo-json"] = _write_kashoo
 
 #: Readers of formats whose documents do not state their currency: ``--currency``
@@ -322,12 +321,19 @@ class ReadOptions:
     currency: str | None = None
     as_of: dt.date | None = None
     command: str = "preview"
+    keep_going: bool = False  # preview --keep-going: refused invoices in Document.refused
 
 
 #: Readers whose reading depends on the command's options (read before
-#: :data:`CURRENCY_READERS`): Cashboard's needs the currency, whether an
-#: ``--as-of`` is asked for (undated payments) and the command (estimates).
-OPTION_READERS: dict[str, Callable[[ReadOptions], Reader]] = {}
+#: :data:`CURRENCY_READERS`): every vendor's needs ``--keep-going``; Cashboard's
+#: the currency too, whether an ``--as-of`` is asked for (undated payments) and
+#: the command (estimates); FreshBooks' the currency (the base currency).
+OPTION_READERS: dict[str, Callable[[ReadOptions], Reader]] = {
+    "kashoo": lambda options: (
+        lambda sources: kashoo.read_files(sources, naming=naming, keep_going=options.keep_going)
+    ),
+}
+READERS["kashoo"] = OPTION_READERS["kashoo"](ReadOptions())
 
 
 def _cashboard_reader(options: ReadOptions) -> Reader:
@@ -348,6 +354,7 @@ def _cashboard_reader(options: ReadOptions) -> Reader:
                 schedule=options.command == "schedule",
                 estimates=options.command == "estimate",
                 naming=naming,
+                keep_going=options.keep_going,
             )
         except InvoiceCalcError as exc:
             if exc.field != "currency":
@@ -427,21 +434,25 @@ def _write_freshbooks_create(results: Results, output: Output) -> str:
     return freshbooks.invoice_create_request(entry.invoice, as_of=totals.as_of)
 
 
-def _freshbooks_reader(code: str | None) -> Reader:
+def _freshbooks_reader(options: ReadOptions) -> Reader:
     """Invoices (and estimates) read with the account's tax lists given beside them;
     ``--currency`` is the account's base currency, which FreshBooks leaves out."""
+    code = options.currency
 
     def read_all(sources: Sources) -> list[tuple[str, Document]]:
         if code is not None:
             with naming("--currency"):
                 Currency(code)
-        return freshbooks.read_files(sources, base_currency=code, naming=naming)
+        return freshbooks.read_files(
+            sources, base_currency=code, naming=naming, keep_going=options.keep_going
+        )
 
     return read_all
 
 
-READERS["freshbooks"] = _freshbooks_reader(None)
-CURRENCY_READERS["freshbooks"] = _freshbooks_reader
+READERS["freshbooks"] = _freshbooks_reader(ReadOptions())
+OPTION_READERS["freshbooks"] = _freshbooks_reader
+CURRENCY_READERS["freshbooks"] = lambda code: _freshbooks_reader(ReadOptions(currency=code))
 
 #: Formats whose ``terms`` are free text (a note to the client, "Payment due in 30
 #: days."): ``schedule``, ``recur`` and ``estimate`` apply them only when they parse.

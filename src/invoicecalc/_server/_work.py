@@ -62,23 +62,22 @@ def _naming(source: str | None) -> Iterator[None]:
 
 
 Named = list[tuple[str, Document]]
-Reader = Callable[[Sources, str], Named]
+Reader = Callable[["Request"], Named]
 
 
-def _per_source(read_one: Callable[[bytes], Document]) -> Reader:
-    def read_all(sources: Sources, currency: str) -> Named:
-        documents = []
-        for name, data in sources:
-            with _naming(name):
-                documents.append((name, read_one(data)))
-        return documents
+def _neutral(request: Request) -> Named:
+    """Each neutral JSON document alone (``keep_going`` reads them an element at a
+    time instead, before any reader: see :func:`preview_each`)."""
+    documents = []
+    for name, data in request.sources:
+        with _naming(name):
+            documents.append((name, document.read(data)))
+    return documents
 
-    return read_all
 
-
-def _currency(currency: str) -> Currency | None:
-    """``?currency=`` (``""``: not given), refused by name when it is not a currency."""
-    if not currency:
+def _currency(currency: str | None) -> Currency | None:
+    """``?currency=``, refused by name when it is not a currency."""
+    if currency is None:
         return None
     with _naming(None):
         try:
@@ -87,35 +86,49 @@ def _currency(currency: str) -> Currency | None:
             raise exc.within("?currency") from None
 
 
-def _cashboard(sources: Sources, currency: str, as_of: dt.date | None = None) -> Named:
-    """The account document's currency, else ``?currency=`` (``""``: not given)."""
-    code = _currency(currency)
+def _cashboard(request: Request) -> Named:
+    """The account document's currency, else ``?currency=``."""
+    code = _currency(request.currency)
+    sources = request.sources
     with _naming(", ".join(name for name, _ in sources)):
         try:
-            return cashboard.read_files(sources, currency=code, as_of=as_of, naming=_naming)
+            return cashboard.read_files(
+                sources,
+                currency=code,
+                as_of=request.as_of,
+                naming=_naming,
+                keep_going=request.keep_going,
+            )
         except InvoiceCalcError as exc:
             if exc.field != "currency":
                 raise
             raise ParseError("?currency", exc.problem) from None
 
 
-def _freshbooks(sources: Sources, currency: str) -> Named:
+def _freshbooks(request: Request) -> Named:
     """FreshBooks documents read together, as ``--input freshbooks`` reads its files: the
     account's tax lists beside the invoices; ``?currency=`` is the base currency."""
-    code = _currency(currency)
+    code = _currency(request.currency)
     return freshbooks.read_files(
-        sources, base_currency=None if code is None else code.code, naming=_naming
+        request.sources,
+        base_currency=None if code is None else code.code,
+        naming=_naming,
+        keep_going=request.keep_going,
     )
+
+
+def _kashoo(request: Request) -> Named:
+    return kashoo.read_files(request.sources, naming=_naming, keep_going=request.keep_going)
 
 
 #: ``?input=`` formats: the readers of ``invoicecalc preview --input``, the
 #: media types their documents come as (besides ``multipart/form-data`` for
 #: several), and whether ``?currency=`` applies.
 INPUTS: dict[str, tuple[Reader, tuple[str, ...]]] = {
-    "json": (_per_source(document.read), ("application/json",)),
+    "json": (_neutral, ("application/json",)),
     "cashboard": (_cashboard, ("application/xml", "text/xml", "application/json")),
     "freshbooks": (_freshbooks, ("application/xml", "text/xml")),
-    "kashoo": (_per_source(kashoo.read), ("application/json",)),
+    "kashoo": (_kashoo, ("application/json",)),
 }
 _CURRENCY_INPUTS = ("cashboard", "freshbooks")
 
@@ -141,9 +154,7 @@ def read(request: Request) -> Named:
             f"?input={request.input} documents state their own currency",
         )
         raise Refusal(error, None)
-    if request.input == "cashboard":
-        return _cashboard(request.sources, request.currency or "", request.as_of)
-    return reader(request.sources, request.currency or "")
+    return reader(request)
 
 
 def _calculated(
@@ -187,7 +198,8 @@ def preview(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[d
 def _items(request: Request) -> tuple[bool, list[batch.Item]]:
     """Whether the answer is an array, and each invoice of the request not yet read, as
     ``preview --keep-going`` reads its files: a neutral array an element at a time; a
-    refused vendor document (documents, for a format read together) one refused item."""
+    vendor's refused invoice one refused item, and so is a refused vendor document (all
+    the documents, when the read of a format read together is refused whole)."""
     counter = itertools.count()
     if request.input == "json":
         items: list[batch.Item] = []

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..._documents import Document, Naming, unnamed
+from ..._documents import Document, Naming, RefusedEntry, unnamed
 from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
 from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_date, parse_day
@@ -488,6 +488,7 @@ def read_files(
     schedule: bool = False,
     estimates: bool = False,
     naming: Naming = unnamed,
+    keep_going: bool = False,
 ) -> list[tuple[str, Document]]:
     """Cashboard documents read together: one :class:`Document` per invoice document.
 
@@ -516,6 +517,12 @@ def read_files(
     each estimate with the ``line_items`` naming it by ``estimate_id``;
     without it they are refused.
     ``naming(name)`` wraps the work on each file, so errors can name it.
+
+    With ``keep_going``, an invoice (or estimate) refused on its own is in its
+    document's ``refused`` and the others are read. A document that cannot be
+    read, or a line or payment that is refused, still refuses the read: which
+    invoices it belongs to cannot be told, and reading them without it would
+    give wrong totals.
     """
     parsed: list[_Parsed] = []
     for name, data in sources:
@@ -568,24 +575,35 @@ def read_files(
         if resource not in (INVOICE, ESTIMATE):
             continue
         entries = []
+        refused = []
         with naming(name):
-            for raw in raws:
-                if resource is ESTIMATE:
-                    key = _required(raw, "id")
-                    entry = _estimate(raw, money, items[key])
-                    _check_lines(raw, entry, ESTIMATE, LINE_ITEM in given, "line_items")
+            for place, raw in enumerate(raws):
+                try:
+                    if resource is ESTIMATE:
+                        key = _required(raw, "id")
+                        entry = _estimate(raw, money, items[key])
+                        _check_lines(raw, entry, ESTIMATE, LINE_ITEM in given, "line_items")
+                        entries.append(entry)
+                        continue
+                    key = raw.text("id") or str(len(seen) + 1)
+                    if key in seen:
+                        raise InvalidValueError(
+                            raw.field("id"), key, "names an invoice read before"
+                        )
+                    seen.add(key)
+                    entry = _dated_invoice(raw, money, lines[key], shares[key], dated, naming)
+                    _check_lines(
+                        raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items"
+                    )
+                    if entry.undated:
+                        _check_undated(entry, shares[key], as_of, schedule, naming)
                     entries.append(entry)
-                    continue
-                key = raw.text("id") or str(len(seen) + 1)
-                if key in seen:
-                    raise InvalidValueError(raw.field("id"), key, "names an invoice read before")
-                seen.add(key)
-                entry = _dated_invoice(raw, money, lines[key], shares[key], dated, naming)
-                _check_lines(raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items")
-                if entry.undated:
-                    _check_undated(entry, shares[key], as_of, schedule, naming)
-                entries.append(entry)
-        documents.append((name, Document(tuple(entries), array)))
+                except InvoiceCalcError as exc:
+                    if not keep_going:
+                        raise
+                    named = (raw.text("id"), raw.text("assigned_id"))
+                    refused.append(RefusedEntry(place, exc, *named))
+        documents.append((name, Document(tuple(entries), array, tuple(refused))))
     return documents
 
 

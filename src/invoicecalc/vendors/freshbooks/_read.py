@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ..._documents import Document, Entry, Naming, unnamed
+from ..._documents import Document, Entry, Naming, RefusedEntry, refused_whole, unnamed
 from ..._model import Tax
 from ..._money import exact_decimal
 from ..._recurring import Frequency
@@ -75,6 +75,7 @@ def read(
     base_currency: str = "USD",
     taxes: Iterable[Tax] | None = None,
     only_base: bool = False,
+    keep_going: bool = False,
 ) -> Document:
     """The invoices of an ``invoice.get``/``invoice.list`` response or ``invoice.create`` request.
 
@@ -87,12 +88,15 @@ def read(
     with :data:`POLICY`, its due date is its date, and ``paid`` becomes one
     payment on that date. With ``only_base``, an invoice stating another
     ``currency_code`` than ``base_currency`` is refused (the command line's
-    ``--currency``). Other requests and responses are refused.
+    ``--currency``). Other requests and responses are refused. With
+    ``keep_going``, a refused invoice is in the document's ``refused`` and
+    the others are read.
     """
     known = _account(taxes)
     found = fx.parse(data)
     entries = []
-    for path, doc in found.invoices:
+    refused = []
+    for place, (path, doc) in enumerate(found.invoices):
         try:
             for index, line in enumerate(doc.lines):
                 # a line's amount is recomputed, never read; it must still be a number
@@ -100,8 +104,13 @@ def read(
                     exact_decimal(line.amount.strip(), f"lines[{index}].amount")
             entries.append(to_entry(doc, base_currency, known, only_base=only_base))
         except InvoiceCalcError as exc:
-            raise exc.within(path) from None
-    return Document(tuple(entries), array=found.array)
+            if not keep_going:
+                raise exc.within(path) from None
+            named = [
+                text if text and text.strip() else None for text in (doc.invoice_id, doc.number)
+            ]
+            refused.append(RefusedEntry(place, exc.within(path), *named))
+    return Document(tuple(entries), array=found.array, refused=tuple(refused))
 
 
 def _profile(
@@ -174,13 +183,17 @@ def read_files(
     *,
     base_currency: str | None = None,
     naming: Naming = unnamed,
+    keep_going: bool = False,
 ) -> list[tuple[str, Document]]:
     """FreshBooks documents read together: the account's tax lists (in any order)
     and one :class:`Document` per other file, read with those taxes.
 
     ``base_currency`` stands in for a missing ``currency_code``, and then an
     invoice stating another is refused; without it a missing one is USD.
-    Tax lists alone are refused: they hold no invoice.
+    Tax lists alone are refused: they hold no invoice. With ``keep_going``, a
+    refused invoice is in its document's ``refused``, and so is a refused file
+    of invoices, whole; a refused tax list still refuses the read (any invoice
+    may need it).
     """
     taxes, rest = split_files(sources, naming=naming)
     if not rest:
@@ -188,17 +201,19 @@ def read_files(
     documents = []
     for name, data in rest:
         with naming(name):
-            documents.append(
-                (
-                    name,
-                    read(
-                        data,
-                        base_currency=base_currency or "USD",
-                        taxes=taxes,
-                        only_base=base_currency is not None,
-                    ),
+            try:
+                held = read(
+                    data,
+                    base_currency=base_currency or "USD",
+                    taxes=taxes,
+                    only_base=base_currency is not None,
+                    keep_going=keep_going,
                 )
-            )
+            except InvoiceCalcError as exc:
+                if not keep_going:
+                    raise
+                held = refused_whole(exc)
+        documents.append((name, held))
     return documents
 
 

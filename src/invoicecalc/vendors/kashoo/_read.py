@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
-from ..._documents import Document, Entry, Naming, unnamed
+from ..._documents import Document, Entry, Naming, RefusedEntry, refused_whole, unnamed
 from ..._model import HomeCurrency, Invoice, LineItem, LineKind, Payment, Tax
 from ..._money import Amount, Currency, Price, exact_decimal
 from ..._parse import array, flag, parse_date, parse_json, string
@@ -467,11 +467,15 @@ def _is_payment(value: object) -> bool:
     return isinstance(found, str) and found in PAYMENT_TYPES
 
 
-def read(data: str | bytes) -> Document:
+def read(data: str | bytes, *, keep_going: bool = False) -> Document:
     """Kashoo JSON: one invoice record, or an array of records (errors then name ``[index]``).
 
     In an array, ``INVOICE_PAYMENT`` records pay the invoices their allocations
-    name by ``id``; the document's entries are its invoices, in order.
+    name by ``id``; the document's entries are its invoices, in order. With
+    ``keep_going``, an invoice record refused on its own is in the document's
+    ``refused`` and the others are read; text that is not JSON, or a payment
+    record refused (the invoices it pays cannot be told), still refuses the
+    document.
     """
     value = parse_json(data)
     if not isinstance(value, list):
@@ -481,7 +485,12 @@ def read(data: str | bytes) -> Document:
                 value[PAYMENT.type],
                 "a payment record is read in one array with the invoices it pays",
             )
-        return Document((_entry(value, ()),))
+        try:
+            return Document((_entry(value, ()),))
+        except InvoiceCalcError as exc:
+            if not keep_going:
+                raise
+            return refused_whole(exc)
     ids: dict[int, int] = {}
     for index, item in enumerate(value):
         if isinstance(item, dict) and not _is_payment(item) and item.get(INVOICE.id) is not None:
@@ -515,23 +524,47 @@ def read(data: str | bytes) -> Document:
             _same_currency(record.code, value[target].get(INVOICE.currency), field)
             allocated.setdefault(target, []).append(allocation._replace(path=path))
     entries = []
-    for index, item in enumerate(value):
-        if _is_payment(item):
-            continue
+    refused = []
+    invoices = (item for item in enumerate(value) if not _is_payment(item[1]))
+    for place, (index, item) in enumerate(invoices):
         try:
             entries.append(_entry(item, allocated.get(index, ())))
         except InvoiceCalcError as exc:
-            raise exc.within(f"[{index}]") from None
-    return Document(tuple(entries), array=True)
+            if not keep_going:
+                raise exc.within(f"[{index}]") from None
+            refused.append(RefusedEntry(place, exc.within(f"[{index}]"), *_known(item)))
+    return Document(tuple(entries), array=True, refused=tuple(refused))
+
+
+def _known(record: object) -> tuple[str | None, str | None]:
+    """A refused invoice record's id and number, where they can be read."""
+    if not isinstance(record, dict):
+        return None, None
+    own, number = record.get(INVOICE.id), record.get(INVOICE.number)
+    return (
+        str(own) if type(own) is int else None,
+        number if isinstance(number, str) else None,
+    )
 
 
 def read_files(
-    sources: Sequence[tuple[str, bytes | str]], *, naming: Naming = unnamed
+    sources: Sequence[tuple[str, bytes | str]],
+    *,
+    naming: Naming = unnamed,
+    keep_going: bool = False,
 ) -> list[tuple[str, Document]]:
     """Each Kashoo file read on its own (every record holds the whole invoice): one
-    :class:`Document` per file, with its name, errors named by ``naming``."""
+    :class:`Document` per file, with its name, errors named by ``naming``. With
+    ``keep_going``, refused invoices are in their document's ``refused``, and a
+    file refused whole is one refusal."""
     documents = []
     for name, data in sources:
         with naming(name):
-            documents.append((name, read(data)))
+            try:
+                held = read(data, keep_going=keep_going)
+            except InvoiceCalcError as exc:
+                if not keep_going:
+                    raise
+                held = refused_whole(exc)
+        documents.append((name, held))
     return documents

@@ -1,0 +1,294 @@
+"""preview --keep-going over vendor documents: each refused invoice in its own place.
+
+Formats read together (FreshBooks with its tax lists, Cashboard with its line and
+payment documents) used to sink whole on one bad invoice; now a refused invoice is
+an error object where its totals would be, as an element of a neutral array is.
+The documents are the golden ones (their totals worked by hand in tests/golden),
+repeated with one invoice broken.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from invoicecalc import Currency
+from invoicecalc._cli import main
+from invoicecalc.document import RefusedEntry
+from invoicecalc.errors import InvalidValueError
+from invoicecalc.vendors import cashboard, freshbooks, kashoo
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+AS_OF = ("--as-of", "2024-06-05")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# -- FreshBooks ---------------------------------------------------------------------
+
+
+def quebec(invoice_id: str, number: str, quantity: str = "3") -> str:
+    """The golden Quebec invoice's <invoice> element with its own id, number and first
+    line's quantity."""
+    text = (GOLDEN / "freshbooks" / "quebec-2012.get.xml").read_text()
+    element = text[text.index("<invoice>") : text.index("</invoice>") + len("</invoice>")]
+    element = element.replace(
+        "<invoice_id>1207</invoice_id>", f"<invoice_id>{invoice_id}</invoice_id>"
+    )
+    element = element.replace("<number>QC-2012-031</number>", f"<number>{number}</number>")
+    return element.replace("<quantity>3</quantity>", f"<quantity>{quantity}</quantity>", 1)
+
+
+def invoice_list(*invoices: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<response xmlns="http://www.freshbooks.com/api/" status="ok">\n'
+        f'<invoices page="1" per_page="10" pages="1" total="{len(invoices)}">\n'
+        + "\n".join(invoices)
+        + "\n</invoices>\n</response>\n"
+    )
+
+
+@pytest.fixture
+def freshbooks_batch(tmp_path: Path) -> list[Path]:
+    """A list of three invoices (the second with a quantity that is not a number), a
+    file that is not XML, and the account's tax list, last."""
+    listed = tmp_path / "list.xml"
+    listed.write_text(
+        invoice_list(
+            quebec("1207", "QC-2012-031"),
+            quebec("1208", "QC-2012-032", quantity="three"),
+            quebec("1209", "QC-2012-033"),
+        )
+    )
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<response status='ok'><invoice>")
+    return [listed, broken, GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml"]
+
+
+def test_freshbooks_keeps_going_past_a_refused_invoice_and_a_refused_file(
+    freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [*freshbooks_batch, "--input", "freshbooks", *AS_OF, "--output", "json"]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going")
+    results = json.loads(out)
+    assert status == 2  # something was refused
+    assert ["error" in result for result in results] == [False, True, False, True]
+    assert results[1]["error"] == {
+        "index": 1,
+        "id": "1208",
+        "number": "QC-2012-032",
+        "field": "invoices[1].lines[0].quantity",
+        "value": "'three'",
+        "problem": "is not a decimal number",
+    }
+    assert results[3]["error"]["index"] == 3
+    assert results[3]["error"]["problem"].startswith("is not well-formed XML")
+    # The invoices kept are the golden invoice's totals, each with its own id and number.
+    status, alone, _ = run(
+        capsys,
+        "preview",
+        GOLDEN / "freshbooks" / "quebec-2012.get.xml",
+        GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml",
+        "--input",
+        "freshbooks",
+        *AS_OF,
+        "--output",
+        "json",
+    )
+    assert status == 0
+    golden = json.loads(alone)
+    for kept, (invoice_id, number) in zip(
+        (results[0], results[2]), (("1207", "QC-2012-031"), ("1209", "QC-2012-033")), strict=True
+    ):
+        assert kept == {**golden, "id": invoice_id, "number": number}
+    assert golden["total"] == "252.93"  # FreshBooks' own <amount> for the invoice
+
+
+def test_freshbooks_without_keep_going_stops_at_the_first_refusal(
+    freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [*freshbooks_batch, "--input", "freshbooks", *AS_OF, "--output", "json"]
+    status, out, err = run(capsys, "preview", *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"invoicecalc: {freshbooks_batch[0]}: invoices[1].lines[0].quantity: "
+        "is not a decimal number (got 'three')\n"
+    )
+
+
+def test_freshbooks_errors_json_names_each_refused_invoice_and_its_file(
+    freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [*freshbooks_batch, "--input", "freshbooks", *AS_OF, "--output", "jsonl"]
+    status, out, err = run(capsys, "preview", *argv, "--keep-going", "--errors", "json")
+    reports = [json.loads(line) for line in err.splitlines()]
+    assert status == 2
+    assert len(out.splitlines()) == 4
+    assert [(r["source"], r["index"], r["id"]) for r in reports] == [
+        (str(freshbooks_batch[0]), 1, "1208"),
+        (str(freshbooks_batch[1]), 3, None),
+    ]
+
+
+def test_a_refused_tax_list_still_refuses_every_invoice_read_with_it(
+    freshbooks_batch: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Any invoice may need the list (whether a second tax compounds): none is read.
+    taxes = tmp_path / "taxes.xml"
+    taxes.write_text(freshbooks_batch[2].read_text().replace("<rate>9.5</rate>", "<rate>x</rate>"))
+    assert taxes.read_text() != freshbooks_batch[2].read_text()
+    argv = [freshbooks_batch[0], taxes, "--input", "freshbooks", *AS_OF, "--output", "json"]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going")
+    result = json.loads(out)  # one error object for the documents read together
+    assert status == 2
+    assert result["error"]["index"] == 0
+    assert (result["error"]["field"], result["error"]["value"]) == ("taxes[1].rate", "'x'")
+
+
+def test_freshbooks_read_keep_going_keeps_each_invoice_in_its_place() -> None:
+    text = invoice_list(
+        quebec("1", "A", quantity="-"), quebec("2", "B"), quebec("3", "C", quantity="?")
+    )
+    taxes = freshbooks.read_taxes((GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml").read_bytes())
+    held = freshbooks.read(text, base_currency="CAD", taxes=taxes, keep_going=True)
+    assert [entry.id for entry in held.entries] == ["2"]
+    assert [(r.place, r.id, r.number, r.error.field) for r in held.refused] == [
+        (0, "1", "A", "invoices[0].lines[0].quantity"),
+        (2, "3", "C", "invoices[2].lines[0].quantity"),
+    ]
+    places = list(held.places())
+    assert [type(found) for found in places] == [RefusedEntry, type(held.entries[0]), RefusedEntry]
+    with pytest.raises(InvalidValueError) as refused:
+        freshbooks.read(text, base_currency="CAD", taxes=taxes)
+    assert refused.value.field == "invoices[0].lines[0].quantity"
+
+
+# -- Kashoo -------------------------------------------------------------------------
+
+
+def kashoo_records() -> list[dict[str, Any]]:
+    record: dict[str, Any] = json.loads((GOLDEN / "kashoo" / "mapped_usd.kashoo.json").read_text())
+    return [
+        {**record, "id": 11, "number": "K-1"},
+        {**record, "id": 12, "number": "K-2", "dueDate": "2024-02-30"},
+        {**record, "id": 13, "number": "K-3"},
+    ]
+
+
+def test_kashoo_keeps_going_record_by_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(kashoo_records()))
+    argv = [path, "--input", "kashoo", *AS_OF, "--output", "json"]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going")
+    results = json.loads(out)
+    assert status == 2
+    assert [result.get("id") for result in results] == ["11", None, "13"]
+    assert results[1]["error"] == {
+        "index": 1,
+        "id": "12",
+        "number": "K-2",
+        "field": "[1].dueDate",
+        "value": "'2024-02-30'",
+        "problem": "is not a real date",
+    }
+    assert results[0]["total"] == results[2]["total"] == "678.99"  # the record's totalDue
+    status, out, err = run(capsys, "preview", *argv)
+    assert (status, out) == (2, "")
+    assert err == f"invoicecalc: {path}: [1].dueDate: is not a real date (got '2024-02-30')\n"
+
+
+def test_kashoo_read_keep_going() -> None:
+    held = kashoo.read(json.dumps(kashoo_records()), keep_going=True)
+    assert [entry.id for entry in held.entries] == ["11", "13"]
+    assert [(r.place, r.id, r.number) for r in held.refused] == [(1, "12", "K-2")]
+    one = kashoo.read(json.dumps(kashoo_records()[1]), keep_going=True)
+    assert (one.entries, [r.error.field for r in one.refused]) == ((), ["dueDate"])
+
+
+# -- Cashboard ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cashboard_batch(tmp_path: Path) -> list[Path]:
+    """The golden JPY invoice twice in one <invoices> (ids 1 and 2, the second dated
+    30 February), with the golden line items of invoice 1."""
+    text = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    body = text[text.index("<invoice>") :]
+    first = body.replace(
+        "<assigned_id>J-7</assigned_id>", "<id>1</id><assigned_id>J-7</assigned_id>"
+    )
+    second = body.replace(
+        "<assigned_id>J-7</assigned_id>", "<id>2</id><assigned_id>J-8</assigned_id>"
+    ).replace("<invoice_date>2024-06-01</invoice_date>", "<invoice_date>2024-02-30</invoice_date>")
+    invoices = tmp_path / "invoices.xml"
+    invoices.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<invoices>\n{first}{second}</invoices>\n'
+    )
+    return [invoices, GOLDEN / "cashboard" / "early-jpy.lines.xml"]
+
+
+def test_cashboard_keeps_going_invoice_by_invoice(
+    cashboard_batch: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [*cashboard_batch, "--input", "cashboard", "--currency", "JPY", *AS_OF]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "json")
+    first, refused = json.loads(out)
+    assert status == 2
+    assert (first["id"], first["number"], first["total"]) == ("1", "J-7", "38544")  # <total>
+    assert refused["error"] == {
+        "index": 1,
+        "id": "2",
+        "number": "J-8",
+        "field": "invoice[1].invoice_date",
+        "value": "'2024-02-30'",
+        "problem": "is not a real date",
+    }
+    status, out, err = run(capsys, "preview", *argv, "--output", "json")
+    assert (status, out) == (2, "")
+    assert "invoice[1].invoice_date: is not a real date" in err
+
+
+def test_a_refused_cashboard_line_still_refuses_the_documents_read_with_it(
+    cashboard_batch: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Which invoice a refused line belongs to cannot be trusted, and reading the
+    # invoices without it would give wrong totals: the read is refused whole.
+    lines = tmp_path / "lines.xml"
+    lines.write_text(cashboard_batch[1].read_text().replace("<quantity>", "<quantity>x", 1))
+    argv = [cashboard_batch[0], lines, "--input", "cashboard", "--currency", "JPY", *AS_OF]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "json")
+    result = json.loads(out)  # one error object for the documents read together
+    assert status == 2
+    assert list(result) == ["error"]
+    assert result["error"]["index"] == 0
+    assert "quantity" in result["error"]["field"]
+
+
+def test_cashboard_read_files_keep_going() -> None:
+    invoice = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_bytes()
+    lines = (GOLDEN / "cashboard" / "early-jpy.lines.xml").read_bytes()
+    bad = invoice.replace(b"<due_date>2024-06-30</due_date>", b"<due_date>soon</due_date>")
+    assert bad != invoice
+    sources = [("good.xml", invoice), ("lines.xml", lines), ("bad.xml", bad)]
+    good, refused = cashboard.read_files(sources, currency=Currency("JPY"), keep_going=True)
+    assert (good[0], len(good[1].entries), good[1].refused) == ("good.xml", 1, ())
+    assert (refused[0], refused[1].entries) == ("bad.xml", ())
+    (entry,) = refused[1].refused
+    assert (entry.place, entry.id, entry.number, entry.error.field) == (
+        0,
+        None,
+        "J-7",
+        "invoice.due_date",
+    )
+    with pytest.raises(InvalidValueError):
+        cashboard.read_files(sources, currency=Currency("JPY"))
