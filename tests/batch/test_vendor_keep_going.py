@@ -274,6 +274,47 @@ def test_a_refused_cashboard_line_still_refuses_the_documents_read_with_it(
     assert "quantity" in result["error"]["field"]
 
 
+def test_a_cashboard_payment_that_cannot_be_dated_refuses_its_invoice_alone(
+    cashboard_batch: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Invoice 1 is paid by payment 9, whose payments document (its created_on) is not
+    # given; whether the payment is counted on --as-of depends on that date.
+    shares = tmp_path / "shares.xml"
+    shares.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<invoice_payments type="array">\n'
+        "<invoice_payment><invoice_id>1</invoice_id><payment_id>9</payment_id>"
+        '<amount rel="financial">100</amount></invoice_payment>\n</invoice_payments>\n'
+    )
+    good = tmp_path / "good.xml"
+    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    good.write_text(
+        body.replace("<assigned_id>J-7</assigned_id>", "<id>3</id><assigned_id>J-9</assigned_id>")
+    )
+    lines = tmp_path / "lines-3.xml"  # the golden lines, of invoice 3
+    lines.write_text(
+        cashboard_batch[1]
+        .read_text()
+        .replace("<invoice_id>1</invoice_id>", "<invoice_id>3</invoice_id>")
+    )
+    files = [*cashboard_batch, shares, good, lines]
+    argv = [*files, "--input", "cashboard", "--currency", "JPY", *AS_OF]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 2
+    assert [row["error"]["id"] if "error" in row else row["id"] for row in rows] == ["1", "2", "3"]
+    assert ["error" in row for row in rows] == [True, True, False]
+    assert rows[2]["total"] == "38544"  # the golden invoice's <total>
+    assert rows[0]["error"]["field"] == "invoice_payment[0].payment_id"
+    assert (
+        "whether it is counted as of 2024-06-05 depends on its date" in rows[0]["error"]["problem"]
+    )
+    status, out, err = run(capsys, "preview", *argv, "--output", "jsonl")
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        f"invoicecalc: {shares}: invoice_payment[0].payment_id: has no dated payment"
+    )
+
+
 def test_cashboard_read_files_keep_going() -> None:
     invoice = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_bytes()
     lines = (GOLDEN / "cashboard" / "early-jpy.lines.xml").read_bytes()

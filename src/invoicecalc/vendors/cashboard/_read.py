@@ -12,6 +12,7 @@ refused with the element's path (``invoice[2].sales_tax``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -571,6 +572,9 @@ def read_files(
 
     documents = []
     seen: set[str] = set()
+    # An invoice's payments are named by the file they are in; with keep_going a
+    # refusal of one (it cannot be dated) is the invoice's own.
+    own = _as_it_is if keep_going else naming
     for name, resource, array, raws in parsed:
         if resource not in (INVOICE, ESTIMATE):
             continue
@@ -591,12 +595,12 @@ def read_files(
                             raw.field("id"), key, "names an invoice read before"
                         )
                     seen.add(key)
-                    entry = _dated_invoice(raw, money, lines[key], shares[key], dated, naming)
+                    entry = _dated_invoice(raw, money, lines[key], shares[key], dated, own)
                     _check_lines(
                         raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items"
                     )
                     if entry.undated:
-                        _check_undated(entry, shares[key], as_of, schedule, naming)
+                        _check_undated(entry, shares[key], as_of, schedule, own)
                     entries.append(entry)
                 except InvoiceCalcError as exc:
                     if not keep_going:
@@ -605,6 +609,11 @@ def read_files(
                     refused.append(RefusedEntry(place, exc, *named))
         documents.append((name, Document(tuple(entries), array, tuple(refused))))
     return documents
+
+
+def _as_it_is(source: str) -> contextlib.AbstractContextManager[None]:
+    """A :data:`Naming` that leaves an error as it is."""
+    return contextlib.nullcontext()
 
 
 def _dated_invoice(
