@@ -10,6 +10,7 @@ repeated with one invoice broken.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +314,77 @@ def test_a_cashboard_payment_that_cannot_be_dated_refuses_its_invoice_alone(
     assert err.startswith(
         f"invoicecalc: {shares}: invoice_payment[0].payment_id: has no dated payment"
     )
+
+
+def undated(tmp_path: Path) -> list[Path]:
+    """The golden JPY invoice without its early-payment discount twice (ids 1 and 2, the
+    second dated in 2999), each paid 100 by a payment whose payments document (its
+    created_on) is not given, with the golden lines of each."""
+    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    body = body[body.index("<invoice>") :].replace(
+        "<early_period_in_days>10</early_period_in_days>", "<early_period_in_days/>"
+    )
+    first = body.replace(
+        "<assigned_id>J-7</assigned_id>", "<id>1</id><assigned_id>J-7</assigned_id>"
+    )
+    later = (
+        body.replace("<assigned_id>J-7</assigned_id>", "<id>2</id><assigned_id>J-8</assigned_id>")
+        .replace(
+            "<invoice_date>2024-06-01</invoice_date>", "<invoice_date>2999-06-01</invoice_date>"
+        )
+        .replace("<due_date>2024-06-30</due_date>", "<due_date>2999-06-30</due_date>")
+    )
+    invoices = tmp_path / "invoices.xml"
+    invoices.write_text(f"<invoices>\n{first}{later}</invoices>\n")
+    lines = (GOLDEN / "cashboard" / "early-jpy.lines.xml").read_text()
+    both = tmp_path / "lines.xml"
+    both.write_text(
+        lines.replace("</invoice_line_items>", "")
+        + lines[lines.index("<invoice_line_item>") :].replace(
+            "<invoice_id>1</invoice_id>", "<invoice_id>2</invoice_id>"
+        )
+    )
+    shares = tmp_path / "shares.xml"
+    shares.write_text(
+        "<invoice_payments>\n"
+        + "".join(
+            f"<invoice_payment><invoice_id>{n}</invoice_id><payment_id>{n}</payment_id>"
+            '<amount rel="financial">100</amount></invoice_payment>\n'
+            for n in (1, 2)
+        )
+        + "</invoice_payments>\n"
+    )
+    return [invoices, both, shares]
+
+
+def test_without_as_of_a_payment_not_yet_counted_today_is_refused_with_its_invoice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Dated its invoice's date, the undated payment of invoice 2 would not count
+    # today: its balance would show unpaid what the documents say is paid.
+    files = undated(tmp_path)
+    argv = [*files, "--input", "cashboard", "--currency", "JPY", "--output", "jsonl"]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going")
+    first, refused = (json.loads(line) for line in out.splitlines())
+    assert status == 2
+    assert (first["id"], first["payment_total"]) == ("1", "100")
+    assert refused["error"]["id"] == "2"
+    assert refused["error"]["field"] == "invoice_payment[1].payment_id"
+    assert re.fullmatch(
+        r"has no dated payment, and whether it is counted today \(\d{4}-\d\d-\d\d, before "
+        r"the invoice date\) depends on its date: give the payments document that holds "
+        r"its created_on",
+        refused["error"]["problem"],
+    )
+    status, out, err = run(capsys, "preview", *argv)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"invoicecalc: {files[2]}: invoice_payment[1].payment_id: has no")
+    # With --as-of each undated payment is refused, the first one first: it may have
+    # come after that date.
+    status, out, err = run(capsys, "preview", *argv, "--as-of", "2999-07-01")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"invoicecalc: {files[2]}: invoice_payment[0].payment_id: has no")
+    assert "whether it is counted as of 2999-07-01 depends on its date" in err
 
 
 def test_cashboard_read_files_keep_going() -> None:

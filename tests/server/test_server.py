@@ -259,6 +259,44 @@ def test_a_cashboard_json_document(
     assert "invoice.line_items: are missing" in answer.text
 
 
+def test_a_cashboard_payment_not_yet_counted_today_is_refused_as_on_the_command_line(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Without ?as_of the totals stand today. The invoice is dated 2999 and its payment
+    # comes without its payments document (no created_on), so it would be dated the
+    # invoice date and not counted: the balance would show unpaid what is paid.
+    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    invoice = tmp_path / "invoice.xml"
+    invoice.write_text(
+        body.replace("<assigned_id>J-7</assigned_id>", "<id>1</id><assigned_id>J-7</assigned_id>")
+        .replace("<early_period_in_days>10</early_period_in_days>", "<early_period_in_days/>")
+        .replace(
+            "<invoice_date>2024-06-01</invoice_date>", "<invoice_date>2999-06-01</invoice_date>"
+        )
+        .replace("<due_date>2024-06-30</due_date>", "<due_date>2999-06-30</due_date>")
+    )
+    shares = tmp_path / "shares.xml"
+    shares.write_text(
+        "<invoice_payments><invoice_payment><invoice_id>1</invoice_id><payment_id>5</payment_id>"
+        '<amount rel="financial">100</amount></invoice_payment></invoice_payments>'
+    )
+    files = [invoice, GOLDEN / "cashboard" / "early-jpy.lines.xml", shares]
+    answer = post_files(client, "/v1/preview", files, input="cashboard", currency="JPY")
+    assert_same_as_cli(capsys, answer, [*files, "--input", "cashboard", "--currency", "JPY"])
+    (refused,) = problem(answer, 422)["problems"]
+    assert refused["field"] == "invoice_payment[0].payment_id"
+    assert "whether it is counted today" in refused["problem"]
+    kept = post_files(
+        client, "/v1/preview", files, input="cashboard", currency="JPY", keep_going="true"
+    )
+    assert (kept.status_code, kept.headers["invoicecalc-refused"]) == (200, "1")
+    assert kept.json()["error"]["problem"] == refused["problem"]
+    argv = [*files, "--input", "cashboard", "--currency", "JPY", "--keep-going"]
+    status, out, _ = cli(capsys, "preview", *argv, "--output", "json")
+    assert status == 2
+    assert kept.content == out.encode()
+
+
 def test_cashboard_golden_with_its_currency(
     client: httpx.Client, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -351,6 +351,8 @@ def _cashboard_reader(options: ReadOptions) -> Reader:
                 sources,
                 currency=currency,
                 as_of=options.as_of,
+                # Without --as-of the totals stand today.
+                today=dt.date.today() if options.as_of is None else None,
                 schedule=options.command == "schedule",
                 estimates=options.command == "estimate",
                 naming=naming,
@@ -363,27 +365,9 @@ def _cashboard_reader(options: ReadOptions) -> Reader:
                 "--currency: Cashboard's documents do not state their currency (it is the "
                 "account's): give the account document (account.xml) or --currency CODE"
             ) from None
-        if options.as_of is None:
-            _undated_by_today(documents)
         return documents
 
     return read_all
-
-
-def _undated_by_today(documents: list[tuple[str, Document]]) -> None:
-    """Without --as-of the totals stand today: an undated payment, dated its invoice's
-    date, is counted only when that date has come."""
-    today = dt.date.today()
-    for name, doc in documents:
-        for index, entry in enumerate(doc.entries):
-            if not isinstance(entry, cashboard.CashboardEntry) or not entry.undated:
-                continue
-            if entry.invoice.invoice_date > today:
-                raise Refused(
-                    f"{name}: {'[' + str(index) + '].' if doc.array else ''}payments: a payment "
-                    "without its payments document, on an invoice dated after today: give "
-                    "the payments document that holds its created_on"
-                )
 
 
 def _cashboard_invoices(form: cashboard.Form) -> Callable[[Results, Output], str]:

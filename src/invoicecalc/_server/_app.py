@@ -2,8 +2,9 @@
 
 Every answer that is not a result is ``application/problem+json`` (RFC 9457).
 The app keeps no state between requests; the one clock read is today's date,
-the default ``as_of`` (read only when the query gives none: for an invoice that
-states none, or once for a ``keep_going`` request).
+the default ``as_of`` (read at most once a request, and only when the query
+gives none: for an invoice that states none, for Cashboard's documents, which
+state none, or for a ``keep_going`` request).
 """
 
 from __future__ import annotations

@@ -62,10 +62,23 @@ def _naming(source: str | None) -> Iterator[None]:
 
 
 Named = list[tuple[str, Document]]
-Reader = Callable[["Request"], Named]
+Today = Callable[[], dt.date]
+Reader = Callable[["Request", Today], Named]
 
 
-def _neutral(request: Request) -> Named:
+def _once(today: Today) -> Today:
+    """``today`` read at most once: every use in one request sees the same date."""
+    read: list[dt.date] = []
+
+    def first() -> dt.date:
+        if not read:
+            read.append(today())
+        return read[0]
+
+    return first
+
+
+def _neutral(request: Request, today: Today) -> Named:
     """Each neutral JSON document alone (``keep_going`` reads them an element at a
     time instead, before any reader: see :func:`preview_each`)."""
     documents = []
@@ -86,8 +99,9 @@ def _currency(currency: str | None) -> Currency | None:
             raise exc.within("?currency") from None
 
 
-def _cashboard(request: Request) -> Named:
-    """The account document's currency, else ``?currency=``."""
+def _cashboard(request: Request, today: Today) -> Named:
+    """The account document's currency, else ``?currency=``; without ``?as_of`` the
+    totals stand ``today()``, as the command line's do without ``--as-of``."""
     code = _currency(request.currency)
     sources = request.sources
     with _naming(", ".join(name for name, _ in sources)):
@@ -96,6 +110,7 @@ def _cashboard(request: Request) -> Named:
                 sources,
                 currency=code,
                 as_of=request.as_of,
+                today=today() if request.as_of is None else None,
                 naming=_naming,
                 keep_going=request.keep_going,
             )
@@ -105,7 +120,7 @@ def _cashboard(request: Request) -> Named:
             raise ParseError("?currency", exc.problem) from None
 
 
-def _freshbooks(request: Request) -> Named:
+def _freshbooks(request: Request, today: Today) -> Named:
     """FreshBooks documents read together, as ``--input freshbooks`` reads its files: the
     account's tax lists beside the invoices; ``?currency=`` is the base currency."""
     code = _currency(request.currency)
@@ -117,7 +132,7 @@ def _freshbooks(request: Request) -> Named:
     )
 
 
-def _kashoo(request: Request) -> Named:
+def _kashoo(request: Request, today: Today) -> Named:
     return kashoo.read_files(request.sources, naming=_naming, keep_going=request.keep_going)
 
 
@@ -144,8 +159,9 @@ class Request:
     keep_going: bool = False  # a refused invoice's error object in its place, as --keep-going
 
 
-def read(request: Request) -> Named:
-    """Every document of the request, read as ``request.input``."""
+def read(request: Request, today: Today) -> Named:
+    """Every document of the request, read as ``request.input`` (``today``: the date
+    the totals stand on without ``?as_of``, for a reader that needs it)."""
     reader, _ = INPUTS[request.input]
     if request.currency is not None and request.input not in _CURRENCY_INPUTS:
         error = InvalidValueError(
@@ -154,21 +170,12 @@ def read(request: Request) -> Named:
             f"?input={request.input} documents state their own currency",
         )
         raise Refusal(error, None)
-    return reader(request)
+    return reader(request, today)
 
 
-def _calculated(
-    request: Request, documents: Named, today: Callable[[], dt.date]
-) -> list[tuple[Entry, Totals]]:
-    default: list[dt.date] = []  # today, read once and only when an invoice needs it
-
+def _calculated(request: Request, documents: Named, today: Today) -> list[tuple[Entry, Totals]]:
     def as_of(entry: Entry) -> dt.date:
-        chosen = request.as_of or entry.as_of
-        if chosen is not None:
-            return chosen
-        if not default:
-            default.append(today())
-        return default[0]
+        return request.as_of or entry.as_of or today()
 
     results = []
     for _, doc in documents:
@@ -181,13 +188,14 @@ def _calculated(
     return results
 
 
-def preview(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[dt.date]]:
+def preview(request: Request, today: Today) -> tuple[str, list[dt.date]]:
     """The totals text ``invoicecalc preview --output json`` prints, and the as-of dates used.
 
-    ``today`` is called at most once, and only for an invoice that has no
-    ``as_of`` of its own when the request gives none.
+    ``today`` is called at most once, and only when the request gives no
+    ``as_of``: for an invoice that has none of its own, or to read Cashboard's.
     """
-    documents = read(request)
+    today = _once(today)
+    documents = read(request, today)
     results = _calculated(request, documents, today)
     output = Output(array=len(documents) > 1 or any(doc.array for _, doc in documents))
     with _naming(None):
@@ -195,7 +203,7 @@ def preview(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[d
     return (text if text.endswith("\n") else text + "\n"), _dates(results)
 
 
-def _items(request: Request) -> tuple[bool, list[batch.Item]]:
+def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
     """Whether the answer is an array, and each invoice of the request not yet read, as
     ``preview --keep-going`` reads its files: a neutral array an element at a time; a
     vendor's refused invoice one refused item, and so is a refused vendor document (all
@@ -215,7 +223,7 @@ def _items(request: Request) -> tuple[bool, list[batch.Item]]:
     def reads() -> Iterator[Named | batch.Item]:
         for group in groups:
             try:
-                yield read(attrs.evolve(request, sources=group))
+                yield read(attrs.evolve(request, sources=group), today)
             except Refusal as refusal:
                 if refusal.source is None or refusal.error.field.startswith("?"):
                     raise  # the request's own options: no invoice to put it in place of
@@ -224,13 +232,14 @@ def _items(request: Request) -> tuple[bool, list[batch.Item]]:
     return batch.vendor_items(reads(), counter)
 
 
-def preview_each(request: Request, today: Callable[[], dt.date]) -> tuple[str, list[dt.date], int]:
+def preview_each(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
     """What ``invoicecalc preview --keep-going --output json`` prints, the as-of dates
     used and how many invoices were refused (each an error object in its place).
 
     ``today`` is called once when the query gives no ``as_of``.
     """
-    array, items = _items(request)
+    today = _once(today)
+    array, items = _items(request, today)
     default = None if request.as_of is not None else today()
     settings = batch.Settings(batch.JsonArray(array), default, request.as_of)
     pieces = list(batch.pieces(items, settings))
@@ -258,9 +267,10 @@ def _shown(totals: Totals, value: object) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
 
 
-def check(request: Request, today: Callable[[], dt.date]) -> tuple[dict[str, Any], list[dt.date]]:
+def check(request: Request, today: Today) -> tuple[dict[str, Any], list[dt.date]]:
     """What ``invoicecalc check`` says, as JSON: per invoice, each stated total and the engine's."""
-    documents = read(request)
+    today = _once(today)
+    documents = read(request, today)
     results = _calculated(request, documents, today)
     invoices = []
     differs = False

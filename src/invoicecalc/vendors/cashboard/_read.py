@@ -433,10 +433,14 @@ def _currency(parsed: Sequence[_Parsed], given: Currency | None, naming: Naming)
     return result
 
 
-def _dependence(invoice: Invoice, as_of: dt.date | None, schedule: bool) -> str | None:
+def _dependence(
+    invoice: Invoice, as_of: dt.date | None, today: dt.date | None, schedule: bool
+) -> str | None:
     """What amount depends on a payment's date, if any (then an undated one is refused)."""
     if as_of is not None:
         return f"whether it is counted as of {as_of.isoformat()}"
+    if today is not None and invoice.invoice_date > today:
+        return f"whether it is counted today ({today.isoformat()}, before the invoice date)"
     if invoice.early_period_in_days is not None and invoice.discount_percentage:
         return "the early-payment discount"
     if invoice.late_percentage and invoice.late_period_in_days is not None:
@@ -486,6 +490,7 @@ def read_files(
     *,
     currency: Currency | None = None,
     as_of: dt.date | None = None,
+    today: dt.date | None = None,
     schedule: bool = False,
     estimates: bool = False,
     naming: Naming = unnamed,
@@ -512,7 +517,10 @@ def read_files(
     only when no amount depends on its date: it is refused when ``as_of``
     (the date the totals are asked for) is given, under an early-payment
     discount or a late fee, and with ``schedule`` (the invoices are read for
-    a schedule) under reminders.
+    a schedule) under reminders. Without ``as_of``, ``today`` is the date the
+    totals will stand on (the caller's clock; the library reads none): one
+    on an invoice dated after it is refused too, as its invoice date would
+    not count it yet.
 
     With ``estimates``, ``estimates``/``estimate`` documents are read too,
     each estimate with the ``line_items`` naming it by ``estimate_id``;
@@ -600,7 +608,7 @@ def read_files(
                         raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items"
                     )
                     if entry.undated:
-                        _check_undated(entry, shares[key], as_of, schedule, own)
+                        _check_undated(entry, shares[key], as_of, today, schedule, own)
                     entries.append(entry)
                 except InvoiceCalcError as exc:
                     if not keep_going:
@@ -642,10 +650,11 @@ def _check_undated(
     entry: CashboardEntry,
     shares: Sequence[_Share],
     as_of: dt.date | None,
+    today: dt.date | None,
     schedule: bool,
     naming: Naming,
 ) -> None:
-    depends = _dependence(entry.invoice, as_of, schedule)
+    depends = _dependence(entry.invoice, as_of, today, schedule)
     if depends is None:
         return
     name, share, payment_id, _ = shares[entry.undated[0]]
