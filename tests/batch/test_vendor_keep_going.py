@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from invoicecalc import Currency
 from invoicecalc._cli import main
@@ -170,6 +172,29 @@ def test_freshbooks_read_keep_going_keeps_each_invoice_in_its_place() -> None:
     with pytest.raises(InvalidValueError) as refused:
         freshbooks.read(text, base_currency="CAD", taxes=taxes)
     assert refused.value.field == "invoices[0].lines[0].quantity"
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=6))
+def test_keep_going_refuses_exactly_the_broken_invoices_and_reads_the_rest_alike(
+    broken: list[bool],
+) -> None:
+    # Whatever invoices of a list are broken, keep_going refuses those, in their
+    # places, and reads the others as they read in a list without the broken ones.
+    taxes = freshbooks.read_taxes((GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml").read_bytes())
+    invoices = [
+        quebec(str(n), f"N-{n}", quantity="x" if bad else str(n + 1))
+        for n, bad in enumerate(broken)
+    ]
+    held = freshbooks.read(invoice_list(*invoices), taxes=taxes, keep_going=True)
+    assert [found.place for found in held.refused] == [n for n, bad in enumerate(broken) if bad]
+    assert [found.id for found in held.refused] == [str(n) for n, bad in enumerate(broken) if bad]
+    good = [invoice for invoice, bad in zip(invoices, broken, strict=True) if not bad]
+    if good:
+        assert held.entries == freshbooks.read(invoice_list(*good), taxes=taxes).entries
+    else:
+        assert held.entries == ()
+    places = list(held.places())
+    assert [isinstance(found, RefusedEntry) for found in places] == broken
 
 
 # -- Kashoo -------------------------------------------------------------------------
