@@ -145,7 +145,7 @@ def vendor_items(
                     items.append(
                         Item(
                             next(counter),
-                            source,
+                            found.source or source,
                             error=found.error,
                             id=found.id,
                             number=found.number,

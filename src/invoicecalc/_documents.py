@@ -63,12 +63,15 @@ class Entry:
 class RefusedEntry:
     """An invoice a reader asked to ``keep_going`` refused: its place among all its
     document's invoices (read or refused, from 0), the error that would have stopped
-    the read, and the vendor's id and number of the invoice when they could be read."""
+    the read, the vendor's id and number of the invoice when they could be read, and
+    ``source``, the file the error is in when it is another than the invoice's own
+    (a Cashboard line or payment of the invoice)."""
 
     place: int
     error: InvoiceCalcError
     id: str | None = None
     number: str | None = None
+    source: str | None = None
 
 
 @attrs.frozen

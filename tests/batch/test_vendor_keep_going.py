@@ -284,20 +284,97 @@ def test_cashboard_keeps_going_invoice_by_invoice(
     assert "invoice[1].invoice_date: is not a real date" in err
 
 
-def test_a_refused_cashboard_line_still_refuses_the_documents_read_with_it(
-    cashboard_batch: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Which invoice a refused line belongs to cannot be trusted, and reading the
-    # invoices without it would give wrong totals: the read is refused whole.
+def two_invoices(tmp_path: Path, quantity: str, owner: str = "1") -> list[Path]:
+    """The golden JPY invoice twice (ids 1 and 3), each with the golden lines; the first
+    line naming invoice ``owner`` has the quantity ``quantity``."""
+    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    body = body[body.index("<invoice>") :]
+    invoices = tmp_path / "invoices.xml"
+    invoices.write_text(
+        "<invoices>\n"
+        + "".join(
+            body.replace(
+                "<assigned_id>J-7</assigned_id>", f"<id>{n}</id><assigned_id>J-{n}</assigned_id>"
+            )
+            for n in (1, 3)
+        )
+        + "</invoices>\n"
+    )
+    golden = (GOLDEN / "cashboard" / "early-jpy.lines.xml").read_text()
+    items = golden[golden.index("<invoice_line_item>") : golden.index("</invoice_line_items>")]
+    broken = items.replace("<invoice_id>1</invoice_id>", f"<invoice_id>{owner}</invoice_id>", 1)
+    broken = re.sub(
+        r"<quantity>[^<]*</quantity>", f"<quantity>{quantity}</quantity>", broken, count=1
+    )
     lines = tmp_path / "lines.xml"
-    lines.write_text(cashboard_batch[1].read_text().replace("<quantity>", "<quantity>x", 1))
-    argv = [cashboard_batch[0], lines, "--input", "cashboard", "--currency", "JPY", *AS_OF]
-    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "json")
+    lines.write_text(
+        "<invoice_line_items>\n"
+        + broken
+        + items.replace("<invoice_id>1</invoice_id>", "<invoice_id>3</invoice_id>")
+        + "</invoice_line_items>\n"
+    )
+    return [invoices, lines]
+
+
+def test_a_refused_cashboard_line_refuses_its_invoice_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = two_invoices(tmp_path, quantity="x3")
+    argv = [*files, "--input", "cashboard", "--currency", "JPY", *AS_OF, "--output", "jsonl"]
+    status, out, err = run(capsys, "preview", *argv, "--keep-going", "--errors", "json")
+    refused, kept = (json.loads(line) for line in out.splitlines())
+    assert status == 2
+    assert refused["error"] == {
+        "index": 0,
+        "id": "1",
+        "number": "J-1",
+        "field": "invoice_line_item[0].quantity",
+        "value": "'x3'",
+        "problem": "is not a decimal number",
+    }
+    assert (kept["id"], kept["total"]) == ("3", "38544")  # the golden invoice's <total>
+    (report,) = (json.loads(line) for line in err.splitlines())
+    assert report["source"] == str(files[1])  # the file the line is in
+    status, out, err = run(capsys, "preview", *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"invoicecalc: {files[1]}: invoice_line_item[0].quantity: "
+        "is not a decimal number (got 'x3')\n"
+    )
+
+
+def test_a_refused_line_of_no_invoice_read_still_refuses_the_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A line naming an invoice not given is read and checked, not used: refused, it
+    # stands for nothing that could be refused in its place, so the read is refused.
+    files = two_invoices(tmp_path, quantity="x3", owner="99")
+    argv = [*files, "--input", "cashboard", "--currency", "JPY", *AS_OF, "--output", "json"]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going")
     result = json.loads(out)  # one error object for the documents read together
     assert status == 2
+    assert (result["error"]["index"], result["error"]["field"]) == (
+        0,
+        "invoice_line_item[0].quantity",
+    )
+
+
+def test_a_refused_cashboard_payment_still_refuses_the_documents_read_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Which invoices a payment dates cannot be told once it is refused.
+    files = two_invoices(tmp_path, quantity="1")
+    payments = tmp_path / "payments.xml"
+    payments.write_text(
+        "<payments><payment><id>5</id><amount>1</amount><created_on>soon</created_on>"
+        "</payment></payments>"
+    )
+    argv = [*files, payments, "--input", "cashboard", "--currency", "JPY", *AS_OF]
+    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "json")
+    result = json.loads(out)
+    assert status == 2
     assert list(result) == ["error"]
-    assert result["error"]["index"] == 0
-    assert "quantity" in result["error"]["field"]
+    assert result["error"]["field"] == "payment[0].created_on"
 
 
 def test_a_cashboard_payment_that_cannot_be_dated_refuses_its_invoice_alone(

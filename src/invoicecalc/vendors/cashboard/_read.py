@@ -528,10 +528,12 @@ def read_files(
     ``naming(name)`` wraps the work on each file, so errors can name it.
 
     With ``keep_going``, an invoice (or estimate) refused on its own is in its
-    document's ``refused`` and the others are read. A document that cannot be
-    read, or a line or payment that is refused, still refuses the read: which
+    document's ``refused`` and the others are read; so is an invoice one of whose
+    lines or invoice payments is refused (the first, with the file it is in).
+    A document that cannot be read, a refused payment or account, or a refused
+    line or invoice payment of no invoice read, still refuses the read: which
     invoices it belongs to cannot be told, and reading them without it would
-    give wrong totals.
+    give other totals.
     """
     parsed: list[_Parsed] = []
     for name, data in sources:
@@ -556,27 +558,42 @@ def read_files(
     lines: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
     items: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
     shares: defaultdict[str, list[_Share]] = defaultdict(list)
+    # With keep_going, the first refused line or invoice payment of each invoice (by
+    # its invoice_id) and the file it is in: that invoice is refused with it.
+    broken: dict[str, tuple[str, InvoiceCalcError]] = {}
     for name, resource, _, raws in parsed:
         with naming(name):
             for raw in raws:
-                if resource is PAYMENT:
-                    key, day, note, record = _payment(raw, money)
-                    if key in dated:
-                        raise InvalidValueError(raw.field("id"), key, "names a payment read before")
-                    dated[key] = (day, note, record)
-                elif resource is INVOICE_LINE_ITEM:
-                    invoice_id, line, record = _invoice_line(raw, money)
-                    if invoice_id is not None:
-                        lines[invoice_id].append((line, record))
-                elif resource is INVOICE_PAYMENT:
-                    invoice_id, payment_id, amount = _invoice_payment(raw, money)
-                    if invoice_id is not None:
-                        shares[invoice_id].append((name, raw, payment_id, amount))
-                elif resource is LINE_ITEM:
-                    item = _line_item(raw, money)
-                    estimate_id = raw.text("estimate_id")
-                    if estimate_id is not None:
-                        items[estimate_id].append((item.item, item.record))
+                try:
+                    if resource is PAYMENT:
+                        key, day, note, record = _payment(raw, money)
+                        if key in dated:
+                            raise InvalidValueError(
+                                raw.field("id"), key, "names a payment read before"
+                            )
+                        dated[key] = (day, note, record)
+                    elif resource is INVOICE_LINE_ITEM:
+                        invoice_id, line, record = _invoice_line(raw, money)
+                        if invoice_id is not None:
+                            lines[invoice_id].append((line, record))
+                    elif resource is INVOICE_PAYMENT:
+                        invoice_id, payment_id, amount = _invoice_payment(raw, money)
+                        if invoice_id is not None:
+                            shares[invoice_id].append((name, raw, payment_id, amount))
+                    elif resource is LINE_ITEM:
+                        item = _line_item(raw, money)
+                        estimate_id = raw.text("estimate_id")
+                        if estimate_id is not None:
+                            items[estimate_id].append((item.item, item.record))
+                except InvoiceCalcError as exc:
+                    owner = raw.text("invoice_id")
+                    if (
+                        not keep_going
+                        or owner is None
+                        or resource not in (INVOICE_LINE_ITEM, INVOICE_PAYMENT)
+                    ):
+                        raise  # not one invoice's: there is no invoice to refuse instead
+                    broken.setdefault(owner, (name, exc))
 
     documents = []
     seen: set[str] = set()
@@ -603,6 +620,10 @@ def read_files(
                             raw.field("id"), key, "names an invoice read before"
                         )
                     seen.add(key)
+                    if key in broken:
+                        source, error = broken.pop(key)
+                        refused.append(RefusedEntry(place, error, *_named(raw), source=source))
+                        continue
                     entry = _dated_invoice(raw, money, lines[key], shares[key], dated, own)
                     _check_lines(
                         raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items"
@@ -613,10 +634,17 @@ def read_files(
                 except InvoiceCalcError as exc:
                     if not keep_going:
                         raise
-                    named = (raw.text("id"), raw.text("assigned_id"))
-                    refused.append(RefusedEntry(place, exc, *named))
+                    refused.append(RefusedEntry(place, exc, *_named(raw)))
         documents.append((name, Document(tuple(entries), array, tuple(refused))))
+    for source, error in broken.values():  # of an invoice not read: refused as without
+        with naming(source):
+            raise error
     return documents
+
+
+def _named(raw: Raw) -> tuple[str | None, str | None]:
+    """An invoice's id and number (``assigned_id``) as its document gives them."""
+    return raw.text("id"), raw.text("assigned_id")
 
 
 def _as_it_is(source: str) -> contextlib.AbstractContextManager[None]:
