@@ -401,10 +401,14 @@ def test_a_cashboard_payment_that_cannot_be_dated_refuses_its_invoice_alone(
     )
     files = [*cashboard_batch, shares, good, lines]
     argv = [*files, "--input", "cashboard", "--currency", "JPY", *AS_OF]
-    status, out, _ = run(capsys, "preview", *argv, "--keep-going", "--output", "jsonl")
+    status, out, err = run(
+        capsys, "preview", *argv, "--keep-going", "--output", "jsonl", "--errors", "json"
+    )
     rows = [json.loads(line) for line in out.splitlines()]
     assert status == 2
     assert [row["error"]["id"] if "error" in row else row["id"] for row in rows] == ["1", "2", "3"]
+    sources = [json.loads(line)["source"] for line in err.splitlines()]
+    assert sources == [str(shares), str(cashboard_batch[0])]  # where each refusal is
     assert ["error" in row for row in rows] == [True, True, False]
     assert rows[2]["total"] == "38544"  # the golden invoice's <total>
     assert rows[0]["error"]["field"] == "invoice_payment[0].payment_id"

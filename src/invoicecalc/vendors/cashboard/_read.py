@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -598,8 +598,8 @@ def read_files(
     documents = []
     seen: set[str] = set()
     # An invoice's payments are named by the file they are in; with keep_going a
-    # refusal of one (it cannot be dated) is the invoice's own.
-    own = _as_it_is if keep_going else naming
+    # refusal of one (it cannot be dated) is the invoice's, with that file.
+    own = _elsewhere if keep_going else naming
     for name, resource, array, raws in parsed:
         if resource not in (INVOICE, ESTIMATE):
             continue
@@ -631,6 +631,9 @@ def read_files(
                     if entry.undated:
                         _check_undated(entry, shares[key], as_of, today, schedule, own)
                     entries.append(entry)
+                except _Elsewhere as found:
+                    error, source = found.args
+                    refused.append(RefusedEntry(place, error, *_named(raw), source=source))
                 except InvoiceCalcError as exc:
                     if not keep_going:
                         raise
@@ -647,9 +650,18 @@ def _named(raw: Raw) -> tuple[str | None, str | None]:
     return raw.text("id"), raw.text("assigned_id")
 
 
-def _as_it_is(source: str) -> contextlib.AbstractContextManager[None]:
-    """A :data:`Naming` that leaves an error as it is."""
-    return contextlib.nullcontext()
+class _Elsewhere(Exception):
+    """An invoice's refusal found in another file: ``args`` are the error and the file."""
+
+
+@contextlib.contextmanager
+def _elsewhere(source: str) -> Iterator[None]:
+    """The :data:`Naming` of an invoice's own payments with ``keep_going``: a refusal
+    is the invoice's, found in ``source``."""
+    try:
+        yield
+    except InvoiceCalcError as exc:
+        raise _Elsewhere(exc, source) from None
 
 
 def _dated_invoice(
