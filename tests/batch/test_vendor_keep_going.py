@@ -3,8 +3,9 @@
 Formats read together (FreshBooks with its tax lists, Cashboard with its line and
 payment documents) used to sink whole on one bad invoice; now a refused invoice is
 an error object where its totals would be, as an element of a neutral array is.
-The documents are the golden ones (their totals worked by hand in tests/golden),
-repeated with one invoice broken.
+The documents are the golden ones of tests/golden (worked by hand in the vendors'
+tests), repeated with one invoice broken; each total a kept invoice is held to is
+the vendor's own (FreshBooks' <amount>, Cashboard's <total>, Kashoo's totalDue).
 """
 
 from __future__ import annotations
