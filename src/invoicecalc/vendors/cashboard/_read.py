@@ -285,7 +285,7 @@ def _invoice(
         late_percentage=_decimal(raw, "late_percentage"),
         late_period_in_days=_whole(raw, "late_period_in_days"),
         payments=[payment for payment, _ in payments],
-        number=_string(raw, "assigned_id"),
+        number=_named(raw)[1],
         po_number=_string(raw, "po_number"),
         notes=raw.raw("notes") or "",
         pre_reminder_in_days=_whole(raw, "pre_reminder_in_days"),
@@ -305,7 +305,7 @@ def _invoice(
     return CashboardEntry(
         invoice,
         stated=tuple(stated),
-        id=record.get("id") or None,
+        id=_named(raw)[0],
         record=record,
         line_records=tuple(record for _, record in lines),
         payment_records=tuple(records for _, records in payments),
@@ -345,7 +345,7 @@ def _estimate(
     record = _record(raw)
     return CashboardEntry(
         invoice,
-        id=record.get("id") or None,
+        id=_named(raw)[0],
         record=record,
         line_records=tuple(line_record for _, line_record in lines),
     )
@@ -646,8 +646,9 @@ def read_files(
 
 
 def _named(raw: Raw) -> tuple[str | None, str | None]:
-    """An invoice's id and number (``assigned_id``) as its document gives them."""
-    return raw.text("id"), raw.text("assigned_id")
+    """The id and number (``assigned_id``) an invoice's entry carries (also a refused
+    invoice's): the text as written, ``None`` when missing or empty."""
+    return _string(raw, "id"), _string(raw, "assigned_id")
 
 
 class _Elsewhere(Exception):

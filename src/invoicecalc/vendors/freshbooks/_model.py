@@ -21,7 +21,7 @@ from ..._parse import parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ._taxes import Slots, taxes_from_slots
 
-__all__ = ["POLICY", "FbInvoice", "FbLine", "to_entry"]
+__all__ = ["POLICY", "FbInvoice", "FbLine", "known_as", "to_entry"]
 
 #: How FreshBooks does its arithmetic (see docs/vendors.md, "FreshBooks").
 POLICY = Policy()
@@ -75,6 +75,11 @@ class FbInvoice:
 
 def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
+
+
+def known_as(doc: FbInvoice) -> tuple[str | None, str | None]:
+    """The id and number the invoice's entry carries (also a refused invoice's)."""
+    return (None if _blank(doc.invoice_id) else doc.invoice_id), doc.number
 
 
 def _build(factory: Callable[..., Any], fields: dict[str, Any], prefix: str) -> Any:
@@ -207,7 +212,7 @@ def to_entry(
         "discount_percentage": Decimal(0),
         "payments": (Payment(date, Amount(received, currency.code)),) if received else (),
         "policy": POLICY,
-        "number": doc.number,
+        "number": known_as(doc)[1],
         "po_number": doc.po_number,
         "notes": doc.notes or "",
         "terms": None if _blank(doc.terms) else doc.terms,
@@ -218,10 +223,9 @@ def to_entry(
             raise InvalidValueError("discount", doc.discount, "must be a percentage from 0 to 100")
         fields["discount_percentage"] = discount
     invoice: Invoice = _build(Invoice, fields, "")
-    identifier = None if _blank(doc.invoice_id) else doc.invoice_id
     return Entry(
         invoice,
         None,
         tuple((key, value) for key, value in stated if value is not None),
-        id=identifier,
+        id=known_as(doc)[0],
     )

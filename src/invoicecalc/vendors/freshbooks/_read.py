@@ -12,7 +12,7 @@ from ..._money import exact_decimal
 from ..._recurring import Frequency
 from ...errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from . import _schema as fx
-from ._model import FbInvoice, to_entry
+from ._model import FbInvoice, known_as, to_entry
 
 __all__ = [
     "Profile",
@@ -106,10 +106,7 @@ def read(
         except InvoiceCalcError as exc:
             if not keep_going:
                 raise exc.within(path) from None
-            named = [
-                text if text and text.strip() else None for text in (doc.invoice_id, doc.number)
-            ]
-            refused.append(RefusedEntry(place, exc.within(path), *named))
+            refused.append(RefusedEntry(place, exc.within(path), *known_as(doc)))
     return Document(tuple(entries), array=found.array, refused=tuple(refused))
 
 
