@@ -13,7 +13,7 @@ from .._documents import Document
 from .._money import exact_decimal
 from .._parse import parse_date
 from ..errors import InvoiceCalcError
-from ._formats import CURRENCY_READERS, OPTION_READERS, READERS, ReadOptions, Refused, naming
+from ._formats import ReadOptions, Refused, naming, reader_for
 
 __all__ = [
     "EXIT_DIFFERS",
@@ -100,16 +100,10 @@ def read_sources(
 
     ``currency`` is ``--currency``; ``as_of`` (``--as-of``), ``command`` and
     ``keep_going`` (``--keep-going``) go to the readers that depend on them
-    (:data:`OPTION_READERS`).
+    (:func:`~._formats.reader_for`).
     """
     sources = load_sources(paths)
-    if currency is not None and fmt not in CURRENCY_READERS:
-        raise Refused(f"--currency: --input {fmt} documents state their own currency")
-    reader = READERS[fmt]
-    if fmt in OPTION_READERS:
-        reader = OPTION_READERS[fmt](ReadOptions(currency, as_of, command, keep_going))
-    elif currency is not None:
-        reader = CURRENCY_READERS[fmt](currency)
+    reader = reader_for(fmt, ReadOptions(currency, as_of, command, keep_going))
     with naming(", ".join(name for name, _ in sources)):
         return reader(sources)
 

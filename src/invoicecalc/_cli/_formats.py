@@ -27,7 +27,7 @@ from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
 from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
-    "CURRENCY_READERS",
+    "CURRENCY_INPUTS",
     "FREE_TEXT_TERMS",
     "OPTION_READERS",
     "READERS",
@@ -43,6 +43,7 @@ __all__ = [
     "naming",
     "per_file",
     "read_templates",
+    "reader_for",
 ]
 
 
@@ -309,9 +310,9 @@ def _write_kashoo(results: Results, output: Output) -> str:
 
 WRITERS["kashoo-json"] = _write_kashoo
 
-#: Readers of formats whose documents do not state their currency: ``--currency``
-#: CODE to the reader in that currency.
-CURRENCY_READERS: dict[str, Callable[[str], Reader]] = {}
+#: ``--input`` formats whose documents may not state their currency: ``--currency``
+#: (the service's ``?currency=``) applies to them and is refused for the others.
+CURRENCY_INPUTS = frozenset({"cashboard", "freshbooks"})
 
 
 @attrs.frozen
@@ -324,8 +325,8 @@ class ReadOptions:
     keep_going: bool = False  # preview --keep-going: refused invoices in Document.refused
 
 
-#: Readers whose reading depends on the command's options (read before
-#: :data:`CURRENCY_READERS`): every vendor's needs ``--keep-going``; Cashboard's
+#: Readers whose reading depends on the command's options (:func:`reader_for`):
+#: every vendor's needs ``--keep-going``; Cashboard's
 #: the currency too, whether an ``--as-of`` is asked for (undated payments) and
 #: the command (estimates); FreshBooks' the currency (the base currency).
 OPTION_READERS: dict[str, Callable[[ReadOptions], Reader]] = {
@@ -392,7 +393,6 @@ def _cashboard_array(write: Callable[..., str]) -> Callable[[Results, Output], s
 
 READERS["cashboard"] = _cashboard_reader(ReadOptions())
 OPTION_READERS["cashboard"] = _cashboard_reader
-CURRENCY_READERS["cashboard"] = lambda code: _cashboard_reader(ReadOptions(currency=code))
 #: ``--input`` formats whose files are read together (one invoice spread over
 #: several); the others' files are read one at a time.
 READ_TOGETHER = frozenset({"cashboard", "freshbooks"})
@@ -436,7 +436,15 @@ def _freshbooks_reader(options: ReadOptions) -> Reader:
 
 READERS["freshbooks"] = _freshbooks_reader(ReadOptions())
 OPTION_READERS["freshbooks"] = _freshbooks_reader
-CURRENCY_READERS["freshbooks"] = lambda code: _freshbooks_reader(ReadOptions(currency=code))
+
+
+def reader_for(fmt: str, options: ReadOptions) -> Reader:
+    """The reader of ``--input fmt`` with the command's options; ``--currency`` is
+    refused for a format whose documents state their own."""
+    if options.currency is not None and fmt not in CURRENCY_INPUTS:
+        raise Refused(f"--currency: --input {fmt} documents state their own currency")
+    return OPTION_READERS[fmt](options) if fmt in OPTION_READERS else READERS[fmt]
+
 
 #: Formats whose ``terms`` are free text (a note to the client, "Payment due in 30
 #: days."): ``schedule``, ``recur`` and ``estimate`` apply them only when they parse.
@@ -460,11 +468,7 @@ def read_templates(
     """The files ``recur`` reads: FreshBooks recurring profiles as themselves, any other
     invoice (of any format) as a template the command's options repeat."""
     if fmt != "freshbooks":
-        reader = READERS[fmt]
-        if currency is not None:
-            if fmt not in CURRENCY_READERS:
-                raise Refused(f"--currency: --input {fmt} documents state their own currency")
-            reader = CURRENCY_READERS[fmt](currency)
+        reader = reader_for(fmt, ReadOptions(currency=currency))
         with naming(", ".join(name for name, _ in sources)):
             documents = reader(sources)
         return [

@@ -23,7 +23,7 @@ import attrs
 from .. import _batch as batch
 from .. import document
 from .._calculate import Totals, calculate
-from .._cli._formats import READ_TOGETHER, WRITERS, Output
+from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER, WRITERS, Output
 from .._documents import Document, Entry
 from .._money import Currency
 from .._stream import open_json
@@ -136,16 +136,15 @@ def _kashoo(request: Request, today: Today) -> Named:
     return kashoo.read_files(request.sources, naming=_naming, keep_going=request.keep_going)
 
 
-#: ``?input=`` formats: the readers of ``invoicecalc preview --input``, the
+#: ``?input=`` formats: the readers of ``invoicecalc preview --input`` and the
 #: media types their documents come as (besides ``multipart/form-data`` for
-#: several), and whether ``?currency=`` applies.
+#: several); ``?currency=`` applies to :data:`CURRENCY_INPUTS`.
 INPUTS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "json": (_neutral, ("application/json",)),
     "cashboard": (_cashboard, ("application/xml", "text/xml", "application/json")),
     "freshbooks": (_freshbooks, ("application/xml", "text/xml")),
     "kashoo": (_kashoo, ("application/json",)),
 }
-_CURRENCY_INPUTS = ("cashboard", "freshbooks")
 
 
 @attrs.frozen
@@ -163,7 +162,7 @@ def read(request: Request, today: Today) -> Named:
     """Every document of the request, read as ``request.input`` (``today``: the date
     the totals stand on without ``?as_of``, for a reader that needs it)."""
     reader, _ = INPUTS[request.input]
-    if request.currency is not None and request.input not in _CURRENCY_INPUTS:
+    if request.currency is not None and request.input not in CURRENCY_INPUTS:
         error = InvalidValueError(
             "?currency",
             request.currency,
