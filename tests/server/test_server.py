@@ -129,6 +129,17 @@ def assert_same_as_cli(
         assert err.endswith(f": {detail}\n")  # after the file's name, where the CLI reads one
 
 
+def assert_kept_as_cli(
+    capsys: pytest.CaptureFixture[str], answer: httpx.Response, argv: list[str | Path]
+) -> str:
+    """The answer is what ``invoicecalc preview ... --keep-going --output json`` prints,
+    byte for byte, the command exiting 2 (an invoice was refused); gives its stderr."""
+    status, out, err = cli(capsys, "preview", *argv, "--keep-going", "--output", "json")
+    assert status == 2
+    assert answer.content == out.encode()
+    return err
+
+
 def problem(answer: httpx.Response, status: int) -> dict[str, Any]:
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
@@ -291,10 +302,7 @@ def test_a_cashboard_payment_not_yet_counted_today_is_refused_as_on_the_command_
     )
     assert (kept.status_code, kept.headers["invoicecalc-refused"]) == (200, "1")
     assert kept.json()["error"]["problem"] == refused["problem"]
-    argv = [*files, "--input", "cashboard", "--currency", "JPY", "--keep-going"]
-    status, out, _ = cli(capsys, "preview", *argv, "--output", "json")
-    assert status == 2
-    assert kept.content == out.encode()
+    assert_kept_as_cli(capsys, kept, [*files, "--input", "cashboard", "--currency", "JPY"])
 
 
 def test_cashboard_golden_with_its_currency(
@@ -381,11 +389,7 @@ def test_keep_going_answers_each_invoice_in_order_as_the_command_line_does(
             "problem": "is not a decimal number",
         }
     }
-    status, out, err = cli(
-        capsys, "preview", path, "--keep-going", "--output", "json", "--as-of", "2024-03-10"
-    )
-    assert status == 2
-    assert answer.content == out.encode()
+    err = assert_kept_as_cli(capsys, answer, [path, "--as-of", "2024-03-10"])
     assert err.count("\n") == 1  # the command line tells the refusal on stderr
 
 
@@ -401,10 +405,7 @@ def test_keep_going_past_where_an_array_stops_being_json(
     assert good["total"] == "3.00"
     assert cut["error"]["index"] == 1
     assert cut["error"]["problem"].startswith("is not valid JSON")
-    _, out, _ = cli(
-        capsys, "preview", path, "--keep-going", "--output", "json", "--as-of", "2024-03-10"
-    )
-    assert answer.content == out.encode()
+    assert_kept_as_cli(capsys, answer, [path, "--as-of", "2024-03-10"])
 
 
 def test_keep_going_with_nothing_refused_is_the_plain_answer(client: httpx.Client) -> None:
@@ -437,20 +438,9 @@ def test_keep_going_puts_a_refused_vendor_document_in_its_place(
     assert "total" in first
     assert refused["error"]["field"] == "currency"
     assert refused["error"]["problem"] == "appears twice in one object"
-    status, out, _ = cli(
-        capsys,
-        "preview",
-        *[good, bad, good],
-        "--input",
-        "kashoo",
-        "--as-of",
-        "2024-03-05",
-        "--keep-going",
-        "--output",
-        "json",
+    assert_kept_as_cli(
+        capsys, answer, [good, bad, good, "--input", "kashoo", "--as-of", "2024-03-05"]
     )
-    assert status == 2
-    assert answer.content == out.encode()
 
 
 def test_keep_going_puts_a_refused_invoice_of_documents_read_together_in_its_place(
@@ -479,10 +469,7 @@ def test_keep_going_puts_a_refused_invoice_of_documents_read_together_in_its_pla
         "value": "'x'",
         "problem": "is not a decimal number",
     }
-    argv = [*files, "--input", "freshbooks", "--as-of", "2024-03-05", "--keep-going"]
-    status, out, _ = cli(capsys, "preview", *argv, "--output", "json")
-    assert status == 2
-    assert answer.content == out.encode()
+    assert_kept_as_cli(capsys, answer, [*files, "--input", "freshbooks", "--as-of", "2024-03-05"])
 
 
 def test_freshbooks_documents_are_read_together_as_the_command_line_reads_them(
