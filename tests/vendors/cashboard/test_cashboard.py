@@ -639,6 +639,77 @@ def test_lines_without_invoices_are_refused(capsys: pytest.CaptureFixture[str]) 
     assert "holds no invoice document" in err
 
 
+def _sample_set(*extra: str) -> list[Path]:
+    return [SAMPLES / name for name in (*INVOICE_SET, ACCOUNT, *extra)]
+
+
+@pytest.mark.parametrize(
+    ("twice", "field", "key"),
+    [
+        # invoice_line_items.xml's first record, <id>275168975</id> on invoice 123540710
+        ("invoice_line_items.xml", "invoice_line_item[0].id", "275168975"),
+        # invoice_payments.xml's one record, <id>69707708</id> on invoice 1032760123
+        ("invoice_payments.xml", "invoice_payment[0].id", "69707708"),
+    ],
+)
+def test_a_record_given_twice_is_refused_not_counted_twice(
+    capsys: pytest.CaptureFixture[str], twice: str, field: str, key: str
+) -> None:
+    """A document sent twice (a client resending a part) would add each line's or
+    payment's money to its invoice twice: invoice 102's one 75.00 line would make its
+    item_cost 150.00, and invoice 000001's 50.00 payment a payment_total of 100.00."""
+    paths = _sample_set(twice)
+    status, out, err = run(capsys, "preview", *paths, "--input", "cashboard", "--as-of",
+                           "2010-08-01")  # fmt: skip
+    assert (status, out) == (2, "")
+    assert (
+        err
+        == f"invoicecalc: {SAMPLES / twice}: {field}: names an "
+        + ("invoice line item" if "line" in twice else "invoice payment")
+        + f" read before (got '{key}')\n"
+    )
+
+
+def test_with_keep_going_a_record_given_twice_refuses_its_invoice_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    paths = _sample_set("invoice_payments.xml")
+    status, out, err = run(capsys, "preview", *paths, "--input", "cashboard", "--as-of",
+                           "2010-08-01", "--keep-going", "--output", "json")  # fmt: skip
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "invoice_payment[0].id: names an invoice payment read before" in err
+    found = json.loads(out)
+    refused = [i for i, totals in enumerate(found) if "error" in totals]
+    # The payment is invoice 1032760123's (number 000001), the sixth invoice read.
+    assert [found[i]["error"]["id"] for i in refused] == ["1032760123"]
+    assert found[refused[0]]["error"]["field"] == "invoice_payment[0].id"
+    # Invoice 102 keeps its one line of 75.00, counted once.
+    assert [t["item_cost"] for t in found if t.get("number") == "102"] == ["75.00"]
+
+
+def test_the_same_record_twice_in_one_document_is_refused() -> None:
+    lines = (SAMPLES / "invoice_line_items.xml").read_text()
+    start = lines.index("<invoice_line_item>")
+    end = lines.index("</invoice_line_item>") + len("</invoice_line_item>")
+    doubled = lines[:end] + lines[start:end] + lines[end:]
+    sources = [(n, (SAMPLES / n).read_bytes()) for n in (*INVOICE_SET, ACCOUNT)]
+    sources[1] = ("invoice_line_items.xml", doubled.encode())
+    with pytest.raises(InvalidValueError) as raised:
+        cashboard.read_files(sources, as_of=dt.date(2010, 8, 1))
+    assert (raised.value.field, raised.value.value) == ("invoice_line_item[1].id", "275168975")
+
+
+def test_an_estimates_line_item_given_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [
+        SAMPLES / name for name in ("estimates.xml", "line_items.xml", "line_items.xml", ACCOUNT)
+    ]
+    status, out, err = run(capsys, "estimate", *paths, "--input", "cashboard")
+    assert (status, out) == (2, "")
+    # line_items.xml's first record is <id>5568311</id>.
+    assert "line_item[0].id: names a line item read before (got '5568311')" in err
+
+
 # -- what Cashboard cannot express ---------------------------------------------------------
 
 MARCH_1, MARCH_31 = dt.date(2024, 3, 1), dt.date(2024, 3, 31)

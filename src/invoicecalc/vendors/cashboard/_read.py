@@ -561,10 +561,15 @@ def read_files(
     # With keep_going, the first refused line or invoice payment of each invoice (by
     # its invoice_id) and the file it is in: that invoice is refused with it.
     broken: dict[str, tuple[str, InvoiceCalcError]] = {}
+    # The ids of the line items and invoice payments read, by resource: one given twice
+    # (a document sent twice) would count its money twice.
+    records: defaultdict[Resource, set[str]] = defaultdict(set)
     for name, resource, _, raws in parsed:
         with naming(name):
             for raw in raws:
                 try:
+                    if resource in _ONCE_EACH:
+                        _once_each(raw, records[resource])
                     if resource is PAYMENT:
                         key, day, note, record = _payment(raw, money)
                         if key in dated:
@@ -643,6 +648,24 @@ def read_files(
         with naming(source):
             raise error
     return documents
+
+
+#: The records whose money is added to an invoice's: each may be read once.
+_ONCE_EACH = {
+    INVOICE_LINE_ITEM: "names an invoice line item read before",
+    INVOICE_PAYMENT: "names an invoice payment read before",
+    LINE_ITEM: "names a line item read before",
+}
+
+
+def _once_each(raw: Raw, seen: set[str]) -> None:
+    """Refuse a record whose ``<id>`` was read before (one without an id is not told apart)."""
+    key = raw.text("id")
+    if key is None:
+        return
+    if key in seen:
+        raise InvalidValueError(raw.field("id"), key, _ONCE_EACH[raw.resource])
+    seen.add(key)
 
 
 def _named(raw: Raw) -> tuple[str | None, str | None]:
