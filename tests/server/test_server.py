@@ -728,6 +728,241 @@ def test_413_when_the_bytes_past_the_limit_are_the_last_of_the_body() -> None:
     assert body["detail"] == f"the body passed {LIMIT} bytes, the most that are read"
 
 
+# -- what a careful client can still get wrong (each was answered wrongly once) ---------------
+
+
+def _multipart(*parts: tuple[str, bytes], end: bytes = b"--B--\r\n") -> bytes:
+    """A multipart body of ``(Content-Disposition parameters, bytes)`` parts, boundary B."""
+    body = b"".join(
+        b"--B\r\nContent-Disposition: form-data; " + disposition.encode() + b"\r\n\r\n"
+        + data + b"\r\n"
+        for disposition, data in parts
+    )  # fmt: skip
+    return body + end
+
+
+def _post_multipart(client: httpx.Client, body: bytes, **params: str) -> httpx.Response:
+    headers = {"content-type": "multipart/form-data; boundary=B"}
+    return client.post("/v1/preview", content=body, headers=headers, params=params)
+
+
+@pytest.mark.parametrize("keep_going", ["false", "true"])
+def test_a_multipart_body_cut_off_is_refused_not_read_short(
+    client: httpx.Client, keep_going: str
+) -> None:
+    """A body whose last part never ends used to answer 200 for the parts before it,
+    the cut-off part left out as if it had never been sent."""
+    whole = EXAMPLE.read_bytes()
+    first = ('name="a"; filename="a.json"', whole)
+    cut = _multipart(first) [: -len(b"--B--\r\n")]  # fmt: skip
+    cut += b'--B\r\nContent-Disposition: form-data; name="b"; filename="b.json"\r\n\r\n{"cur'
+    answer = _post_multipart(client, cut, keep_going=keep_going)
+    assert problem(answer, 400)["detail"] == "the multipart body ends before its closing boundary"
+    # Only the closing boundary missing is the same refusal.
+    answer = _post_multipart(client, _multipart(first, end=b""), keep_going=keep_going)
+    assert problem(answer, 400)["detail"] == "the multipart body ends before its closing boundary"
+    assert _post_multipart(client, _multipart(first)).status_code == 200
+
+
+def test_a_part_without_a_filename_is_its_bytes_as_sent(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A part with a name and no filename was decoded as text (latin-1 when not UTF-8)
+    and encoded again, so bytes the command line refuses were read as other text."""
+    latin = json.dumps({**BASE, "number": "Dés"}, ensure_ascii=False).encode("latin-1")
+    path = tmp_path / "doc"
+    path.write_bytes(latin)
+    for disposition in ('name="doc"', 'name="x"; filename="doc"'):
+        body = problem(_post_multipart(client, _multipart((disposition, latin))), 422)
+        assert body["problems"][0]["source"] == "doc"
+        status, _, err = cli(capsys, "preview", path)
+        assert status == 2
+        assert err == f"invoicecalc: {path}: {body['detail']}\n"
+    utf8 = json.dumps({**BASE, "number": "Dés"}, ensure_ascii=False).encode()
+    answer = _post_multipart(client, _multipart(('name="doc"', utf8)), as_of="2024-03-10")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["number"] == "Dés"
+
+
+def test_a_part_without_a_form_data_name_is_400(client: httpx.Client) -> None:
+    body = b"--B\r\nContent-Type: application/json\r\n\r\n{}\r\n--B--\r\n"
+    detail = problem(_post_multipart(client, body), 400)["detail"]
+    assert detail == "a part of the multipart body has no form-data name"
+
+
+def test_freshbooks_tax_lists_alone_are_refused_as_on_the_command_line(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """This was a 500: the refusal of the documents together named none of them."""
+    path = GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml"
+
+    def post(keep_going: str) -> httpx.Response:
+        return client.post(
+            "/v1/preview",
+            content=path.read_bytes(),
+            params={"input": "freshbooks", "keep_going": keep_going},
+            headers={"content-type": "application/xml"},
+        )
+
+    answer = post("false")
+    assert problem(answer, 422)["problems"][0]["source"] == "body"
+    assert_same_as_cli(capsys, answer, [path, "--input", "freshbooks"])
+    answer = post("true")
+    assert answer.status_code == 200
+    assert (
+        answer.json()["error"]["problem"] == "holds only tax lists: give the invoices beside them"
+    )
+    assert_kept_as_cli(capsys, answer, [path, "--input", "freshbooks"])
+
+
+def test_a_refusal_while_calculating_names_its_document(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The example's 1.5% a month compounding to 9999-12-31 passes the 10**18 bound as
+    the totals are worked out, not as the document is read; the problem named no
+    document."""
+    late = tmp_path / "late.json"
+    late.write_text(json.dumps({**json.loads(EXAMPLE.read_text()), "as_of": "9999-12-31"}))
+    answer = post_files(client, "/v1/preview", [EXAMPLE, late])
+    found = problem(answer, 422)["problems"][0]
+    assert (found["source"], found["invoice"], found["field"]) == ("late.json", None, "late_fee")
+    assert_same_as_cli(capsys, answer, [EXAMPLE, late])
+    # In an array, its index; the whole body is "body".
+    invoices = [json.loads(EXAMPLE.read_text()), json.loads(late.read_text())]
+    answer = client.post("/v1/preview", json=invoices)
+    found = problem(answer, 422)["problems"][0]
+    assert (found["source"], found["invoice"], found["field"]) == ("body", 1, "late_fee")
+    answer = client.post("/v1/check", json=invoices)
+    found = problem(answer, 422)["problems"][0]
+    assert (found["source"], found["invoice"], found["field"]) == ("body", 1, "late_fee")
+
+
+GOOD_TEXT = json.dumps(GOOD).encode()
+
+
+@pytest.mark.parametrize(
+    ("document", "invoice", "field"),
+    [
+        (b"[" + GOOD_TEXT + b', {"currency": "USD", "currency": "EUR"}]', 1, "currency"),
+        (b"[" + GOOD_TEXT + b', {"a": [1, ', 1, ""),
+        (b"[" + GOOD_TEXT + b", " + GOOD_TEXT + b"] junk", 2, ""),
+    ],
+)
+def test_an_arrays_refusal_names_the_invoice_as_on_the_command_line(
+    client: httpx.Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    document: bytes,
+    invoice: int,
+    field: str,
+) -> None:
+    """The command line reads an array an element at a time, and names the element
+    refused; the service read it whole, and named none."""
+    path = tmp_path / "array.json"
+    path.write_bytes(document)
+    answer = client.post(
+        "/v1/preview", content=document, headers={"content-type": "application/json"}
+    )
+    found = problem(answer, 422)["problems"][0]
+    assert (found["invoice"], found["field"]) == (invoice, field)
+    assert_same_as_cli(capsys, answer, [path])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "as_of=2024-03-10&as_of=2025-01-01",
+        "input=json&input=kashoo",
+        "keep_going=true&keep_going=false",
+    ],
+)
+def test_a_query_parameter_given_twice_is_refused(client: httpx.Client, query: str) -> None:
+    """The last one used to win, silently: a total could change without a word."""
+    answer = client.post(f"/v1/preview?{query}", json=BASE)
+    found = problem(answer, 422)["problems"][0]
+    assert found["field"] == "?" + query.partition("=")[0]
+    assert found["problem"] == "is given more than once"
+
+
+def test_query_refusals_name_the_parameter_alone(client: httpx.Client) -> None:
+    answer = client.post("/v1/preview", json=BASE, params={"input": "cashboard", "currency": "cad"})
+    found = problem(answer, 422)["problems"][0]
+    assert (found["source"], found["field"], found["value"]) == (None, "?currency", "'cad'")
+    files = [("a", ("invoices.xml", CASHBOARD_SET[0].read_bytes()))]
+    answer = client.post("/v1/preview", files=files, params={"input": "cashboard"})
+    found = problem(answer, 422)["problems"][0]
+    assert (found["source"], found["field"]) == (None, "?currency")
+
+
+def test_a_path_with_a_trailing_slash_is_404_not_a_redirect(client: httpx.Client) -> None:
+    answer = client.post("/v1/preview/", json=BASE, headers={"host": "evil.example"})
+    problem(answer, 404)
+    assert "location" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    ("headers", "shown"),
+    [
+        ({"content-type": "application/json", "content-encoding": "gzip"}, "'gzip'"),
+        ({"content-type": "application/json; charset=iso-8859-1"}, "'iso-8859-1'"),
+    ],
+)
+def test_a_body_that_would_be_misread_is_415(
+    client: httpx.Client, headers: dict[str, str], shown: str
+) -> None:
+    answer = client.post("/v1/preview", content=json.dumps(BASE).encode(), headers=headers)
+    assert shown in problem(answer, 415)["detail"]
+
+
+def test_a_client_waiting_for_100_continue_is_not_invited_to_send_an_oversize_body(
+    server: Running,
+) -> None:
+    """The 413 comes at once, with no "100 Continue" before it: reading the body to drop
+    it asked the client to send what would be thrown away."""
+    answer = _raw(
+        server.port,
+        b"POST /v1/preview HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {LIMIT + 10}\r\nExpect: 100-continue\r\n\r\n".encode(),
+    )
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:80]
+    assert b"100 Continue" not in answer
+
+
+def test_a_client_that_leaves_mid_body_is_not_a_server_error() -> None:
+    """It was answered by the 500 handler (and logged as a failure)."""
+    import asyncio
+
+    app = create_app(max_body=LIMIT, body_timeout=10)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/preview",
+        "raw_path": b"/v1/preview",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    messages = [
+        {"type": "http.request", "body": b'{"curr', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    assert sent[0]["status"] == 400
+
+
 # -- load ------------------------------------------------------------------------------------
 
 

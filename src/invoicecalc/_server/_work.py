@@ -1,9 +1,10 @@
 """What the service computes, free of HTTP: documents in, the command line's answers out.
 
 The readers are the vendor and neutral readers the command line's ``--input``
-uses, and the totals text is the command line's own ``--output json`` writer,
-so an answer is byte for byte what ``invoicecalc preview --output json``
-prints. A refusal keeps the :class:`~invoicecalc.errors.InvoiceCalcError`
+uses, and a preview goes through the command line's own batch (``_batch``:
+each invoice read, calculated and written as ``--output json`` writes it), so
+an answer is byte for byte what ``invoicecalc preview --output json`` prints
+and a refusal is the one it gives. A refusal keeps the :class:`~invoicecalc.errors.InvoiceCalcError`
 whole (its field, value and problem) with the source it came from.
 """
 
@@ -23,7 +24,7 @@ import attrs
 from .. import _batch as batch
 from .. import document
 from .._calculate import Totals, calculate
-from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER, WRITERS, Output
+from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER
 from .._documents import Document, Entry
 from .._money import Currency
 from .._stream import open_json
@@ -36,7 +37,6 @@ __all__ = [
     "Request",
     "check",
     "preview",
-    "preview_each",
     "problem_of",
     "read",
 ]
@@ -79,8 +79,8 @@ def _once(today: Today) -> Today:
 
 
 def _neutral(request: Request, today: Today) -> Named:
-    """Each neutral JSON document alone (``keep_going`` reads them an element at a
-    time instead, before any reader: see :func:`preview_each`)."""
+    """Each neutral JSON document alone, for ``check`` (:func:`preview` reads them an
+    element at a time instead, as ``invoicecalc preview`` does)."""
     documents = []
     for name, data in request.sources:
         with _naming(name):
@@ -92,32 +92,29 @@ def _currency(currency: str | None) -> Currency | None:
     """``?currency=``, refused by name when it is not a currency."""
     if currency is None:
         return None
-    with _naming(None):
-        try:
-            return Currency(currency)
-        except InvoiceCalcError as exc:
-            raise exc.within("?currency") from None
+    try:
+        return Currency(currency)
+    except InvoiceCalcError as exc:
+        raise Refusal(InvalidValueError("?currency", exc.value, exc.problem), None) from None
 
 
 def _cashboard(request: Request, today: Today) -> Named:
     """The account document's currency, else ``?currency=``; without ``?as_of`` the
     totals stand ``today()``, as the command line's do without ``--as-of``."""
     code = _currency(request.currency)
-    sources = request.sources
-    with _naming(", ".join(name for name, _ in sources)):
-        try:
-            return cashboard.read_files(
-                sources,
-                currency=code,
-                as_of=request.as_of,
-                today=today() if request.as_of is None else None,
-                naming=_naming,
-                keep_going=request.keep_going,
-            )
-        except InvoiceCalcError as exc:
-            if exc.field != "currency":
-                raise
-            raise ParseError("?currency", exc.problem) from None
+    try:
+        return cashboard.read_files(
+            request.sources,
+            currency=code,
+            as_of=request.as_of,
+            today=today() if request.as_of is None else None,
+            naming=_naming,
+            keep_going=request.keep_going,
+        )
+    except InvoiceCalcError as exc:
+        if exc.field != "currency":
+            raise
+        raise Refusal(ParseError("?currency", exc.problem), None) from None
 
 
 def _freshbooks(request: Request, today: Today) -> Named:
@@ -158,10 +155,8 @@ class Request:
     keep_going: bool = False  # a refused invoice's error object in its place, as --keep-going
 
 
-def read(request: Request, today: Today) -> Named:
-    """Every document of the request, read as ``request.input`` (``today``: the date
-    the totals stand on without ``?as_of``, for a reader that needs it)."""
-    reader, _ = INPUTS[request.input]
+def _currency_applies(request: Request) -> None:
+    """Refuse ``?currency=`` for a format whose documents state their own."""
     if request.currency is not None and request.input not in CURRENCY_INPUTS:
         error = InvalidValueError(
             "?currency",
@@ -169,7 +164,16 @@ def read(request: Request, today: Today) -> Named:
             f"?input={request.input} documents state their own currency",
         )
         raise Refusal(error, None)
-    return reader(request, today)
+
+
+def read(request: Request, today: Today) -> Named:
+    """Every document of the request, read as ``request.input`` (``today``: the date
+    the totals stand on without ``?as_of``, for a reader that needs it)."""
+    _currency_applies(request)
+    reader, _ = INPUTS[request.input]
+    # What no one document is refused for (FreshBooks tax lists alone) names them all.
+    with _naming(", ".join(name for name, _ in request.sources)):
+        return reader(request, today)
 
 
 def _calculated(request: Request, documents: Named, today: Today) -> list[tuple[Entry, Totals]]:
@@ -177,9 +181,9 @@ def _calculated(request: Request, documents: Named, today: Today) -> list[tuple[
         return request.as_of or entry.as_of or today()
 
     results = []
-    for _, doc in documents:
+    for name, doc in documents:
         for index, entry in enumerate(doc.entries):
-            with _naming(None):
+            with _naming(name):
                 try:
                     results.append((entry, calculate(entry.invoice, as_of=as_of(entry))))
                 except InvoiceCalcError as exc:
@@ -187,26 +191,12 @@ def _calculated(request: Request, documents: Named, today: Today) -> list[tuple[
     return results
 
 
-def preview(request: Request, today: Today) -> tuple[str, list[dt.date]]:
-    """The totals text ``invoicecalc preview --output json`` prints, and the as-of dates used.
-
-    ``today`` is called at most once, and only when the request gives no
-    ``as_of``: for an invoice that has none of its own, or to read Cashboard's.
-    """
-    today = _once(today)
-    documents = read(request, today)
-    results = _calculated(request, documents, today)
-    output = Output(array=len(documents) > 1 or any(doc.array for _, doc in documents))
-    with _naming(None):
-        text = WRITERS["json"](results, output)
-    return (text if text.endswith("\n") else text + "\n"), _dates(results)
-
-
 def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
     """Whether the answer is an array, and each invoice of the request not yet read, as
-    ``preview --keep-going`` reads its files: a neutral array an element at a time; a
-    vendor's refused invoice one refused item, and so is a refused vendor document (all
-    the documents, when the read of a format read together is refused whole)."""
+    ``preview`` reads its files: a neutral array an element at a time; with
+    ``keep_going`` a vendor's refused invoice one refused item, and so is a refused
+    vendor document (all the documents, when the read of a format read together is
+    refused whole); without it, the vendor's refusal."""
     counter = itertools.count()
     if request.input == "json":
         items: list[batch.Item] = []
@@ -224,24 +214,44 @@ def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
             try:
                 yield read(attrs.evolve(request, sources=group), today)
             except Refusal as refusal:
-                if refusal.source is None or refusal.error.field.startswith("?"):
+                if (
+                    not request.keep_going
+                    or refusal.source is None
+                    or refusal.error.field.startswith("?")
+                ):
                     raise  # the request's own options: no invoice to put it in place of
                 yield batch.Item(next(counter), refusal.source, error=refusal.error)
 
     return batch.vendor_items(reads(), counter)
 
 
-def preview_each(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
-    """What ``invoicecalc preview --keep-going --output json`` prints, the as-of dates
-    used and how many invoices were refused (each an error object in its place).
+def _refusal(refused: batch.Refusal) -> Refusal:
+    """A batch's refused invoice as the command line names it: its index in its file's
+    array in the field (``[1].lines[0].quantity``), and its file."""
+    error = refused.error
+    return Refusal(
+        error if refused.within is None else error.within(f"[{refused.within}]"), refused.source
+    )
+
+
+def preview(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
+    """What ``invoicecalc preview --output json`` prints (``--keep-going`` with
+    ``request.keep_going``), the as-of dates used and how many invoices were refused:
+    without ``keep_going`` the first refusal is raised, as the command's ends it; with
+    it each is an error object in its place.
 
     ``today`` is called once when the query gives no ``as_of``.
     """
+    _currency_applies(request)
     today = _once(today)
     array, items = _items(request, today)
     default = None if request.as_of is not None else today()
     settings = batch.Settings(batch.JsonArray(array), default, request.as_of)
-    pieces = list(batch.pieces(items, settings))
+    pieces = []
+    for piece in batch.pieces(items, settings):
+        if piece.refusal is not None and not request.keep_going:
+            raise _refusal(piece.refusal)
+        pieces.append(piece)
     if len(pieces) > 1 and not array:
         error = InvalidValueError("totals", "several", "one object needs exactly one invoice")
         raise Refusal(error, None)
