@@ -198,13 +198,17 @@ def open_json(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> JsonDocument:
     """A JSON document from ``stream``: split as it is read when it is an array,
     else read whole (to be read as one document, as before).
 
-    The encoding is found as :func:`json.loads` finds it for bytes (UTF-8,
-    or UTF-16/32 by their byte order).
+    JSON is read in UTF-8 (RFC 8259; a byte-order mark is tolerated): text in
+    UTF-16 or UTF-32 (found as :func:`json.loads` finds them) is the document
+    its first chunk is, which ``parse_json`` refuses as it refuses the whole
+    (the bytes it stops at are among the first), without reading the rest.
     """
     first = stream.read(chunk_size)
     while len(first) < 4 and (more := stream.read(chunk_size)):  # enough to see a BOM
         first += more
     encoding = json.detect_encoding(first)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return JsonDocument(whole=first)
     if not _starts_array(first, encoding):
         return JsonDocument(whole=first + stream.read())
     decoder = codecs.getincrementaldecoder(encoding)("surrogatepass")

@@ -78,11 +78,23 @@ def test_bytes_that_are_not_utf8_end_the_array_as_parse_json_says(size: int) -> 
     assert found[-1].problem == whole_problem(text)
 
 
-@pytest.mark.parametrize(
-    "data", ["[1, 2]".encode("utf-16"), "[1, 2]".encode("utf-8-sig"), "[1, 2]".encode("utf-32")]
-)
-def test_the_encoding_is_found_as_json_finds_it(data: bytes) -> None:
-    assert split(data, 1 << 20) == ["1", "2"]
+def test_a_byte_order_mark_is_tolerated() -> None:
+    assert split("[1, 2]".encode("utf-8-sig"), 1 << 20) == ["1", "2"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le", "utf-32-be"])
+def test_an_array_in_utf16_or_utf32_is_refused_as_the_whole_document_is(encoding: str) -> None:
+    """JSON is read in UTF-8 only (RFC 8259): arrays in UTF-16 and UTF-32 used to be
+    split and read, where the same text as one object was refused."""
+    data = ("[" + ", ".join(['{"a": 1}'] * 1000) + "]").encode(encoding)
+    document = open_json(io.BytesIO(data), 64)
+    assert not document.array
+    assert document.whole is not None
+    with pytest.raises(ParseError) as whole:
+        parse_json(data)
+    with pytest.raises(ParseError) as first:
+        parse_json(document.whole)
+    assert first.value.problem == whole.value.problem
 
 
 @pytest.mark.parametrize("text", [b'{"a": 1}', b"  5", b"nope", b"", b"\xff["])
