@@ -16,7 +16,9 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
+import signal
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
 import attrs
@@ -339,24 +341,41 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _quiet_interrupt() -> None:
+    """A worker leaves Ctrl-C to the command, which stops them all (no traceback each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def pieces(
     items: Iterable[Item], settings: Settings, *, jobs: int = 1
 ) -> Generator[Piece, None, None]:
     """Each item's piece, in input order; with ``jobs`` > 1 spread over that many
-    processes in chunks of :data:`CHUNK`, at most two chunks a process in flight."""
-    if jobs <= 1:
-        for item in items:
+    processes in chunks of :data:`CHUNK`, at most two chunks a process in flight (a
+    batch of one chunk or less is worked here: starting processes would cost more).
+
+    A worker process that dies (killed, out of memory) raises
+    :class:`concurrent.futures.process.BrokenProcessPool` here, rather than leaving
+    the batch waiting for it.
+    """
+    iterator = iter(items)
+    first = list(itertools.islice(iterator, CHUNK)) if jobs > 1 else []
+    if jobs <= 1 or len(first) < CHUNK:
+        for item in itertools.chain(first, iterator):
             yield work(item, settings)
         return
-    iterator = iter(items)
-    with _context().Pool(jobs) as pool:
-        pending: collections.deque[Any] = collections.deque()
-        while chunk := list(itertools.islice(iterator, CHUNK)):
-            pending.append(pool.apply_async(_work_all, (chunk, settings)))
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_quiet_interrupt)
+    try:
+        pending: collections.deque[Future[list[Piece]]] = collections.deque()
+        chunk = first
+        while chunk:
+            pending.append(pool.submit(_work_all, chunk, settings))
             if len(pending) >= 2 * jobs:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
+            chunk = list(itertools.islice(iterator, CHUNK))
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 class _Text(Protocol):

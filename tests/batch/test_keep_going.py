@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from invoicecalc import _batch as batch
 from invoicecalc import document
-from invoicecalc._cli import main
+from invoicecalc._cli import _batches, _invoices, main
 from invoicecalc.errors import InvalidValueError, ParseError, VendorError
 
 ROOT = Path(__file__).parents[2]
@@ -25,6 +28,12 @@ BASE: dict[str, Any] = {
 }
 AS_OF = ("--as-of", "2024-03-10")
 KEYS = ["index", "id", "number", "field", "value", "problem"]
+
+
+@pytest.fixture(autouse=True)
+def four_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 2 is given here whatever the machine: as if it had four CPUs."""
+    monkeypatch.setattr(_invoices, "usable_cpus", lambda: 4)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -373,3 +382,134 @@ def test_jobs_keep_refusals_of_json_that_is_not_json(
     one, two = run(capsys, *argv), run(capsys, *argv, "--jobs", "2")
     assert one == two
     assert "(got" not in one[2]
+
+
+def test_more_jobs_than_cpus_are_refused(
+    array: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 99999999999999999999 used to start processes until memory ran out."""
+    monkeypatch.setattr(_invoices, "usable_cpus", lambda: 2)
+    example = str(ROOT / "examples" / "invoice.json")
+    assert run(capsys, "preview", example, "--jobs", "2")[0] == 0
+    status, out, err = run(capsys, "preview", example, "--jobs", "3")
+    assert (status, out) == (2, "")
+    assert (
+        err == "invoicecalc: --jobs: 3 processes on 2 CPUs would only be slower (give at most 2)\n"
+    )
+
+
+class DiesOn:
+    """A renderer whose worker process dies (as one killed, or out of memory) when it
+    writes invoice ``index``."""
+
+    layout = batch.Layout()
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def result(self, index: int, entry: Any, totals: Any) -> str:
+        if index == self.index:
+            os._exit(9)
+        return str(index)
+
+    def refusal(self, refusal: batch.Refusal) -> str:
+        return "refused"
+
+
+def test_a_worker_that_dies_stops_the_batch_instead_of_hanging() -> None:
+    """multiprocessing.Pool waited for ever for a killed worker's chunk."""
+    items = [batch.Item(n, "many.jsonl", text=json.dumps({**BASE, "as_of": "2024-03-10"}))
+             for n in range(3 * batch.CHUNK)]  # fmt: skip
+    settings = batch.Settings(DiesOn(batch.CHUNK + 5), None)
+    found: list[str] = []
+
+    def consume() -> None:
+        for piece in batch.pieces(items, settings, jobs=2):
+            found.append(piece.text)
+
+    with pytest.raises(BrokenProcessPool):
+        consume()
+    assert found == [str(n) for n in range(len(found))]  # in order, up to where it stopped
+    assert len(found) < batch.CHUNK + 5
+
+
+def test_the_command_says_a_worker_died(
+    array: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> Any:
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(_batches.batch, "pieces", broken)
+    status, out, err = run(capsys, "preview", str(array), "--jobs", "2", *AS_OF)
+    assert (status, out) == (2, "")
+    assert err.startswith("invoicecalc: --jobs: a worker process died (killed, or out of memory)")
+    assert err.count("\n") == 1
+
+
+def test_a_batch_of_one_chunk_or_less_starts_no_process(
+    array: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 64 on four invoices took 9 s starting 64 processes for one chunk of work."""
+
+    def no_processes(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_processes)
+    one = run(capsys, "preview", str(array), "--output", "jsonl", "--keep-going", *AS_OF)
+    two = run(capsys, "preview", str(array), "--output", "jsonl", "--keep-going", "--jobs", "2",
+              *AS_OF)  # fmt: skip
+    assert one == two
+
+
+def test_ctrl_c_stops_quietly_with_130(
+    array: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_invoices, "run", interrupted)
+    assert run(capsys, "preview", str(array), *AS_OF) == (130, "", "")
+
+
+def test_jsonl_written_before_a_refusal_ends_with_its_line_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --keep-going the lines before the refused invoice are written; the last
+    of them lacked its line break (wc -l counted none)."""
+    path = tmp_path / "two.jsonl"
+    path.write_text(json.dumps(BASE) + "\n" + json.dumps({**BASE, "currency": "usd"}) + "\n")
+    status, out, err = run(capsys, "preview", str(path), "--input", "jsonl", "--output", "jsonl",
+                           *AS_OF)  # fmt: skip
+    assert status == 2
+    assert out.endswith("}\n")
+    assert [json.loads(line)["currency"] for line in out.splitlines()] == ["USD"]
+    assert err.startswith(f"invoicecalc: {path}:2: currency: ")
+
+
+def test_a_keep_going_refusal_on_stderr_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({**BASE, "bad\nkey": 1}) + "\n")
+    argv = ["preview", str(path), "--input", "jsonl", "--output", "jsonl", *AS_OF]
+    for option in ([], ["--keep-going"]):
+        status, _, err = run(capsys, *argv, *option)
+        assert status == 2
+        assert err.count("\n") == 1, err
+        assert "bad\\nkey" in err
+
+
+def test_a_bad_currency_option_ends_the_command_even_with_keep_going(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """It stood in the first invoice's place as that invoice's refusal."""
+    files = [str(ROOT / "tests" / "fixtures" / "cashboard" / name)
+             for name in ("invoices.xml", "invoice_line_items.xml")]  # fmt: skip
+    argv = ["preview", *files, "--input", "cashboard", "--currency", "usd", "--output", "jsonl"]
+    status, out, err = run(capsys, *argv, "--keep-going", "--errors", "json")
+    assert (status, out) == (2, "")
+    report = json.loads(err)
+    assert {key: report[key] for key in ("source", "index", "field")} == {
+        "source": None, "index": None, "field": ""
+    }  # fmt: skip
+    assert report["problem"] == "--currency: currency: is not an ISO 4217 code (got 'usd')"

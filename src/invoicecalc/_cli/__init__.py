@@ -22,10 +22,12 @@ from ._invoices import add_invoice_commands
 from ._schedules import add_schedule_commands
 from ._serve import add_server_commands
 
-__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "build_parser", "main"]
 
 #: The status when standard output was closed before everything was written.
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command ended by it
+#: The status when interrupted (Ctrl-C): 128 + SIGINT, with no traceback.
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # holding a line break is shown escaped
             sys.stderr.write(f"invoicecalc: {one_line(str(refused))}\n")
         return EXIT_REFUSED
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, as a shell expects
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -17,9 +17,12 @@ import datetime as dt
 import itertools
 import json
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import BinaryIO
 
 import attrs
@@ -28,7 +31,7 @@ from .. import _batch as batch
 from .._documents import Document
 from .._stream import json_lines, open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
-from ._args import EXIT_OK, EXIT_REFUSED, read_sources
+from ._args import EXIT_OK, EXIT_REFUSED, one_line, read_sources
 from ._formats import READ_TOGETHER, WRITERS, Output, Refused, TextBlocks
 from ._progress import progress
 
@@ -36,6 +39,9 @@ __all__ = ["JSON_LINES", "STREAMED", "Batch", "run"]
 
 #: The ``--input`` format of JSON Lines (the others are ``_formats.READERS``).
 JSON_LINES = "jsonl"
+#: How much of an all-or-nothing output (``--output json`` or ``text`` without
+#: ``--keep-going``) is held in memory before the rest is held in a temporary file.
+HELD_IN_MEMORY = 1 << 20
 #: ``--output`` formats written a piece at a time (the only ones ``--keep-going``
 #: and ``--jobs`` apply to); ``jsonl`` is the batch's own.
 STREAMED = ("json", JSON_LINES, "text")
@@ -183,7 +189,7 @@ def _tell(refusal: batch.Refusal, errors: str) -> None:
     if errors == "json":
         sys.stderr.write(json.dumps(refusal.report(), ensure_ascii=False) + "\n")
     else:
-        sys.stderr.write(f"invoicecalc: {refusal.message()}\n")
+        sys.stderr.write(f"invoicecalc: {one_line(refusal.message())}\n")
 
 
 def _whole(job: Batch, array: bool, items: Iterator[batch.Item]) -> int:
@@ -214,6 +220,16 @@ def run(job: Batch) -> int:
         )
     if not streamed and job.jobs > 1:
         raise Refused(f"--jobs: --output {job.output} is written whole; use json, jsonl or text")
+    try:
+        return _run(job, streamed)
+    except BrokenProcessPool:
+        raise Refused(
+            f"--jobs: a worker process died (killed, or out of memory); the batch was "
+            f"stopped. Run it again, with fewer --jobs than {job.jobs} if memory is short"
+        ) from None
+
+
+def _run(job: Batch, streamed: bool) -> int:
     with contextlib.ExitStack() as stack:
         array, items = _items(job, stack)
         if not streamed:
@@ -233,10 +249,10 @@ def run(job: Batch) -> int:
         if job.show_progress and sys.stderr.isatty():
             total = _lines(job.paths) if job.input == JSON_LINES else None
             shown = progress(pieces, total=total)
-        refused = 0
+        refused = written = 0
 
         def texts() -> Iterator[str]:
-            nonlocal refused
+            nonlocal refused, written
             for piece in shown:
                 if piece.index == 1 and job.output == "json" and not array:
                     # A document that is not an array holds one invoice (as dumps says).
@@ -249,11 +265,22 @@ def run(job: Batch) -> int:
                         raise _refused(piece.refusal)
                     refused += 1
                     _tell(piece.refusal, job.errors)
+                written += 1
                 yield piece.text
 
         if job.keep_going or job.output == JSON_LINES:
-            batch.write(texts(), renderer.layout, sys.stdout)
-        else:  # all or nothing: written once every invoice is calculated
-            batch.write(list(texts()), renderer.layout, sys.stdout)
+            try:
+                batch.write(texts(), renderer.layout, sys.stdout)
+            except (Refused, BrokenProcessPool):
+                if job.output == JSON_LINES and written:
+                    sys.stdout.write("\n")  # the lines written before it are whole lines
+                raise
+        else:  # all or nothing: held (on disk past a megabyte) until every invoice is done
+            with tempfile.SpooledTemporaryFile(
+                HELD_IN_MEMORY, "w+", encoding="utf-8", newline=""
+            ) as held:
+                batch.write(texts(), renderer.layout, held)
+                held.seek(0)
+                shutil.copyfileobj(held, sys.stdout)
         sys.stdout.flush()
     return EXIT_REFUSED if refused else EXIT_OK

@@ -39,6 +39,7 @@ __all__ = [
     "Template",
     "TextBlocks",
     "check_locale",
+    "currency_option",
     "money_formatter",
     "naming",
     "per_file",
@@ -106,6 +107,15 @@ def naming(source: str, index: int | None = None) -> Iterator[None]:
             source=source,
             index=index,
         ) from None
+
+
+def currency_option(code: str) -> Currency:
+    """``--currency``, refused as an option is (no file, no invoice: with ``--keep-going``
+    too it ends the command rather than standing in an invoice's place)."""
+    try:
+        return Currency(code)
+    except InvoiceCalcError as exc:
+        raise Refused(f"--currency: {exc}") from None
 
 
 def check_locale(locale: str) -> None:
@@ -345,8 +355,7 @@ def _cashboard_reader(options: ReadOptions) -> Reader:
     def read_all(sources: Sources) -> list[tuple[str, Document]]:
         currency = None
         if options.currency is not None:
-            with naming("--currency"):
-                currency = Currency(options.currency)
+            currency = currency_option(options.currency)
         try:
             documents = cashboard.read_files(
                 sources,
@@ -425,8 +434,7 @@ def _freshbooks_reader(options: ReadOptions) -> Reader:
 
     def read_all(sources: Sources) -> list[tuple[str, Document]]:
         if code is not None:
-            with naming("--currency"):
-                Currency(code)
+            currency_option(code)
         return freshbooks.read_files(
             sources, base_currency=code, naming=naming, keep_going=options.keep_going
         )
@@ -476,8 +484,7 @@ def read_templates(
             for name, doc in documents
         ]
     if currency is not None:
-        with naming("--currency"):
-            Currency(currency)
+        currency_option(currency)
     taxes, rest = freshbooks.split_files(sources, naming=naming)
     base, only_base = currency or "USD", currency is not None
     found: list[tuple[str, tuple[Template, ...], bool]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
 from .._calculate import Totals, calculate
@@ -34,10 +35,22 @@ def _calculated(name: str, index: int | None, entry: Entry, as_of: dt.date | Non
         return calculate(entry.invoice, as_of=as_of or entry.as_of or dt.date.today())
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or a CPU set's, where it is set)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
     if args.jobs < 1:
         raise Refused(f"--jobs: {args.jobs} is not a number of processes (give 1 or more)")
+    if args.jobs > (cpus := usable_cpus()):
+        raise Refused(
+            f"--jobs: {args.jobs} processes on {cpus} CPUs would only be slower "
+            f"(give at most {cpus})"
+        )
     return run(
         Batch(
             paths=args.paths,
@@ -174,8 +187,8 @@ def _add_preview(commands: Commands) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="spread the invoices over N processes (output in input order, the same bytes "
-        "as one process; default: 1)",
+        help="spread the invoices over N processes, at most one per CPU (output in input "
+        "order, the same bytes as one process; default: 1)",
     )
     parser.add_argument(
         "--no-progress",
