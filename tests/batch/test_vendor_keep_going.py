@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from invoicecalc import Currency
 from invoicecalc._cli import main
 from invoicecalc.document import RefusedEntry
-from invoicecalc.errors import InvalidValueError
+from invoicecalc.errors import InvalidValueError, InvoiceCalcError
 from invoicecalc.vendors import cashboard, freshbooks, kashoo
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -240,6 +240,51 @@ def test_kashoo_read_keep_going() -> None:
     assert [(r.place, r.id, r.number) for r in held.refused] == [(1, "12", "K-2")]
     one = kashoo.read(json.dumps(kashoo_records()[1]), keep_going=True)
     assert (one.entries, [r.error.field for r in one.refused]) == ((), ["dueDate"])
+
+
+def test_a_refused_single_kashoo_record_keeps_its_id_and_number() -> None:
+    """A file of one record refused whole showed no id or number (an array's did)."""
+    one = kashoo.read(json.dumps(kashoo_records()[1]), keep_going=True)
+    assert [(r.place, r.id, r.number) for r in one.refused] == [(0, "12", "K-2")]
+
+
+@pytest.mark.parametrize(
+    ("second_id", "field", "problem"),
+    [
+        ("x12", "[1].id", "must be an integer record id"),
+        (11, "[1].id", "is also the id of [0]"),
+    ],
+)
+def test_a_kashoo_record_refused_for_its_id_is_refused_alone(
+    second_id: object, field: str, problem: str
+) -> None:
+    """One bad or repeated id refused the whole file of invoices, with keep_going too."""
+    records = kashoo_records()
+    records[1] = {**records[1], "id": second_id, "dueDate": "2024-03-30"}
+    held = kashoo.read(json.dumps(records), keep_going=True)
+    assert [entry.id for entry in held.entries] == ["11", "13"]
+    ((refused,),) = [held.refused]
+    assert (refused.place, refused.error.field, refused.error.problem) == (1, field, problem)
+    assert refused.number == "K-2"
+    with pytest.raises(InvoiceCalcError, match=re.escape(problem)):
+        kashoo.read(json.dumps(records))
+
+
+def test_a_kashoo_payment_naming_an_id_two_invoices_have_refuses_the_file() -> None:
+    """Which of the two it pays cannot be told: the file is refused, as for any
+    refused payment record."""
+    records = kashoo_records()
+    records[1] = {**records[1], "id": 11, "dueDate": "2024-03-30"}
+    payment = {
+        "type": "INVOICE_PAYMENT",
+        "date": "2024-03-05",
+        "currency": records[0]["currency"],
+        "amount": 100,
+        "allocations": [{"record": 11, "amount": 100}],
+    }
+    with pytest.raises(InvalidValueError) as raised:
+        kashoo.read(json.dumps([*records, payment]), keep_going=True)
+    assert raised.value.problem == "is the id of several invoices in this document"
 
 
 # -- Cashboard ----------------------------------------------------------------------

@@ -473,9 +473,10 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
     In an array, ``INVOICE_PAYMENT`` records pay the invoices their allocations
     name by ``id``; the document's entries are its invoices, in order. With
     ``keep_going``, an invoice record refused on its own is in the document's
-    ``refused`` and the others are read; text that is not JSON, or a payment
-    record refused (the invoices it pays cannot be told), still refuses the
-    document.
+    ``refused`` and the others are read (one whose ``id`` is not a record id, or
+    is an earlier record's, too); text that is not JSON, or a payment record
+    refused (the invoices it pays cannot be told: one naming an id two invoices
+    have among them), still refuses the document.
     """
     value = parse_json(data)
     if not isinstance(value, list):
@@ -490,14 +491,25 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
         except InvoiceCalcError as exc:
             if not keep_going:
                 raise
-            return refused_whole(exc)
+            return Document((), refused=(RefusedEntry(0, exc, *_known(value)),))
     ids: dict[int, int] = {}
+    # With keep_going, invoices refused for their id alone (by position), and the ids
+    # given twice: a payment naming one of those cannot be told which invoice it pays.
+    misnamed: dict[int, InvoiceCalcError] = {}
+    twice: set[int] = set()
     for index, item in enumerate(value):
         if isinstance(item, dict) and not _is_payment(item) and item.get(INVOICE.id) is not None:
             field = f"[{index}].{INVOICE.id}"
-            own = _record_id(item[INVOICE.id], field)
-            if own in ids:
-                raise InvalidValueError(field, own, f"is also the id of [{ids[own]}]")
+            try:
+                own = _record_id(item[INVOICE.id], field)
+                if own in ids:
+                    twice.add(own)
+                    raise InvalidValueError(field, own, f"is also the id of [{ids[own]}]")
+            except InvoiceCalcError as exc:
+                if not keep_going:
+                    raise
+                misnamed[index] = exc
+                continue
             ids[own] = index
     allocated: dict[int, list[_Allocation]] = {}
     for index, item in enumerate(value):
@@ -515,6 +527,10 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
             )
         for allocation in record.allocations:
             path = f"[{index}].{allocation.path}"
+            if allocation.record in twice:
+                raise InvalidValueError(
+                    path, allocation.record, "is the id of several invoices in this document"
+                )
             if allocation.record not in ids:
                 raise InvalidValueError(
                     path, allocation.record, "is not the id of an invoice in this document"
@@ -527,6 +543,9 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
     refused = []
     invoices = (item for item in enumerate(value) if not _is_payment(item[1]))
     for place, (index, item) in enumerate(invoices):
+        if index in misnamed:
+            refused.append(RefusedEntry(place, misnamed[index], *_known(item)))
+            continue
         try:
             entries.append(_entry(item, allocated.get(index, ())))
         except InvoiceCalcError as exc:
