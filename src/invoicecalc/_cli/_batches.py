@@ -21,7 +21,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import BinaryIO
 
@@ -33,7 +33,7 @@ from .._stream import json_lines, open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._args import EXIT_OK, EXIT_REFUSED, one_line, read_sources
 from ._formats import READ_TOGETHER, WRITERS, Output, Refused, TextBlocks
-from ._progress import progress
+from ._progress import Progress, progress
 
 __all__ = ["JSON_LINES", "STREAMED", "Batch", "run"]
 
@@ -159,16 +159,15 @@ def _items(job: Batch, stack: contextlib.ExitStack) -> tuple[bool, Iterator[batc
 
 
 def _lines(paths: Sequence[str]) -> int | None:
-    """How many lines the files hold (a progress bar's total), if they are all files."""
+    """How many lines the files hold that are not blank (a progress bar's total: one
+    invoice each), if they are all files."""
     total = 0
     for path in paths:
         try:
             if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
                 return None
             with open(path, "rb") as handle:
-                total += sum(
-                    chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
-                )
+                total += sum(1 for _ in json_lines(handle))
         except OSError:
             return None
     return total or None
@@ -184,12 +183,11 @@ def _refused(refusal: batch.Refusal) -> Refused:
     )
 
 
-def _tell(refusal: batch.Refusal, errors: str) -> None:
-    """A refusal of a ``--keep-going`` batch, on standard error as it happens."""
+def _told(refusal: batch.Refusal, errors: str) -> str:
+    """A refusal of a ``--keep-going`` batch as standard error is told it, one line."""
     if errors == "json":
-        sys.stderr.write(json.dumps(refusal.report(), ensure_ascii=False) + "\n")
-    else:
-        sys.stderr.write(f"invoicecalc: {one_line(refusal.message())}\n")
+        return json.dumps(refusal.report(), ensure_ascii=False) + "\n"
+    return f"invoicecalc: {one_line(refusal.message())}\n"
 
 
 def _whole(job: Batch, array: bool, items: Iterator[batch.Item]) -> int:
@@ -245,7 +243,7 @@ def _run(job: Batch, streamed: bool) -> int:
         pieces = stack.enter_context(
             contextlib.closing(batch.pieces(items, settings, jobs=job.jobs))
         )
-        shown: Iterable[batch.Piece] = pieces
+        shown = Progress(pieces, sys.stderr.write)
         if job.show_progress and sys.stderr.isatty():
             total = _lines(job.paths) if job.input == JSON_LINES else None
             shown = progress(pieces, total=total)
@@ -264,7 +262,7 @@ def _run(job: Batch, streamed: bool) -> int:
                     if not job.keep_going:
                         raise _refused(piece.refusal)
                     refused += 1
-                    _tell(piece.refusal, job.errors)
+                    shown.note(_told(piece.refusal, job.errors))
                 written += 1
                 yield piece.text
 
