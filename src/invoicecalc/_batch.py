@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
+import re
 import signal
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +52,8 @@ __all__ = [
     "write",
 ]
 
+#: The index a field of an array's invoice starts with: ``[3].`` (or ``[3]`` alone).
+_PLACE = re.compile(r"\[(\d+)\](?:\.|$)")
 #: Invoices sent to a worker process at a time.
 CHUNK = 200
 _VALUE_LIMIT = 200
@@ -73,13 +76,20 @@ def report(
     id: str | None = None,
     number: str | None = None,
 ) -> dict[str, Any]:
-    """One refusal as ``--errors json`` writes it: where, which invoice, what."""
+    """One refusal as ``--errors json`` writes it: where, which invoice, what.
+
+    Without an ``index``, a field that starts with one (``[1].lines[0].quantity``,
+    an array read whole) gives it, as a batch's refusal does.
+    """
+    field = error.field
+    if index is None and (found := _PLACE.match(field)):
+        index, field = int(found.group(1)), field[found.end() :]
     return {
         "source": source,
         "index": index,
         "id": id,
         "number": number,
-        "field": error.field,
+        "field": field,
         "value": value_text(error.value),
         "problem": error.problem,
     }

@@ -513,3 +513,34 @@ def test_a_bad_currency_option_ends_the_command_even_with_keep_going(
         "source": None, "index": None, "field": ""
     }  # fmt: skip
     assert report["problem"] == "--currency: currency: is not an ISO 4217 code (got 'usd')"
+
+
+@pytest.mark.parametrize("command", ["preview", "explain", "schedule", "estimate", "check"])
+def test_errors_json_places_an_arrays_invoice_for_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """The other commands read an array whole: their report said index null and
+    field "[1].lines[0].flat_fee", where preview's says index 1."""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([BASE, {**BASE, "lines": [{"flat_fee": "10.001"}]}]))
+    extra = ["--input", "json"] if command == "check" else []
+    status, out, err = run(capsys, command, str(path), *extra, "--errors", "json", *AS_OF)
+    assert (status, out) == (2, "")
+    report = json.loads(err)
+    assert (report["source"], report["index"], report["field"]) == (
+        str(path), 1, "lines[0].flat_fee"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["preview", "explain", "check"])
+def test_errors_json_names_a_file_that_cannot_be_read_for_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    missing = str(tmp_path / "missing.json")
+    extra = ["--input", "json"] if command == "check" else []
+    status, _, err = run(capsys, command, missing, *extra, "--errors", "json")
+    assert status == 2
+    report = json.loads(err)
+    assert (report["source"], report["field"], report["problem"]) == (
+        missing, "", "cannot read: No such file or directory"
+    )  # fmt: skip

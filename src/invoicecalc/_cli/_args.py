@@ -12,7 +12,7 @@ from typing import NoReturn, TypeAlias
 from .._documents import Document
 from .._money import exact_decimal
 from .._parse import parse_date
-from ..errors import InvoiceCalcError
+from ..errors import InvoiceCalcError, ParseError
 from ._formats import ReadOptions, Refused, naming, reader_for
 
 __all__ = [
@@ -120,7 +120,10 @@ def load_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:
                 with open(path, "rb") as handle:
                     data = handle.read()
         except OSError as exc:
-            raise Refused(f"{name}: cannot read: {exc.strerror or exc}") from None
+            problem = f"cannot read: {exc.strerror or exc}"
+            raise Refused(
+                f"{name}: {problem}", error=ParseError("", problem), source=name
+            ) from None
         sources.append((name, data))
     return sources
 

@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -314,26 +313,19 @@ def check(request: Request, today: Today) -> tuple[dict[str, Any], list[dt.date]
     return {"differs": differs, "invoices": invoices}, _dates(results)
 
 
-_INDEX = re.compile(r"\[(\d+)\]\.?")
-
-
 def problem_of(refusal: Refusal) -> dict[str, Any]:
-    """One entry of a problem document's ``problems``: invoice index, field, value, problem.
+    """One entry of a problem document's ``problems``: invoice index, field, value, problem,
+    as a line of ``--errors json`` gives them (:func:`invoicecalc._batch.report`).
 
     ``invoice`` is the index in the array the field path starts with
     (``[3].lines[0].quantity``), else ``null``; ``value`` is the ``repr`` of
-    what was refused, ``null`` when the error names no value.
+    what was refused (cut at 200 characters), ``null`` when the error names none.
     """
-    error = refusal.error
-    field, invoice = error.field, None
-    match = _INDEX.match(field)
-    if match:
-        invoice, field = int(match.group(1)), field[match.end() :]
-    value = error.value
+    found = batch.report(refusal.error, source=refusal.source, index=None)
     return {
-        "source": refusal.source,
-        "invoice": invoice,
-        "field": field,
-        "value": None if type(value) is object else repr(value),
-        "problem": error.problem,
+        "source": found["source"],
+        "invoice": found["index"],
+        "field": found["field"],
+        "value": found["value"],
+        "problem": found["problem"],
     }
