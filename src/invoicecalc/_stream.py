@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 import attrs
 
+from ._parse import MAX_JSON_BYTES
 from .errors import ParseError
 
 __all__ = ["CHUNK_SIZE", "JsonDocument", "json_lines", "open_json"]
@@ -109,21 +111,44 @@ class _Splitter:
         where = self.base + pos
         return _not_json(f"{message}: line {line} column {where - last} (char {where})")
 
+    def held_too_long(self) -> bool:
+        """Whether the value at ``pos`` runs past what any one invoice may be: it is then
+        refused without holding the rest of the file to find where it ends."""
+        return len(self.buffer) - self.pos > MAX_JSON_BYTES
+
     def element(self, decoder: json.JSONDecoder) -> str | ParseError:
         """The text of the value at ``pos``, read whole (more chunks if it runs past)."""
+        larger = ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
+        # A value nested deeper than the scanner goes is found by its brackets instead
+        # (and refused alone when it is read): where the count stands (from pos), and
+        # the depth there.
+        deep: tuple[int, int] | None = None
         while True:
-            try:
-                _, end = decoder.raw_decode(self.buffer, self.pos)
-            except json.JSONDecodeError as exc:
-                if not self.eof:
+            if deep is None:
+                try:
+                    _, end = decoder.raw_decode(self.buffer, self.pos)
+                except json.JSONDecodeError as exc:
+                    if not self.eof and not self.held_too_long():
+                        self.fill()
+                        continue
+                    # Stopped well before the end of what is read: not JSON there,
+                    # whatever follows; else a value too long to read.
+                    if self.eof or exc.pos < len(self.buffer) - CHUNK_SIZE:
+                        return self.error(exc.msg, exc.pos)
+                    return larger
+                except RecursionError:
+                    deep = (0, 0)
+            if deep is not None:
+                found, resume, depth = _bracketed_end(self.buffer, self.pos + deep[0], deep[1])
+                if found is None:
+                    if self.eof:
+                        return ParseError("", "is nested too deeply")
+                    if self.held_too_long():
+                        return larger
+                    deep = (resume - self.pos, depth)
                     self.fill()
                     continue
-                return self.error(exc.msg, exc.pos)
-            except RecursionError:
-                if not self.eof:
-                    self.fill()
-                    continue
-                return ParseError("", "is nested too deeply")
+                end = found
             # A number or a literal may go on past the text read so far ("1" of
             # "1.5"): it is whole only once a delimiter (or the end) follows.
             if (
@@ -172,6 +197,27 @@ class _Splitter:
         self.skip_whitespace()
         if self.pos < len(self.buffer):
             yield self.error("Extra data", self.pos)
+
+
+#: A whole string (its escapes skipped), a string not yet ended, or a bracket.
+_BRACKETS = re.compile(r'"(?:[^"\\]+|\\.)*"|"|[][{}]', re.DOTALL)
+
+
+def _bracketed_end(text: str, pos: int, depth: int) -> tuple[int | None, int, int]:
+    """Where the array or object being counted from ``pos`` (at ``depth``) ends, by its
+    brackets outside strings; else ``None``, where to go on counting once more text is
+    read, and the depth there."""
+    for match in _BRACKETS.finditer(text, pos):
+        token = match.group()
+        if token == '"':  # a string not ended in the text read so far
+            return None, match.start(), depth
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end(), 0, 0
+    return None, len(text), depth
 
 
 def _guarded(elements: Iterator[str | ParseError]) -> Iterator[str | ParseError]:

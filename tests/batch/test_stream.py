@@ -34,7 +34,7 @@ BAD = [
     "[1] []",
     "[1.]",
     "[-]",
-    "[" * 5000 + "]" * 5000,
+    "[1, " + "[" * 5000 + "]",  # too deep for the scanner, and never closed
 ]
 SIZES = (1, 2, 3, 7, 1 << 20)
 
@@ -107,3 +107,31 @@ def test_what_is_not_an_array_is_read_whole(text: bytes) -> None:
 def test_json_lines_are_numbered_from_one_and_blank_ones_skipped() -> None:
     stream = io.BytesIO(b'{"a": 1}\n\n  \n{"b": 2}\nx')
     assert list(json_lines(stream)) == [(1, b'{"a": 1}\n'), (4, b'{"b": 2}\n'), (5, b"x")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_element_nested_too_deeply_is_refused_alone(size: int) -> None:
+    """It is JSON, only deeper than the scanner goes: the rest of the array used to be
+    lost with it (and held whole to look for its end)."""
+    deep = '[{"a": "]"}, ' * 3000 + "1" + "]" * 3000  # brackets in strings do not count
+    text = f'[{{"a": 1}}, {deep}, {{"b": 2}}]'
+    found = split(text, size)
+    assert found[0] == '{"a": 1}'
+    assert found[1] == deep
+    assert found[2] == '{"b": 2}'
+    assert len(found) == 3
+    with pytest.raises(ParseError, match="is nested too deeply"):
+        parse_json(found[1])
+
+
+def test_an_element_longer_than_an_invoice_may_be_is_refused_without_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The splitter held the rest of the file looking for the element's end."""
+    monkeypatch.setattr("invoicecalc._stream.MAX_JSON_BYTES", 1000)
+    long = '{"notes": "' + "x" * 5000 + '"}'
+    found = split(f'[{{"a": 1}}, {long}, {{"b": 2}}]', 64)
+    assert found[0] == '{"a": 1}'
+    assert isinstance(found[1], ParseError)
+    assert found[1].problem == "is larger than 1000 bytes"
+    assert len(found) == 2
