@@ -784,6 +784,12 @@ def test_a_part_without_a_filename_is_its_bytes_as_sent(
     assert answer.json()["number"] == "Dés"
 
 
+def test_at_most_1000_parts_are_read(client: httpx.Client) -> None:
+    parts = [(f'name="p{n}"', b"{}") for n in range(1001)]
+    detail = problem(_post_multipart(client, _multipart(*parts)), 400)["detail"]
+    assert detail == "the multipart body has more than 1000 parts"
+
+
 def test_a_part_without_a_form_data_name_is_400(client: httpx.Client) -> None:
     body = b"--B\r\nContent-Type: application/json\r\n\r\n{}\r\n--B--\r\n"
     detail = problem(_post_multipart(client, body), 400)["detail"]

@@ -4,8 +4,9 @@ The readers are the vendor and neutral readers the command line's ``--input``
 uses, and a preview goes through the command line's own batch (``_batch``:
 each invoice read, calculated and written as ``--output json`` writes it), so
 an answer is byte for byte what ``invoicecalc preview --output json`` prints
-and a refusal is the one it gives. A refusal keeps the :class:`~invoicecalc.errors.InvoiceCalcError`
-whole (its field, value and problem) with the source it came from.
+and a refusal is the one it gives. A refusal keeps the
+:class:`~invoicecalc.errors.InvoiceCalcError` whole (its field, value and
+problem) with the source it came from.
 """
 
 from __future__ import annotations
