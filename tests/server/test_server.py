@@ -969,6 +969,41 @@ def test_a_client_that_leaves_mid_body_is_not_a_server_error() -> None:
     assert sent[0]["status"] == 400
 
 
+def test_large_bodies_are_worked_on_one_at_a_time_small_ones_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A body takes some 27 times its size worked on: forty threads each on a 10 MiB
+    array reached 2.2 GB. Large bodies now wait their turn; small ones do not."""
+    from invoicecalc._server import _app, _work
+
+    active, most = {"small": 0, "large": 0}, {"small": 0, "large": 0}
+    lock = threading.Lock()
+    real = _work.preview
+
+    def counted(call: Any, today: Any) -> Any:
+        kind = "large" if len(call.sources[0][1]) > _app.SMALL_BODY else "small"
+        with lock:
+            active[kind] += 1
+            most[kind] = max(most[kind], active[kind])
+        time.sleep(0.3)
+        with lock:
+            active[kind] -= 1
+        return real(call, today)
+
+    monkeypatch.setattr(_work, "preview", counted)
+    padded = {**GOOD, "as_of": "2024-03-10", "notes": "x" * (_app.SMALL_BODY + 1)}
+    small = {**GOOD, "as_of": "2024-03-10"}
+    with (
+        Running(create_app(max_body=4 * _app.SMALL_BODY)) as running,
+        httpx.Client(base_url=running.url, timeout=TIMEOUT) as client,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        invoices = [padded] * 4 + [small] * 4
+        answers = list(pool.map(lambda invoice: client.post("/v1/preview", json=invoice), invoices))
+    assert [answer.status_code for answer in answers] == [200] * 8
+    assert most == {"small": 4, "large": 1}
+
+
 # -- load ------------------------------------------------------------------------------------
 
 

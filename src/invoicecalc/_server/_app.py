@@ -34,6 +34,8 @@ from . import _work
 __all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_MAX_BODY", "create_app"]
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+#: Bodies larger than this are worked on one at a time (in each process).
+SMALL_BODY = 256 * 1024
 DEFAULT_BODY_TIMEOUT = 60.0
 
 PROBLEM = "application/problem+json"
@@ -298,10 +300,10 @@ def create_app(
     """
     if max_body < 1:
         raise ValueError("max_body must be at least 1 byte")
-    # The work is Python holding the GIL: one request worked on at a time in each
-    # process is as fast as several, and holds one request's objects, not forty's
-    # (a body of --max-body bytes takes some 27 times as much memory worked on).
-    working = anyio.CapacityLimiter(1)
+    # A body takes some 27 times its size in memory while it is worked on: large ones
+    # are worked on one at a time, so that forty threads never hold forty of them;
+    # small ones side by side (that overlaps their reading and writing with the work).
+    large = anyio.CapacityLimiter(1)
 
     async def work(
         request: Request, run: Callable[[_work.Request], Response], known: tuple[str, ...]
@@ -313,7 +315,9 @@ def create_app(
             with anyio.fail_after(body_timeout):
                 sources = await _sources(body, max_body, types)
             call = attrs.evolve(options, sources=sources)
-            return await anyio.to_thread.run_sync(run, call, limiter=working)
+            size = sum(len(data) for _, data in sources)
+            limiter = large if size > SMALL_BODY else None  # None: the thread pool's
+            return await anyio.to_thread.run_sync(run, call, limiter=limiter)
         except ClientDisconnect:
             return Response(status_code=400)  # no one is left to read it
         except _work.Refusal as refusal:
