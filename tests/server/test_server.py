@@ -911,6 +911,7 @@ def test_a_path_with_a_trailing_slash_is_404_not_a_redirect(client: httpx.Client
     [
         ({"content-type": "application/json", "content-encoding": "gzip"}, "'gzip'"),
         ({"content-type": "application/json; charset=iso-8859-1"}, "'iso-8859-1'"),
+        ({"content-type": "application/json; charset=no-such"}, "'no-such'"),
     ],
 )
 def test_a_body_that_would_be_misread_is_415(
@@ -1186,3 +1187,12 @@ def test_the_serve_command_serves(workers: int) -> None:
             process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"', "utf8"])
+def test_json_in_utf8_is_read_however_the_charset_is_spelled(
+    client: httpx.Client, charset: str
+) -> None:
+    headers = {"content-type": f"application/json; charset={charset}"}
+    answer = client.post("/v1/preview?as_of=2024-03-10", content=json.dumps(BASE), headers=headers)
+    assert answer.status_code == 200, answer.text

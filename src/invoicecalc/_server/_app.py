@@ -8,6 +8,7 @@ gives none).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import json
@@ -232,6 +233,14 @@ async def _multipart(body: _Body, limit: int) -> _work.Sources:
     return parts.parts
 
 
+def _codec(charset: str) -> str | None:
+    """The codec a charset names (``utf8`` and ``UTF-8`` are ``utf-8``), if any."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
 async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sources:
     """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
     media = _media_type(body.request)
@@ -242,8 +251,8 @@ async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sou
     if media == "multipart/form-data":
         return await _multipart(body, limit)
     _, options = parse_options_header(body.request.headers.get("content-type", ""))
-    charset = options.get(b"charset", b"utf-8").decode("latin-1").lower()
-    if media == "application/json" and charset != "utf-8":
+    charset = options.get(b"charset", b"utf-8").decode("latin-1")
+    if media == "application/json" and _codec(charset) != "utf-8":
         # JSON exchanged between systems is UTF-8 (RFC 8259): another would be misread.
         raise _Problem(415, f"application/json in {charset!r} is not read here; send UTF-8")
     if media not in types:
