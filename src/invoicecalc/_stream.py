@@ -59,6 +59,11 @@ class JsonDocument:
         return self.elements is not None
 
 
+def _larger() -> ParseError:
+    """The refusal of a value longer than any one invoice may be, as ``parse_json``'s."""
+    return ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
+
+
 def _not_json(message: str) -> ParseError:
     return ParseError("", f"is not valid JSON: {message}")
 
@@ -118,7 +123,6 @@ class _Splitter:
 
     def element(self, decoder: json.JSONDecoder) -> str | ParseError:
         """The text of the value at ``pos``, read whole (more chunks if it runs past)."""
-        larger = ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
         # A value nested deeper than the scanner goes is found by its brackets instead
         # (and refused alone when it is read): where the count stands (from pos), and
         # the depth there.
@@ -135,7 +139,7 @@ class _Splitter:
                     # whatever follows; else a value too long to read.
                     if self.eof or exc.pos < len(self.buffer) - CHUNK_SIZE:
                         return self.error(exc.msg, exc.pos)
-                    return larger
+                    return _larger()
                 except RecursionError:
                     deep = (0, 0)
             if deep is not None:
@@ -144,7 +148,7 @@ class _Splitter:
                     if self.eof:
                         return ParseError("", "is nested too deeply")
                     if self.held_too_long():
-                        return larger
+                        return _larger()
                     deep = (resume - self.pos, depth)
                     self.fill()
                     continue
