@@ -168,7 +168,9 @@ class _Splitter:
 
     def elements(self) -> Iterator[str | ParseError]:
         """Each element's text, then a :class:`ParseError` if the array is not JSON."""
-        decoder = json.JSONDecoder()
+        # Numbers are found, not converted: an integer of 5,000 digits is int()'s error
+        # (past its 4,300) here, and the element's reader refuses it by its length.
+        decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
         self.skip_whitespace()
         assert self.buffer[self.pos] == "[", "open_json saw the array start"
         self.pos += 1

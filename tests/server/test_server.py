@@ -149,6 +149,44 @@ def problem(answer: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
+def asgi(
+    messages: list[dict[str, Any]], headers: list[tuple[bytes, bytes]]
+) -> list[dict[str, Any]]:
+    """What the app sends for a POST /v1/preview whose body arrives as ``messages``
+    (a client that sends nothing more after them), driven through the ASGI interface
+    so that a request arrives exactly so, as no HTTP server would deliver it."""
+    import asyncio
+
+    app = create_app(max_body=LIMIT, body_timeout=10)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/preview",
+        "raw_path": b"/v1/preview",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(30)  # a client that sends nothing more
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    return sent
+
+
 # -- answers ---------------------------------------------------------------------------------
 
 
@@ -691,38 +729,9 @@ def test_413_while_a_chunked_body_is_still_coming(server: Running) -> None:
 def test_413_when_the_bytes_past_the_limit_are_the_last_of_the_body() -> None:
     """A server may hand over the rest of a chunked body at once, ending it with the
     message that passes the limit; there is then nothing left to drop, and the answer is
-    the 413 (it was a 500: the drain read a stream already consumed). Driven through
-    the ASGI interface, so that the body arrives exactly so."""
-    import asyncio
-
-    app = create_app(max_body=LIMIT, body_timeout=10)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/preview",
-        "raw_path": b"/v1/preview",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
+    the 413 (it was a 500: the drain read a stream already consumed)."""
     messages = [{"type": "http.request", "body": b"x" * (LIMIT + 1), "more_body": False}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        if messages:
-            return messages.pop(0)
-        await asyncio.sleep(30)  # a client that sends nothing more
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    sent = asgi(messages, [(b"content-type", b"application/json")])
     assert sent[0]["status"] == 413
     body = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
     assert body["detail"] == f"the body passed {LIMIT} bytes, the most that are read"
@@ -788,6 +797,43 @@ def test_at_most_1000_parts_are_read(client: httpx.Client) -> None:
     parts = [(f'name="p{n}"', b"{}") for n in range(1001)]
     detail = problem(_post_multipart(client, _multipart(*parts)), 400)["detail"]
     assert detail == "the multipart body has more than 1000 parts"
+
+
+def test_a_part_after_the_closing_boundary_is_refused_not_dropped(client: httpx.Client) -> None:
+    """The parser drops what follows the closing boundary unread: a second part sent
+    after it was left out of a 200 answer."""
+    first = ('name="a"; filename="a.json"', EXAMPLE.read_bytes())
+    second = _multipart(('name="b"; filename="b.json"', EXAMPLE.read_bytes()))
+    answer = _post_multipart(client, _multipart(first) + second)
+    assert problem(answer, 400)["detail"] == "the multipart body goes on after its closing boundary"
+    # Blank lines after it are no part.
+    assert _post_multipart(client, _multipart(first) + b"\r\n\r\n").status_code == 200
+
+
+def test_a_boundary_longer_than_the_parser_takes_is_400(client: httpx.Client) -> None:
+    """A boundary over 256 bytes made the parser's constructor fail: a 500."""
+    boundary = "x" * 300
+    body = _multipart(('name="a"; filename="a.json"', EXAMPLE.read_bytes()))
+    body = body.replace(b"--B", b"--" + boundary.encode())
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    answer = client.post("/v1/preview", content=body, headers=headers)
+    assert "the multipart body cannot be read" in problem(answer, 400)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("disposition", "name"),
+    [
+        ('name="a"; filename="C:\\dir\\inv.json"', "C:\\dir\\inv.json"),
+        ("name=\"a\"; filename*=UTF-8''%C3%A9t%C3%A9.json", "été.json"),
+        ('name="field"', "field"),
+    ],
+)
+def test_a_part_is_named_by_its_filename_as_sent(
+    client: httpx.Client, disposition: str, name: str
+) -> None:
+    """python-multipart's own reading cut a Windows path to its last piece."""
+    answer = _post_multipart(client, _multipart((disposition, b"{")))
+    assert problem(answer, 422)["problems"][0]["source"] == name
 
 
 def test_a_part_without_a_form_data_name_is_400(client: httpx.Client) -> None:
@@ -937,37 +983,28 @@ def test_a_client_waiting_for_100_continue_is_not_invited_to_send_an_oversize_bo
 
 def test_a_client_that_leaves_mid_body_is_not_a_server_error() -> None:
     """It was answered by the 500 handler (and logged as a failure)."""
-    import asyncio
-
-    app = create_app(max_body=LIMIT, body_timeout=10)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/preview",
-        "raw_path": b"/v1/preview",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
     messages = [
         {"type": "http.request", "body": b'{"curr', "more_body": True},
         {"type": "http.disconnect"},
     ]
-    sent: list[dict[str, Any]] = []
+    assert asgi(messages, [(b"content-type", b"application/json")])[0]["status"] == 400
 
-    async def receive() -> dict[str, Any]:
-        return messages.pop(0)
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
-    assert sent[0]["status"] == 400
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ((b"content-length", "²".encode("latin-1")), 400),  # a digit to str.isdigit
+        ((b"content-type", b"application/json; charset=utf-8\x00"), 415),
+    ],
+)
+def test_headers_no_http_server_would_pass_are_refused_not_a_server_error(
+    header: tuple[bytes, bytes], status: int
+) -> None:
+    """Mounted in another ASGI stack the app may see them: they were 500s."""
+    headers = [(b"content-type", b"application/json"), header]
+    headers = list(dict(headers).items())
+    messages = [{"type": "http.request", "body": b"{}", "more_body": False}]
+    assert asgi(messages, headers)[0]["status"] == status
 
 
 def test_large_bodies_are_worked_on_one_at_a_time_small_ones_side_by_side(
@@ -1196,3 +1233,33 @@ def test_json_in_utf8_is_read_however_the_charset_is_spelled(
     headers = {"content-type": f"application/json; charset={charset}"}
     answer = client.post("/v1/preview?as_of=2024-03-10", content=json.dumps(BASE), headers=headers)
     assert answer.status_code == 200, answer.text
+
+
+def test_every_content_encoding_header_is_read(server: Running) -> None:
+    """Only the first was: identity then gzip read a gzipped body as it was."""
+    answer = _raw(
+        server.port,
+        b"POST /v1/preview HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Encoding: identity\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
+        b"Connection: close\r\n\r\n{}",
+    )
+    assert answer.startswith(b"HTTP/1.1 415 "), answer[:80]
+    assert b"'identity, gzip'" in answer
+
+
+def test_an_arrays_integer_of_thousands_of_digits_is_refused_not_a_server_error(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Splitting the array converted it with int(), past its 4,300 digits: a 500 (and a
+    traceback from the command line)."""
+    document = b"[" + json.dumps(GOOD).encode() + b', {"currency": "USD", "q": ' + b"1" * 5000
+    document += b"}]"
+    path = tmp_path / "long.json"
+    path.write_bytes(document)
+    answer = client.post(
+        "/v1/preview", content=document, headers={"content-type": "application/json"}
+    )
+    found = problem(answer, 422)["problems"][0]
+    assert (found["invoice"], found["field"]) == (1, "q")
+    assert found["problem"] == "has a number too long to be an amount"
+    assert_same_as_cli(capsys, answer, [path])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import email.message
 import json
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import attrs
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -113,7 +114,7 @@ async def _bounded(body: _Body, limit: int) -> AsyncGenerator[bytes, None]:
     """The body as it arrives, refused (413) once it passes ``limit`` bytes."""
     declared = body.request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise _Problem(400, f"Content-Length {declared!r} is not a number of bytes")
         if int(declared) > limit:
             raise _Problem(413, f"the body is {declared} bytes; at most {limit} are read")
@@ -136,7 +137,7 @@ async def _linger(body: _Body, limit: int) -> None:
     declared = headers.get("content-length", "")
     if (
         body.ended
-        or (declared.isdigit() and int(declared) > limit + LINGER_BYTES)
+        or (declared.isascii() and declared.isdigit() and int(declared) > limit + LINGER_BYTES)
         # A client waiting for "100 Continue" sends nothing more: reading would invite it.
         or headers.get("expect", "").lower() == "100-continue"
     ):
@@ -198,18 +199,31 @@ class _Parts:
         self._data += data[start:end]
 
     def _part_end(self) -> None:
-        kind, options = parse_options_header(self._headers.get(b"content-disposition", b""))
-        label = options.get(b"filename") or options.get(b"name")
-        if kind != b"form-data" or label is None:
-            raise _Problem(400, "a part of the multipart body has no form-data name")
-        try:
-            name = label.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _Problem(400, f"a part's name {label!r} is not UTF-8") from None
-        self.parts.append((name, bytes(self._data)))
+        self.parts.append(
+            (_part_name(self._headers.get(b"content-disposition")), bytes(self._data))
+        )
 
     def _end(self) -> None:
         self.ended = True
+
+
+def _part_name(disposition: bytes | None) -> str:
+    """A part's name: the filename of its ``Content-Disposition`` as sent (``filename*``
+    decoded), else the field's name; read by the standard library's header parser."""
+    try:
+        text = (disposition or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Problem(400, f"a part's Content-Disposition {disposition!r} is not UTF-8") from None
+    header = email.message.Message()
+    header["content-disposition"] = text
+    name = header.get_filename() or header.get_param("name", header="content-disposition")
+    if header.get_content_disposition() != "form-data" or not isinstance(name, str):
+        raise _Problem(400, "a part of the multipart body has no form-data name")
+    return name
+
+
+#: What may follow a multipart body's closing boundary.
+_BLANK = b" \t\r\n"
 
 
 async def _multipart(body: _Body, limit: int) -> _work.Sources:
@@ -219,12 +233,24 @@ async def _multipart(body: _Body, limit: int) -> _work.Sources:
     boundary = options.get(b"boundary")
     if not boundary:
         raise _Problem(400, "the multipart body cannot be read: its boundary is missing")
-    parts = _Parts(boundary)
+    # The closing delimiter: its first appearance ends the body (part data cannot hold
+    # it), and anything but blanks after it would be dropped by the parser unread.
+    closing = b"\r\n--" + boundary + b"--"
+    seen = b""  # the end of what came before, where a delimiter may start
+    closed = False
     try:
+        parts = _Parts(boundary)
         async for chunk in _bounded(body, limit):
+            window = seen + chunk
+            at = -1 if closed else window.find(closing)
+            after = window[at + len(closing) :] if at >= 0 else chunk if closed else b""
+            if after.strip(_BLANK):
+                raise _Problem(400, "the multipart body goes on after its closing boundary")
+            closed = closed or at >= 0
+            seen = window[-len(closing) :]
             parts.parser.write(chunk)
         parts.parser.finalize()
-    except MultipartParseError as exc:
+    except FormParserError as exc:
         raise _Problem(400, f"the multipart body cannot be read: {exc}") from None
     if not parts.ended:
         raise _Problem(400, "the multipart body ends before its closing boundary")
@@ -237,14 +263,15 @@ def _codec(charset: str) -> str | None:
     """The codec a charset names (``utf8`` and ``UTF-8`` are ``utf-8``), if any."""
     try:
         return codecs.lookup(charset).name
-    except LookupError:
+    except (LookupError, ValueError):  # not a name codecs knows, or one holding a NUL
         return None
 
 
 async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sources:
     """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
     media = _media_type(body.request)
-    encoding = body.request.headers.get("content-encoding", "identity").strip().lower()
+    given = ",".join(body.request.headers.getlist("content-encoding")) or "identity"
+    encoding = ", ".join(part.strip().lower() for part in given.split(","))
     if encoding != "identity":
         detail = f"Content-Encoding {encoding!r} is not read here; send the body as it is"
         raise _Problem(415, detail, {"Accept-Encoding": "identity"})
