@@ -1263,3 +1263,17 @@ def test_an_arrays_integer_of_thousands_of_digits_is_refused_not_a_server_error(
     assert (found["invoice"], found["field"]) == (1, "q")
     assert found["problem"] == "has a number too long to be an amount"
     assert_same_as_cli(capsys, answer, [path])
+
+
+def test_the_closing_boundary_is_found_however_the_body_is_split() -> None:
+    """The delimiter may straddle the messages the body arrives in."""
+    whole = _multipart(('name="a"; filename="a.json"', json.dumps(GOOD).encode()))
+    after = _multipart(('name="b"; filename="b.json"', b"{}"))
+    headers = [(b"content-type", b"multipart/form-data; boundary=B")]
+    for body, status in ((whole, 200), (whole + after, 400)):
+        for cut in range(len(whole) - 12, len(whole)):
+            messages = [
+                {"type": "http.request", "body": body[:cut], "more_body": True},
+                {"type": "http.request", "body": body[cut:], "more_body": False},
+            ]
+            assert asgi(messages, headers)[0]["status"] == status, (cut, body[cut:][:20])

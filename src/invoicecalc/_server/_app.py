@@ -222,8 +222,31 @@ def _part_name(disposition: bytes | None) -> str:
     return name
 
 
-#: What may follow a multipart body's closing boundary.
-_BLANK = b" \t\r\n"
+class _Closing:
+    """Watches a multipart body for its closing delimiter: its first appearance ends the
+    body (no part's data can hold it), and anything after it but blank lines, which the
+    parser would drop unread, is refused."""
+
+    BLANK = b" \t\r\n"
+
+    def __init__(self, boundary: bytes) -> None:
+        self.delimiter = b"\r\n--" + boundary + b"--"
+        self.seen = b""  # the end of the body so far, where the delimiter may have begun
+        self.closed = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.closed:
+            after = chunk
+        else:
+            window = self.seen + chunk
+            at = window.find(self.delimiter)
+            self.seen = window[-len(self.delimiter) :]
+            if at < 0:
+                return
+            self.closed = True
+            after = window[at + len(self.delimiter) :]
+        if after.strip(self.BLANK):
+            raise _Problem(400, "the multipart body goes on after its closing boundary")
 
 
 async def _multipart(body: _Body, limit: int) -> _work.Sources:
@@ -233,21 +256,11 @@ async def _multipart(body: _Body, limit: int) -> _work.Sources:
     boundary = options.get(b"boundary")
     if not boundary:
         raise _Problem(400, "the multipart body cannot be read: its boundary is missing")
-    # The closing delimiter: its first appearance ends the body (part data cannot hold
-    # it), and anything but blanks after it would be dropped by the parser unread.
-    closing = b"\r\n--" + boundary + b"--"
-    seen = b""  # the end of what came before, where a delimiter may start
-    closed = False
+    closing = _Closing(boundary)
     try:
         parts = _Parts(boundary)
         async for chunk in _bounded(body, limit):
-            window = seen + chunk
-            at = -1 if closed else window.find(closing)
-            after = window[at + len(closing) :] if at >= 0 else chunk if closed else b""
-            if after.strip(_BLANK):
-                raise _Problem(400, "the multipart body goes on after its closing boundary")
-            closed = closed or at >= 0
-            seen = window[-len(closing) :]
+            closing.feed(chunk)
             parts.parser.write(chunk)
         parts.parser.finalize()
     except FormParserError as exc:
