@@ -700,6 +700,63 @@ def test_the_same_record_twice_in_one_document_is_refused() -> None:
     assert (raised.value.field, raised.value.value) == ("invoice_line_item[1].id", "275168975")
 
 
+def _with_payments(shares: str) -> list[tuple[str, bytes]]:
+    """The sample set with ``shares`` (``<invoice_payment>`` elements) as its invoice
+    payments; payment 783544818 is 50.00 (payments.xml)."""
+    sources = [(n, (SAMPLES / n).read_bytes()) for n in (*INVOICE_SET, ACCOUNT)]
+    document = f'<?xml version="1.0" encoding="UTF-8"?>\n<invoice_payments type="array">{shares}'
+    sources[2] = ("invoice_payments.xml", (document + "</invoice_payments>").encode())
+    return sources
+
+
+def _share(key: str, invoice_id: str, amount: str) -> str:
+    return (
+        f"<invoice_payment><id>{key}</id><invoice_id>{invoice_id}</invoice_id>"
+        f'<payment_id>783544818</payment_id><amount rel="financial">{amount}</amount>'
+        "</invoice_payment>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("shares", "field", "problem"),
+    [
+        # 30.00 to invoice 1032760123 and 30.00 to 123540710: 60.00 of a 50.00 payment.
+        (
+            _share("1", "1032760123", "30.00") + _share("2", "123540710", "30.00"),
+            "invoice_payment[1].amount",
+            "with the shares of payment 783544818 before it, is more than its 50.00",
+        ),
+        (_share("1", "1032760123", "60.00"), "invoice_payment[0].amount",
+         "with the shares of payment 783544818 before it, is more than its 50.00"),
+        (_share("1", "1032760123", "-10.00"), "invoice_payment[0].amount",
+         "is of the other sign than its payment 783544818's 50.00"),
+    ],
+)  # fmt: skip
+def test_invoice_payments_cannot_pay_out_more_than_their_payment(
+    shares: str, field: str, problem: str
+) -> None:
+    """Both invoices showed 30.00 paid, 60.00 counted of a payment of 50.00."""
+    for keep_going in (False, True):
+        with pytest.raises(InvalidValueError) as raised:
+            cashboard.read_files(
+                _with_payments(shares), as_of=dt.date(2010, 8, 1), keep_going=keep_going
+            )
+        assert (raised.value.field, raised.value.problem) == (field, problem)
+
+
+def test_invoice_payments_may_share_a_payment_within_its_amount() -> None:
+    # 20.00 and 30.00 of the 50.00 payment: all of it, to two invoices.
+    shares = _share("1", "1032760123", "20.00") + _share("2", "123540710", "30.00")
+    documents = cashboard.read_files(_with_payments(shares), as_of=dt.date(2010, 8, 1))
+    paid = {
+        entry.id: sum(payment.amount for payment in entry.invoice.payments)
+        for _, document in documents
+        for entry in document.entries
+        if entry.invoice.payments
+    }
+    assert paid == {"1032760123": 2000, "123540710": 3000}
+
+
 def test_an_estimates_line_item_given_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     paths = [
         SAMPLES / name for name in ("estimates.xml", "line_items.xml", "line_items.xml", ACCOUNT)

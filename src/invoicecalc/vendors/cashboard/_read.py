@@ -251,12 +251,15 @@ def _invoice_payment(raw: Raw, currency: Currency) -> tuple[str | None, str | No
     return raw.text("invoice_id"), raw.text("payment_id"), amount
 
 
-def _payment(raw: Raw, currency: Currency) -> tuple[str, dt.date | None, str, CashboardRecord]:
+def _payment(
+    raw: Raw, currency: Currency
+) -> tuple[str, dt.date | None, str, CashboardRecord, int | None]:
+    """A payment: its id, date, note, record and amount (``None`` when empty)."""
     _present(raw, "amount")
     key = _required(raw, "id")
-    if raw.text("amount") is not None:
-        currency.amount(raw.text("amount"), raw.field("amount"))
-    return key, _day(raw, "created_on"), raw.raw("notes") or "", _record(raw)
+    text = raw.text("amount")
+    amount = None if text is None else int(currency.amount(text, raw.field("amount")))
+    return key, _day(raw, "created_on"), raw.raw("notes") or "", _record(raw), amount
 
 
 def _invoice(
@@ -564,6 +567,7 @@ def read_files(
     # The ids of the line items and invoice payments read, by resource: one given twice
     # (a document sent twice) would count its money twice.
     records: defaultdict[Resource, set[str]] = defaultdict(set)
+    wholes: dict[str, int] = {}  # each payment's amount, where it states one
     for name, resource, _, raws in parsed:
         with naming(name):
             for raw in raws:
@@ -571,12 +575,14 @@ def read_files(
                     if resource in _ONCE_EACH:
                         _once_each(raw, records[resource])
                     if resource is PAYMENT:
-                        key, day, note, record = _payment(raw, money)
+                        key, day, note, record, amount = _payment(raw, money)
                         if key in dated:
                             raise InvalidValueError(
                                 raw.field("id"), key, "names a payment read before"
                             )
                         dated[key] = (day, note, record)
+                        if amount is not None:
+                            wholes[key] = amount
                     elif resource is INVOICE_LINE_ITEM:
                         invoice_id, line, record = _invoice_line(raw, money)
                         if invoice_id is not None:
@@ -600,6 +606,7 @@ def read_files(
                         raise  # not one invoice's: there is no invoice to refuse instead
                     broken.setdefault(owner, (name, exc))
 
+    _check_shares(shares, wholes, money, naming)
     documents = []
     seen: set[str] = set()
     # An invoice's payments are named by the file they are in; with keep_going a
@@ -648,6 +655,33 @@ def read_files(
         with naming(source):
             raise error
     return documents
+
+
+def _check_shares(
+    shares: dict[str, list[_Share]], wholes: dict[str, int], currency: Currency, naming: Naming
+) -> None:
+    """Refuse invoice payments that pay out more of a payment than it is, or of the other
+    sign: the balances would count money that was never paid. Which share is wrong
+    cannot be told, so the read is refused (with ``keep_going`` too)."""
+    paid: defaultdict[str, int] = defaultdict(int)
+    for owned in shares.values():
+        for name, raw, payment_id, amount in owned:
+            if payment_id is None or payment_id not in wholes:
+                continue
+            whole = wholes[payment_id]
+            paid[payment_id] += amount
+            if amount and (amount < 0) != (whole < 0):
+                problem = f"is of the other sign than its payment {payment_id}'s"
+            elif abs(paid[payment_id]) > abs(whole):
+                problem = f"with the shares of payment {payment_id} before it, is more than its"
+            else:
+                continue
+            with naming(name):
+                raise InvalidValueError(
+                    raw.field("amount"),
+                    raw.text("amount"),
+                    f"{problem} {currency.format(whole)}",
+                )
 
 
 #: The records whose money is added to an invoice's: each may be read once.
