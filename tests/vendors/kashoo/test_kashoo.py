@@ -718,3 +718,40 @@ def test_cli_exits_2_on_bad_kashoo_input(
         assert message in err
         assert err.count("\n") == 1
         assert "bad.json" in err
+
+
+def _payment(key: int, amount: int, record: int | None = None) -> dict[str, Any]:
+    payment: dict[str, Any] = {"type": "INVOICE_PAYMENT", "id": key, "date": "2024-03-02",
+                               "amount": amount}  # fmt: skip
+    if record is not None:
+        payment["allocations"] = [{"amount": amount, "record": record}]
+    return payment
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "earlier"),
+    [
+        # The same record twice beside its invoice: 2 x 5.00 counted of one 5.00 payment.
+        ([minimal(id=5), _payment(77, 500, 5), _payment(77, 500, 5)], "[2].id", "[1]"),
+        # Nested twice under the invoice.
+        (minimal(invoicePayments=[_payment(77, 500), _payment(77, 500)]),
+         "invoicePayments[1].id", "invoicePayments[0]"),
+        # Nested, and again as a record beside it.
+        ([minimal(id=5, invoicePayments=[_payment(77, 500, 5)]), _payment(77, 500, 5)],
+         "[1].id", "[0].invoicePayments[0]"),
+    ],
+)  # fmt: skip
+def test_a_payment_given_twice_is_refused_not_counted_twice(
+    document: object, field: str, earlier: str
+) -> None:
+    """It was counted twice: 10.00 paid of a 12.50 invoice from one payment of 5.00."""
+    for keep_going in (False, True):
+        with pytest.raises(InvalidValueError) as caught:
+            kashoo.read(dumps(document), keep_going=keep_going)
+        assert (caught.value.field, caught.value.value) == (field, 77)
+        assert caught.value.problem == f"is also the id of {earlier}"
+
+
+def test_payments_of_their_own_ids_are_each_counted() -> None:
+    entry = read_one(minimal(invoicePayments=[_payment(77, 500), _payment(78, 250)]))
+    assert [int(payment.amount) for payment in entry.invoice.payments] == [500, 250]

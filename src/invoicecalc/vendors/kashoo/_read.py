@@ -240,6 +240,10 @@ class _PaymentRecord(NamedTuple):
     allocations: list[_Allocation]
 
 
+#: The key of a payment's own record id (read only to tell payments apart).
+PAYMENT_ID = "id"
+
+
 def _record_id(value: object, field: str) -> int:
     """A record id: a JSON integer (``int64``)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -467,6 +471,34 @@ def _is_payment(value: object) -> bool:
     return isinstance(found, str) and found in PAYMENT_TYPES
 
 
+def _payments_once(value: object) -> None:
+    """Refuse a payment whose ``id`` is an earlier payment's in the document (nested
+    under an invoice or a record beside it): it would be counted twice. A payment is
+    not one invoice's, so this refuses the document, with ``keep_going`` too."""
+    seen: dict[int, str] = {}
+    records = value if isinstance(value, list) else [value]
+    for index, record in enumerate(records):
+        at = f"[{index}]" if isinstance(value, list) else ""
+        if _is_payment(record):
+            payments = [(at, record)]
+        elif isinstance(record, dict) and isinstance(record.get(INVOICE.payments), list):
+            nested = record[INVOICE.payments]
+            payments = [
+                (_at(at, f"{INVOICE.payments}[{k}]"), item) for k, item in enumerate(nested)
+            ]
+        else:
+            continue
+        for path, payment in payments:
+            own = payment.get(PAYMENT_ID) if isinstance(payment, dict) else None
+            if own is None:
+                continue
+            field = _at(path, PAYMENT_ID)
+            key = _record_id(own, field)
+            if key in seen:
+                raise InvalidValueError(field, key, f"is also the id of {seen[key]}")
+            seen[key] = path
+
+
 def read(data: str | bytes, *, keep_going: bool = False) -> Document:
     """Kashoo JSON: one invoice record, or an array of records (errors then name ``[index]``).
 
@@ -479,6 +511,7 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
     have among them), still refuses the document.
     """
     value = parse_json(data)
+    _payments_once(value)
     if not isinstance(value, list):
         if _is_payment(value):
             raise InvalidValueError(
