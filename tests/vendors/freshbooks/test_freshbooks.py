@@ -1292,3 +1292,69 @@ def test_a_product_line_is_an_item_and_reads_back_as_custom() -> None:
     (entry,) = freshbooks.read(text).entries
     assert entry.invoice.lines[0].kind is LineKind.CUSTOM
     assert dict(entry.stated)["total"] == 1000
+
+
+# -- what would drop or double an amount without a word -------------------------------------
+
+
+def _quebec_xml() -> str:
+    """The golden Quebec invoice.get response (three lines, stated amount 252.93)."""
+    return (GOLDEN / "quebec-2012.get.xml").read_text()
+
+
+def _read_quebec(xml: str) -> object:
+    return freshbooks.read(xml, taxes=freshbooks.read_taxes(
+        (GOLDEN / "quebec-2012.tax.list.xml").read_text()))  # fmt: skip
+
+
+def test_a_line_given_twice_is_refused_not_counted_twice() -> None:
+    xml = _quebec_xml()
+    first = xml[xml.index("<line>") : xml.index("</line>") + len("</line>")]
+    assert "<line_id>1</line_id>" in first
+    doubled = xml.replace(first, first + first, 1)  # 477.14 was computed, 252.93 stated
+    with pytest.raises(InvalidValueError) as raised:
+        _read_quebec(doubled)
+    assert raised.value.field == "invoice.lines[1].line_id"
+    assert raised.value.problem == "names a line read before"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        # A <Line> is no <line>: it was read as nothing, 252.93 becoming 224.20.
+        ("<line>", "<Line>", "invoice.lines.Line"),
+    ],
+)
+def test_an_element_that_is_not_a_line_is_refused_not_dropped(
+    old: str, new: str, field: str
+) -> None:
+    xml = _quebec_xml()
+    end = xml.index("</line>")
+    changed = xml[: xml.index(old)] + new + xml[xml.index(old) + len(old) : end] + "</Line>"
+    changed += xml[end + len("</line>") :]
+    with pytest.raises(InvalidValueError) as raised:
+        _read_quebec(changed)
+    assert raised.value.field == field
+
+
+def test_an_invoice_list_holds_invoices_only() -> None:
+    xml = (SAMPLES / "invoice.list.response.xml").read_text()
+    changed = xml.replace("</invoices>", "<invoicee><amount>5</amount></invoicee></invoices>")
+    with pytest.raises(InvalidValueError) as raised:
+        freshbooks.read(changed)
+    assert raised.value.field == "invoices.invoicee"
+    both = _quebec_xml().replace("</response>", "<invoices></invoices></response>")
+    with pytest.raises(InvalidValueError, match="cannot be given beside a <invoice>"):
+        _read_quebec(both)
+
+
+def test_an_invoice_stating_an_amount_without_lines_is_refused() -> None:
+    """It read as 0.00 total, 0.00 balance: only check said anything."""
+    xml = _quebec_xml()
+    cut = xml[: xml.index("<lines>")] + xml[xml.index("</lines>") + len("</lines>") :]
+    with pytest.raises(ParseError) as raised:
+        _read_quebec(cut)
+    assert raised.value.field == "invoice.lines"
+    assert "the invoice states an amount of 252.93" in raised.value.problem
+    zero = cut.replace("<amount>252.93</amount>", "<amount>0</amount>", 1)
+    assert _read_quebec(zero).entries[0].invoice.lines == ()  # type: ignore[attr-defined]

@@ -126,8 +126,15 @@ def _invoice(node: ET.Element, path: str) -> FbInvoice:
     lines: list[FbLine] = []
     holder = _only(node, "lines", path)
     if holder is not None:
+        _only_children(holder, "line", f"{path}lines")
+        line_ids: set[str] = set()
         for index, line in enumerate(holder.findall("line")):
             where = f"{path}lines[{index}]."
+            line_id = (line.findtext("line_id") or "").strip()
+            if line_id in line_ids:  # the same line twice would count its amount twice
+                raise InvalidValueError(where + "line_id", line_id, "names a line read before")
+            if line_id:
+                line_ids.add(line_id)
             invented = string_of(line, "compound_tax", where)
             if invented is not None:
                 raise UnsupportedError(
@@ -138,7 +145,25 @@ def _invoice(node: ET.Element, path: str) -> FbInvoice:
                     invented,
                 )
             lines.append(FbLine(**{name: string_of(line, name, where) for name in GET_LINE_FIELDS}))
+    if (
+        not lines
+        and fields["amount"] is not None
+        and exact_decimal(fields["amount"].strip() or "0", f"{path}amount")
+    ):
+        raise ParseError(
+            f"{path}lines",
+            f"are missing: the invoice states an amount of {fields['amount'].strip()}, "
+            "and no line makes it",
+        )
     return FbInvoice(lines=tuple(lines), **fields)
+
+
+def _only_children(parent: ET.Element, tag: str, path: str) -> None:
+    """Refuse an element inside ``parent`` other than ``tag``: one read as nothing would
+    drop an invoice or a line without a word."""
+    for child in parent:
+        if isinstance(child.tag, str) and child.tag != tag:
+            raise InvalidValueError(f"{path}.{child.tag}", child.tag, f"is not a <{tag}>")
 
 
 #: The documents each reader takes: the element of one record and of a list page.
@@ -164,10 +189,13 @@ def _from_response(root: ET.Element, kinds: Sequence[tuple[str, str]], wanted: s
         raise ParseError("response", "needs status ok or fail", status)
     for single, plural in kinds:
         node = _only(root, single, "")
+        many = _only(root, plural, "")
+        if node is not None and many is not None:
+            raise InvalidValueError(plural, plural, f"cannot be given beside a <{single}>")
         if node is not None:
             return Found(((single, _invoice(node, f"{single}.")),), array=False)
-        many = _only(root, plural, "")
         if many is not None:
+            _only_children(many, single, plural)
             found = many.findall(single)
             return Found(
                 tuple(
