@@ -27,7 +27,7 @@ import attrs
 from . import document
 from ._calculate import Totals, calculate
 from ._documents import Document, Entry
-from ._parse import parse_json
+from ._parse import parse_json, string
 from ._stream import JsonDocument
 from .errors import InvalidValueError, InvoiceCalcError, ParseError
 
@@ -68,6 +68,15 @@ def value_text(value: object) -> str | None:
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 3] + "..."
 
 
+def _text_or_none(value: str | None) -> str | None:
+    """An echoed id or number, or ``None`` when it is not text that can be written (a
+    lone surrogate: the very thing the invoice may be refused for)."""
+    try:
+        return None if value is None else string(value, "id")
+    except InvoiceCalcError:
+        return None
+
+
 def report(
     error: InvoiceCalcError,
     *,
@@ -87,8 +96,8 @@ def report(
     return {
         "source": source,
         "index": index,
-        "id": id,
-        "number": number,
+        "id": _text_or_none(id),
+        "number": _text_or_none(number),
         "field": field,
         "value": value_text(error.value),
         "problem": error.problem,

@@ -544,3 +544,20 @@ def test_errors_json_names_a_file_that_cannot_be_read_for_every_command(
     assert (report["source"], report["field"], report["problem"]) == (
         missing, "", "cannot read: No such file or directory"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["id", "number"])
+def test_an_id_or_number_that_is_not_text_is_refused_not_echoed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """A lone surrogate (JSON may escape one: "\\ud800") was echoed in the error object
+    and writing it failed: a traceback, and on Dask the whole job."""
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(BASE) + "\n" + json.dumps({**BASE, key: "\ud800"}) + "\n")
+    argv = ["preview", str(path), "--input", "jsonl", "--output", "jsonl", *AS_OF]
+    status, out, err = run(capsys, *argv, "--keep-going", "--errors", "json")
+    assert status == 2
+    refused = json.loads(out.splitlines()[1])["error"]
+    assert (refused["field"], refused["id"], refused["number"]) == (key, None, None)
+    assert refused["problem"] == "holds a lone surrogate, which is not text"
+    assert json.loads(err)["field"] == key
