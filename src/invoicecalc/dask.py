@@ -34,13 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
 
 from . import _batch as batch
 from ._stream import json_lines
+from .errors import InvalidTypeError, InvalidValueError, ParseError
 
 __all__ = ["Partition", "preview_partitions"]
 
@@ -66,34 +67,57 @@ def _source(file: Any) -> str:
     return str(file.path if local else file.full_name)
 
 
+#: The files a run writes in its output folder (a ``.partial`` one until it is whole).
+_RESULTS, _ERRORS = "part-{:05d}.jsonl", "errors-{:05d}.jsonl"
+_WRITTEN = ("part-", "errors-")
+
+
 def _preview_partition(
     number: int, file: Any, source: str, output: str, settings: batch.Settings
 ) -> Partition:
-    """One partition read a line at a time, its results and refusals written as they come."""
+    """One partition read a line at a time, its results and refusals written as they come,
+    under a ``.partial`` name until the partition is done (so that a file of a run
+    that stopped part way is never taken for a whole one). A partition that cannot
+    be read is one error object, as on the command line."""
     import fsspec
 
-    results = f"{output}/part-{number:05d}.jsonl"
-    errors = f"{output}/errors-{number:05d}.jsonl"
+    results = f"{output}/{_RESULTS.format(number)}"
+    errors = f"{output}/{_ERRORS.format(number)}"
     filesystem, root = fsspec.core.url_to_fs(output)
     filesystem.makedirs(root, exist_ok=True)
     invoices = refused = 0
     counter = itertools.count()
     with (
-        file as handle,
-        fsspec.open(results, "w", encoding="utf-8", newline="\n") as out,
-        fsspec.open(errors, "w", encoding="utf-8", newline="\n") as err,
+        fsspec.open(results + ".partial", "w", encoding="utf-8", newline="\n") as out,
+        fsspec.open(errors + ".partial", "w", encoding="utf-8", newline="\n") as err,
     ):
-        items = (
-            batch.Item(next(counter), source, text=text, line=line)
-            for line, text in json_lines(handle)
-        )
-        for piece in batch.pieces(items, settings):
+        for piece in batch.pieces(_items(file, source, counter), settings):
             out.write(piece.text + "\n")
             invoices += 1
             if piece.refusal is not None:
                 refused += 1
                 err.write(json.dumps(piece.refusal.report(), ensure_ascii=False) + "\n")
+    for name in (results, errors):
+        target = fsspec.core.url_to_fs(name)[1]
+        filesystem.mv(target + ".partial", target)
     return Partition(number, source, results, errors, invoices, refused)
+
+
+def _items(file: Any, source: str, counter: Iterator[int]) -> Iterator[batch.Item]:
+    """Each line of the partition as a batch item; one refused item for a file that
+    cannot be opened or read (as ``invoicecalc preview`` gives one)."""
+    try:
+        with file as handle:
+            for line, text in json_lines(handle):
+                yield batch.Item(next(counter), source, text=text, line=line)
+    except OSError as exc:
+        error = ParseError("", f"cannot read: {exc.strerror or exc}")
+        yield batch.Item(next(counter), source, error=error)
+
+
+def _check_date(value: object, name: str) -> None:
+    if value is not None and (type(value) is not dt.date):
+        raise InvalidTypeError(name, value, "must be a datetime.date")
 
 
 def preview_partitions(
@@ -104,9 +128,16 @@ def preview_partitions(
     today: dt.date | None = None,
 ) -> list[Partition]:
     """Preview every partition of ``inputs`` (paths, URLs or a glob, each file a
-    partition, in sorted order) into the folder ``output``; one :class:`Partition`
+    partition: a list in its order, a glob's matches sorted; compressed ones by
+    their suffix, ``.gz`` ...) into the folder ``output``; one :class:`Partition`
     each, in order. Index and line numbers in the error objects are the
-    partition's own."""
+    partition's own.
+
+    Refused (:class:`~invoicecalc.errors.InvalidValueError`) before any work: a
+    glob or list that names no file, and an ``output`` folder that already holds
+    a run's ``part-*`` or ``errors-*`` files (an earlier run's would be taken for
+    this one's, or an input overwritten): give a new or empty folder.
+    """
     try:
         import dask
         import fsspec
@@ -114,10 +145,28 @@ def preview_partitions(
         raise ImportError(
             "invoicecalc.dask needs the dask extra: pip install 'invoicecalc[dask]'"
         ) from exc
-    files = fsspec.open_files(inputs, "rb")
-    settings = batch.Settings(batch.JSON_LINES, today=today, as_of=as_of)
+    _check_date(as_of, "as_of")
+    _check_date(today, "today")
+    output = output.rstrip("/") or output
+    files = fsspec.open_files(inputs, "rb", compression="infer")
+    if not files:
+        raise InvalidValueError("inputs", inputs, "names no file")
     filesystem, root = fsspec.core.url_to_fs(output)
+    if filesystem.isdir(root):
+        held = sorted(
+            name.rsplit("/", 1)[-1]
+            for name in filesystem.ls(root, detail=False)
+            if name.rsplit("/", 1)[-1].startswith(_WRITTEN)
+        )
+        if held:
+            raise InvalidValueError(
+                "output",
+                output,
+                f"already holds {held[0]}: a run's files are written only into a new or "
+                "empty folder (an earlier run's would be taken for this one's)",
+            )
     filesystem.makedirs(root, exist_ok=True)
+    settings = batch.Settings(batch.JSON_LINES, today=today, as_of=as_of)
     tasks = [
         dask.delayed(_preview_partition, pure=False)(number, file, _source(file), output, settings)
         for number, file in enumerate(files)

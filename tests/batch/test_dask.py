@@ -22,6 +22,7 @@ pytest.importorskip("dask", reason="the dask extra is not installed")
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 from invoicecalc.dask import Partition, preview_partitions  # noqa: E402
+from invoicecalc.errors import InvalidTypeError, InvalidValueError  # noqa: E402
 
 AS_OF = "2024-03-10"
 LIMIT = 120  # seconds for the whole test, cluster start and stop included
@@ -123,3 +124,62 @@ def test_without_a_date_an_invoice_is_refused_not_dated_by_the_clock(tmp_path: P
     (line,) = Path(part.results).read_text().splitlines()
     assert json.loads(line)["error"]["field"] == "as_of"
     assert part.refused == 1
+
+
+def _one(path: Path, invoice_id: str = "x") -> Path:
+    path.write_text(json.dumps({**BASE, "id": invoice_id, "as_of": AS_OF}) + "\n")
+    return path
+
+
+def test_an_output_folder_holding_a_runs_files_is_refused(tmp_path: Path) -> None:
+    """An input named part-00000.jsonl in the output folder was emptied (opened for
+    writing while it was read), and an earlier run's part-00003.jsonl stayed beside a
+    new run's three, to be counted with them."""
+    folder = tmp_path / "same"
+    folder.mkdir()
+    source = _one(folder / "part-00000.jsonl")
+    with pytest.raises(InvalidValueError, match=r"already holds part-00000\.jsonl"):
+        preview_partitions(str(folder / "part-*.jsonl"), str(folder))
+    assert source.read_text().startswith("{")  # untouched
+    out = tmp_path / "out"
+    preview_partitions(str(source), str(out))
+    with pytest.raises(InvalidValueError, match=r"already holds errors-00000\.jsonl"):
+        preview_partitions(str(source), str(out) + "/")
+
+
+def test_inputs_that_name_no_file_are_refused(tmp_path: Path) -> None:
+    """A typo in a nightly job's glob was a clean run of no invoices."""
+    with pytest.raises(InvalidValueError, match="names no file"):
+        preview_partitions(str(tmp_path / "nothing-*.jsonl"), str(tmp_path / "out"))
+
+
+def test_a_partition_that_cannot_be_read_is_one_error_object_as_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """It raised FileNotFoundError and stopped every partition."""
+    good, missing = _one(tmp_path / "a.jsonl"), tmp_path / "missing.jsonl"
+    parts = preview_partitions([str(good), str(missing)], str(tmp_path / "out"))
+    assert [(part.invoices, part.refused) for part in parts] == [(1, 0), (1, 1)]
+    (line,) = Path(parts[1].results).read_text().splitlines()
+    assert json.loads(line)["error"]["problem"] == "cannot read: No such file or directory"
+    assert json.loads(Path(parts[1].errors).read_text())["source"] == str(missing)
+
+
+def test_compressed_partitions_are_read_by_their_suffix(tmp_path: Path) -> None:
+    import gzip
+
+    plain = _one(tmp_path / "a.jsonl")
+    packed = tmp_path / "b.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    one, two = preview_partitions([str(plain), str(packed)], str(tmp_path / "out"))
+    assert (two.invoices, two.refused) == (1, 0)
+    assert Path(two.results).read_text() == Path(one.results).read_text()
+
+
+@pytest.mark.parametrize("name", ["as_of", "today"])
+def test_dates_that_are_not_dates_are_refused_before_any_work(tmp_path: Path, name: str) -> None:
+    """A text as_of refused every invoice, one by one, as a successful run."""
+    path = _one(tmp_path / "a.jsonl")
+    with pytest.raises(InvalidTypeError, match=r"must be a datetime\.date"):
+        preview_partitions(str(path), str(tmp_path / "out"), **{name: AS_OF})  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
