@@ -883,6 +883,32 @@ def test_sums_beyond_the_range_name_their_field(
     assert refusal(error) == (field, value, BEYOND)
 
 
+def _paid(*majors: str) -> list[Payment]:
+    return [Payment(MARCH_1, USD.amount(major)) for major in majors]
+
+
+@pytest.mark.parametrize(
+    ("payments", "field", "value"),
+    [
+        # One payment of 1e16 USD: 1e18 cents.
+        (_paid("1e16"), "payments[0].amount", 10**18),
+        # Two of 6e15 USD: each 6e17 cents passes, together 1.2e18 do not. A payment of
+        # int64's largest read from Kashoo gave a payment total past the range, and
+        # two of them a Kashoo totalPaid past int64.
+        (_paid("6e15", "6e15"), "payment_total", 12 * 10**17),
+        # A refund counts as money too: 6e17 paid and 6e17 refunded, 1.2e18 moved.
+        (_paid("6e15", "-6e15"), "payment_total", 12 * 10**17),
+    ],
+)
+def test_payments_beyond_the_range_name_their_field(
+    payments: list[Payment], field: str, value: int
+) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        invoice(cents("1.00"), payments=payments)
+    assert refusal(error) == (field, value, BEYOND)
+    invoice(cents("1.00"), payments=_paid("4e15", "-5e15"))  # 9e17 moved: inside
+
+
 def test_a_total_beyond_the_range_with_its_late_fee() -> None:
     # 9e15 USD = 9e17 cents; 25% late on April 30: fee 2.25e17, total 1.125e18.
     inv = invoice(cents("9e15"), late_percentage=D(25), late_period_in_days=30)

@@ -177,6 +177,8 @@ def prepare(
     ``currency`` only writes the amounts of those refusals. With a ``trace``,
     every step is recorded on it (``names`` are the taxes' names, for its text).
     """
+    if payments:
+        _paid_within(payments)
     # One pass over the lines (this runs for every invoice built): each line's
     # (cost, markup, actual, discount, net) and the sums of them.
     rounder = ROUNDERS[rounding]
@@ -306,6 +308,16 @@ def prepare(
         line_taxes=line_taxes,
         payments_by_day=tuple(sorted(payments)),
     )
+
+
+def _paid_within(payments: Sequence[tuple[int, int]]) -> None:
+    """Every payment, and all of them together (refunds counted as money too, so that
+    any sum of them up to a date is inside), within the supported range."""
+    if len(payments) == 1 and -LIMIT < payments[0][1] < LIMIT:
+        return
+    for index, (_, amount) in enumerate(payments):
+        check_amount(amount, f"payments[{index}].amount")
+    check_amount(sum(abs(amount) for _, amount in payments), "payment_total")
 
 
 def _trace_sums(
