@@ -1358,3 +1358,15 @@ def test_an_invoice_stating_an_amount_without_lines_is_refused() -> None:
     assert "the invoice states an amount of 252.93" in raised.value.problem
     zero = cut.replace("<amount>252.93</amount>", "<amount>0</amount>", 1)
     assert _read_quebec(zero).entries[0].invoice.lines == ()  # type: ignore[attr-defined]
+
+
+def test_a_tax_list_disagreeing_with_an_earlier_one_names_its_own_tax() -> None:
+    """The index counted across the files: the second file's first tax was taxes[3]."""
+    tax_list = (GOLDEN / "quebec-2012.tax.list.xml").read_text()
+    other = tax_list.replace("<rate>13</rate>", "<rate>15</rate>")  # HST, its taxes[0]
+    with pytest.raises(InvalidValueError) as raised:
+        freshbooks.split_files([("a.xml", tax_list), ("b.xml", other)])
+    assert (raised.value.field, raised.value.value) == ("taxes[0]", "HST")
+    taxes, rest = freshbooks.split_files([("a.xml", tax_list), ("b.xml", tax_list)])
+    assert taxes is not None
+    assert (len(taxes), rest) == (6, [])

@@ -33,7 +33,13 @@ from invoicecalc import (
 )
 from invoicecalc._cli import main
 from invoicecalc.document import Entry
-from invoicecalc.errors import InvalidTypeError, InvalidValueError, ParseError, UnsupportedError
+from invoicecalc.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    InvoiceCalcError,
+    ParseError,
+    UnsupportedError,
+)
 from invoicecalc.testing import as_of_dates, invoices
 from invoicecalc.vendors import kashoo
 from invoicecalc.vendors.kashoo._schema import (
@@ -755,3 +761,11 @@ def test_a_payment_given_twice_is_refused_not_counted_twice(
 def test_payments_of_their_own_ids_are_each_counted() -> None:
     entry = read_one(minimal(invoicePayments=[_payment(77, 500), _payment(78, 250)]))
     assert [int(payment.amount) for payment in entry.invoice.payments] == [500, 250]
+
+
+def test_a_line_of_an_amount_alone_out_of_range_names_the_amount() -> None:
+    """It was reported as unit_price, a key the record does not have."""
+    line = {"name": "Work", "amount": 10**18}
+    with pytest.raises(InvoiceCalcError) as caught:
+        kashoo.read(dumps(minimal(lineItems=[line])))
+    assert (caught.value.field, caught.value.value) == ("lineItems[0].amount", 10**18)

@@ -54,9 +54,11 @@ class Profile:
     stopped: bool
 
 
-def account(taxes: Iterable[Tax]) -> dict[str, Tax]:
-    """The account's taxes by name; a name given twice with other values is refused."""
-    found: dict[str, Tax] = {}
+def account(taxes: Iterable[Tax], found: dict[str, Tax] | None = None) -> dict[str, Tax]:
+    """The account's taxes by name, added to ``found`` (those of the documents read
+    before); a name given twice with other values is refused, by its index in
+    ``taxes``."""
+    found = {} if found is None else found
     for index, tax in enumerate(taxes):
         if found.setdefault(tax.name, tax) != tax:
             raise InvalidValueError(
@@ -164,12 +166,14 @@ def split_files(
     A tax named in two documents with another rate or flag is refused.
     """
     taxes: list[Tax] | None = None
+    known: dict[str, Tax] = {}
     rest = []
     for name, data in sources:
         with naming(name):
             if fx.kind_of(data) == "taxes":
-                taxes = [*(taxes or ()), *read_taxes(data)]
-                account(taxes)
+                found = read_taxes(data)
+                account(found, known)  # its own index named, in the file named
+                taxes = [*(taxes or ()), *found]
                 continue
         rest.append((name, data))
     return (None if taxes is None else tuple(taxes)), rest

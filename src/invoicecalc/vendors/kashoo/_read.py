@@ -196,7 +196,10 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
             _number(fields["rate"], _at(path, LINE.rate)), _at(path, LINE.rate)
         )
     elif amount is not None and numbers.get("quantity", 1) == 1:
-        unit_price = Price(amount, currency.code)  # a line stated by its amount alone
+        try:  # a line stated by its amount alone: a refusal of its price is the amount's
+            unit_price = Price(amount, currency.code)
+        except InvoiceCalcError as exc:
+            raise InvalidValueError(_at(path, LINE.amount), amount, exc.problem) from None
     else:
         raise InvalidValueError(_at(path, LINE.rate), None, "is required (or an amount alone)")
     code = string(fields.get("tax_code", ""), _at(path, LINE.tax_code))
