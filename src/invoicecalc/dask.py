@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -59,12 +60,16 @@ class Partition:
     refused: int
 
 
-def _source(file: Any) -> str:
-    """The name an input is shown by: its path on this machine's disk, else its URL."""
+def _source(file: Any, relative: bool) -> str:
+    """The name an input is shown by: its path on this machine's disk (relative to the
+    working folder when the inputs were given so, as the command line shows a path),
+    else its URL."""
     local = "file" in (
         file.fs.protocol if isinstance(file.fs.protocol, tuple) else (file.fs.protocol,)
     )
-    return str(file.path if local else file.full_name)
+    if not local:
+        return str(file.full_name)
+    return os.path.relpath(file.path) if relative else str(file.path)
 
 
 #: The files a run writes in its output folder (a ``.partial`` one until it is whole).
@@ -167,8 +172,12 @@ def preview_partitions(
             )
     filesystem.makedirs(root, exist_ok=True)
     settings = batch.Settings(batch.JSON_LINES, today=today, as_of=as_of)
+    given = [inputs] if isinstance(inputs, str) else list(inputs)
+    relative = not any(os.path.isabs(path) or "://" in path for path in given)
     tasks = [
-        dask.delayed(_preview_partition, pure=False)(number, file, _source(file), output, settings)
+        dask.delayed(_preview_partition, pure=False)(
+            number, file, _source(file, relative), output, settings
+        )
         for number, file in enumerate(files)
     ]
     (done,) = dask.compute(tasks)

@@ -183,3 +183,16 @@ def test_dates_that_are_not_dates_are_refused_before_any_work(tmp_path: Path, na
     with pytest.raises(InvalidTypeError, match=r"must be a datetime\.date"):
         preview_partitions(str(path), str(tmp_path / "out"), **{name: AS_OF})  # type: ignore[arg-type]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_relative_path_is_shown_as_given_as_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was shown as fsspec's absolute path, where the command line shows the path
+    the user gave."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(json.dumps({**BASE, "currency": "usd"}) + "\n")
+    (part,) = preview_partitions("in/*.jsonl", "out", as_of=dt.date.fromisoformat(AS_OF))
+    assert part.source == "in/a.jsonl"
+    assert json.loads(Path(part.errors).read_text())["source"] == "in/a.jsonl"
