@@ -252,3 +252,30 @@ def test_a_refusal_while_calculating_is_one_line_too(
     assert (status, out) == (2, "")
     assert err.count("\n") == 1
     assert err.startswith(f"invoicecalc: {path}: [1].late_period_in_days: gives more than")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        # The batch path read the file without the check every other command makes.
+        (["--currency", "EUR"], "--currency: --input json documents state their own currency"),
+        (["--input", "jsonl", "--currency", "EUR"],
+         "--currency: --input jsonl documents state their own currency"),
+        # Home amounts were asked for and none was written.
+        (["--home-currency", "EUR", "--exchange-rate", "0.9"],
+         "--home-currency: --output text does not use it; it is for kashoo-json"),
+        (["--output", "json", "--exchange-rate", "0.9"],
+         "--exchange-rate: --output json does not use it; it is for kashoo-json"),
+        (["--no-financial"], "--no-financial: --output text does not use it; it is for "
+         "cashboard-xml, cashboard-json, cashboard-lines-xml, cashboard-payments-xml, "
+         "cashboard-payment-resources-xml"),
+        (["--output", "kashoo-json", "--base-url", "https://x.example"],
+         "--base-url: --output kashoo-json does not use it; it is for cashboard-xml"),
+    ],
+)  # fmt: skip
+def test_preview_refuses_options_it_would_ignore(
+    capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    status, out, err = run(capsys, "preview", EXAMPLE, *options)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"invoicecalc: {message}")

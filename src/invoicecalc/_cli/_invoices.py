@@ -22,7 +22,7 @@ from ._args import (
 )
 from ._batches import JSON_LINES, STREAMED, Batch, run
 from ._explain import difference_lines, explained
-from ._formats import READERS, WRITERS, Output, Refused, check_locale, naming
+from ._formats import CURRENCY_INPUTS, READERS, WRITERS, Output, Refused, check_locale, naming
 
 __all__ = ["add_invoice_commands"]
 
@@ -42,8 +42,25 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
+#: Options that only some outputs read: given for another, they are refused, not
+#: ignored (the totals would not be what the option asked for).
+_OUTPUT_OPTIONS = {
+    "--home-currency": ("home_currency", ("kashoo-json",)),
+    "--exchange-rate": ("exchange_rate", ("kashoo-json",)),
+    "--no-financial": ("no_financial", tuple(f for f in WRITERS if f.startswith("cashboard-"))),
+    "--base-url": ("base_url", tuple(f for f in WRITERS if f.startswith("cashboard-"))),
+}
+
+
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
+    if args.currency is not None and args.input not in CURRENCY_INPUTS:
+        raise Refused(f"--currency: --input {args.input} documents state their own currency")
+    for option, (name, outputs) in _OUTPUT_OPTIONS.items():
+        if getattr(args, name) not in (None, False) and args.output not in outputs:
+            raise Refused(
+                f"{option}: --output {args.output} does not use it; it is for " + ", ".join(outputs)
+            )
     if args.jobs < 1:
         raise Refused(f"--jobs: {args.jobs} is not a number of processes (give 1 or more)")
     if args.jobs > (cpus := usable_cpus()):
