@@ -41,8 +41,9 @@ from typing import Any
 import attrs
 
 from . import _batch as batch
+from ._checks import check_date
 from ._stream import json_lines
-from .errors import InvalidTypeError, InvalidValueError, ParseError
+from .errors import InvalidValueError, ParseError
 
 __all__ = ["Partition", "preview_partitions"]
 
@@ -120,11 +121,6 @@ def _items(file: Any, source: str, counter: Iterator[int]) -> Iterator[batch.Ite
         yield batch.Item(next(counter), source, error=error)
 
 
-def _check_date(value: object, name: str) -> None:
-    if value is not None and (type(value) is not dt.date):
-        raise InvalidTypeError(name, value, "must be a datetime.date")
-
-
 def preview_partitions(
     inputs: str | Sequence[str],
     output: str,
@@ -150,8 +146,9 @@ def preview_partitions(
         raise ImportError(
             "invoicecalc.dask needs the dask extra: pip install 'invoicecalc[dask]'"
         ) from exc
-    _check_date(as_of, "as_of")
-    _check_date(today, "today")
+    for name, day in (("as_of", as_of), ("today", today)):
+        if day is not None:
+            check_date(day, name)
     output = output.rstrip("/") or output
     files = fsspec.open_files(inputs, "rb", compression="infer")
     if not files:
