@@ -203,11 +203,15 @@ class Refusal:
         """The line ``--errors json`` writes: ``source`` and the error object's keys."""
         return {"source": self.source, **self.fields()}
 
+    def placed(self) -> InvoiceCalcError:
+        """The error as its file's reader names it: with the invoice's index in its
+        file's array before the field (``[1].lines[0].quantity``)."""
+        return self.error if self.within is None else self.error.within(f"[{self.within}]")
+
     def message(self) -> str:
         """The one line of text that names the file (and line) and the field."""
         where = self.source if self.line is None else f"{self.source}:{self.line}"
-        error = self.error if self.within is None else self.error.within(f"[{self.within}]")
-        return f"{where}: {error}"
+        return f"{where}: {self.placed()}"
 
 
 class Renderer(Protocol):

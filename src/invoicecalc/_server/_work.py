@@ -225,15 +225,6 @@ def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
     return batch.vendor_items(reads(), counter)
 
 
-def _refusal(refused: batch.Refusal) -> Refusal:
-    """A batch's refused invoice as the command line names it: its index in its file's
-    array in the field (``[1].lines[0].quantity``), and its file."""
-    error = refused.error
-    return Refusal(
-        error if refused.within is None else error.within(f"[{refused.within}]"), refused.source
-    )
-
-
 def preview(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
     """What ``invoicecalc preview --output json`` prints (``--keep-going`` with
     ``request.keep_going``), the as-of dates used and how many invoices were refused:
@@ -250,7 +241,7 @@ def preview(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
     pieces = []
     for piece in batch.pieces(items, settings):
         if piece.refusal is not None and not request.keep_going:
-            raise _refusal(piece.refusal)
+            raise Refusal(piece.refusal.placed(), piece.refusal.source)  # as the command's
         pieces.append(piece)
     if len(pieces) > 1 and not array:
         error = InvalidValueError("totals", "several", "one object needs exactly one invoice")
