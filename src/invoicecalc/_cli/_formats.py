@@ -39,6 +39,7 @@ __all__ = [
     "Template",
     "TextBlocks",
     "check_locale",
+    "currency_applies",
     "currency_option",
     "money_formatter",
     "naming",
@@ -446,11 +447,15 @@ READERS["freshbooks"] = _freshbooks_reader(ReadOptions())
 OPTION_READERS["freshbooks"] = _freshbooks_reader
 
 
-def reader_for(fmt: str, options: ReadOptions) -> Reader:
-    """The reader of ``--input fmt`` with the command's options; ``--currency`` is
-    refused for a format whose documents state their own."""
-    if options.currency is not None and fmt not in CURRENCY_INPUTS:
+def currency_applies(fmt: str, currency: str | None) -> None:
+    """Refuse ``--currency`` for an ``--input`` whose documents state their own."""
+    if currency is not None and fmt not in CURRENCY_INPUTS:
         raise Refused(f"--currency: --input {fmt} documents state their own currency")
+
+
+def reader_for(fmt: str, options: ReadOptions) -> Reader:
+    """The reader of ``--input fmt`` with the command's options (:func:`currency_applies`)."""
+    currency_applies(fmt, options.currency)
     return OPTION_READERS[fmt](options) if fmt in OPTION_READERS else READERS[fmt]
 
 

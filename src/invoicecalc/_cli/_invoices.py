@@ -22,7 +22,15 @@ from ._args import (
 )
 from ._batches import JSON_LINES, STREAMED, Batch, run
 from ._explain import difference_lines, explained
-from ._formats import CURRENCY_INPUTS, READERS, WRITERS, Output, Refused, check_locale, naming
+from ._formats import (
+    READERS,
+    WRITERS,
+    Output,
+    Refused,
+    check_locale,
+    currency_applies,
+    naming,
+)
 
 __all__ = ["add_invoice_commands"]
 
@@ -54,8 +62,7 @@ _OUTPUT_OPTIONS = {
 
 def _preview(args: argparse.Namespace) -> int:
     check_locale(args.locale)
-    if args.currency is not None and args.input not in CURRENCY_INPUTS:
-        raise Refused(f"--currency: --input {args.input} documents state their own currency")
+    currency_applies(args.input, args.currency)  # JSON Lines and JSON are read without reader_for
     for option, (name, outputs) in _OUTPUT_OPTIONS.items():
         if getattr(args, name) not in (None, False) and args.output not in outputs:
             raise Refused(
