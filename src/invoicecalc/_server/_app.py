@@ -86,8 +86,11 @@ def _refused(refusal: _work.Refusal) -> Response:
     return JSONResponse(body, status_code=422, media_type=PROBLEM)
 
 
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+def _declared_length(request: Request) -> int | None:
+    """The body's ``Content-Length`` as a number, ``None`` when it gives none (or one
+    that is not ASCII digits: :func:`_bounded` refuses that)."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isascii() and declared.isdigit() else None
 
 
 class _Body:
@@ -112,12 +115,12 @@ class _Body:
 
 async def _bounded(body: _Body, limit: int) -> AsyncGenerator[bytes, None]:
     """The body as it arrives, refused (413) once it passes ``limit`` bytes."""
+    length = _declared_length(body.request)
     declared = body.request.headers.get("content-length")
-    if declared is not None:
-        if not (declared.isascii() and declared.isdigit()):
-            raise _Problem(400, f"Content-Length {declared!r} is not a number of bytes")
-        if int(declared) > limit:
-            raise _Problem(413, f"the body is {declared} bytes; at most {limit} are read")
+    if declared is not None and length is None:
+        raise _Problem(400, f"Content-Length {declared!r} is not a number of bytes")
+    if length is not None and length > limit:
+        raise _Problem(413, f"the body is {length} bytes; at most {limit} are read")
     seen = 0
     async for chunk in body.chunks():
         seen += len(chunk)
@@ -133,13 +136,12 @@ LINGER_BYTES = 1 << 20
 
 
 async def _linger(body: _Body, limit: int) -> None:
-    headers = body.request.headers
-    declared = headers.get("content-length", "")
+    length = _declared_length(body.request)
     if (
         body.ended
-        or (declared.isascii() and declared.isdigit() and int(declared) > limit + LINGER_BYTES)
+        or (length is not None and length > limit + LINGER_BYTES)
         # A client waiting for "100 Continue" sends nothing more: reading would invite it.
-        or headers.get("expect", "").lower() == "100-continue"
+        or body.request.headers.get("expect", "").lower() == "100-continue"
     ):
         return
     dropped = 0
@@ -249,10 +251,10 @@ class _Closing:
             raise _Problem(400, "the multipart body goes on after its closing boundary")
 
 
-async def _multipart(body: _Body, limit: int) -> _work.Sources:
-    """Every part of a ``multipart/form-data`` body, which must end with its closing
-    boundary (a body cut off part way is refused, not read without its last part)."""
-    _, options = parse_options_header(body.request.headers.get("content-type", ""))
+async def _multipart(body: _Body, limit: int, options: dict[bytes, bytes]) -> _work.Sources:
+    """Every part of a ``multipart/form-data`` body (``options``: its Content-Type's),
+    which must end with its closing boundary (a body cut off part way is refused, not
+    read without its last part)."""
     boundary = options.get(b"boundary")
     if not boundary:
         raise _Problem(400, "the multipart body cannot be read: its boundary is missing")
@@ -282,15 +284,15 @@ def _codec(charset: str) -> str | None:
 
 async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sources:
     """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
-    media = _media_type(body.request)
+    kind, options = parse_options_header(body.request.headers.get("content-type", ""))
+    media = kind.decode("latin-1").lower()
     given = ",".join(body.request.headers.getlist("content-encoding")) or "identity"
     encoding = ", ".join(part.strip().lower() for part in given.split(","))
     if encoding != "identity":
         detail = f"Content-Encoding {encoding!r} is not read here; send the body as it is"
         raise _Problem(415, detail, {"Accept-Encoding": "identity"})
     if media == "multipart/form-data":
-        return await _multipart(body, limit)
-    _, options = parse_options_header(body.request.headers.get("content-type", ""))
+        return await _multipart(body, limit, options)
     charset = options.get(b"charset", b"utf-8").decode("latin-1")
     if media == "application/json" and _codec(charset) != "utf-8":
         # JSON exchanged between systems is UTF-8 (RFC 8259): another would be misread.
