@@ -96,9 +96,12 @@ class Document:
             yield next(entries) if found is None else found
 
 
-def refused_whole(error: InvoiceCalcError) -> Document:
-    """A document refused whole, as a reader asked to ``keep_going`` gives it."""
-    return Document((), refused=(RefusedEntry(0, error),))
+def refused_whole(
+    error: InvoiceCalcError, id: str | None = None, number: str | None = None
+) -> Document:
+    """A document refused whole, as a reader asked to ``keep_going`` gives it (``id``
+    and ``number``: its one invoice's, when they could be read)."""
+    return Document((), refused=(RefusedEntry(0, error, id, number),))
 
 
 def document_of(value: object, entry_of: Callable[[Any], Entry]) -> Document:

@@ -564,8 +564,8 @@ def read_files(
     # With keep_going, the first refused line or invoice payment of each invoice (by
     # its invoice_id) and the file it is in: that invoice is refused with it.
     broken: dict[str, tuple[str, InvoiceCalcError]] = {}
-    # The ids of the line items and invoice payments read, by resource: one given twice
-    # (a document sent twice) would count its money twice.
+    # The ids of the payments, line items and invoice payments read, by resource: one
+    # given twice (a document sent twice) would count its money twice.
     records: defaultdict[Resource, set[str]] = defaultdict(set)
     wholes: dict[str, int] = {}  # each payment's amount, where it states one
     for name, resource, _, raws in parsed:
@@ -576,10 +576,6 @@ def read_files(
                         _once_each(raw, records[resource])
                     if resource is PAYMENT:
                         key, day, note, record, amount = _payment(raw, money)
-                        if key in dated:
-                            raise InvalidValueError(
-                                raw.field("id"), key, "names a payment read before"
-                            )
                         dated[key] = (day, note, record)
                         if amount is not None:
                             wholes[key] = amount
@@ -684,8 +680,10 @@ def _check_shares(
                 )
 
 
-#: The records whose money is added to an invoice's: each may be read once.
+#: The records whose money is added to an invoice's (a payment's, to those it pays):
+#: each may be read once.
 _ONCE_EACH = {
+    PAYMENT: "names a payment read before",
     INVOICE_LINE_ITEM: "names an invoice line item read before",
     INVOICE_PAYMENT: "names an invoice payment read before",
     LINE_ITEM: "names a line item read before",

@@ -527,7 +527,7 @@ def read(data: str | bytes, *, keep_going: bool = False) -> Document:
         except InvoiceCalcError as exc:
             if not keep_going:
                 raise
-            return Document((), refused=(RefusedEntry(0, exc, *_known(value)),))
+            return refused_whole(exc, *_known(value))
     ids: dict[int, int] = {}
     # With keep_going, invoices refused for their id alone (by position), and the ids
     # given twice: a payment naming one of those cannot be told which invoice it pays.
