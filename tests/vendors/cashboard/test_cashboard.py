@@ -670,6 +670,16 @@ def test_a_record_given_twice_is_refused_not_counted_twice(
     )
 
 
+def test_a_payment_given_twice_is_refused() -> None:
+    sources = [(n, (SAMPLES / n).read_bytes()) for n in (*INVOICE_SET, ACCOUNT)]
+    sources.append(("again.xml", (SAMPLES / "payments.xml").read_bytes()))
+    with pytest.raises(InvalidValueError) as raised:
+        cashboard.read_files(sources, as_of=dt.date(2010, 8, 1))
+    # payments.xml's first payment, <id>783544818</id>, read a second time.
+    assert (raised.value.field, raised.value.value) == ("payment[0].id", "783544818")
+    assert raised.value.problem == "names a payment read before"
+
+
 def test_with_keep_going_a_record_given_twice_refuses_its_invoice_alone(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
