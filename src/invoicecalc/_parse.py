@@ -28,6 +28,7 @@ __all__ = [
     "parse_day",
     "parse_json",
     "string",
+    "too_large",
 ]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
@@ -123,6 +124,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def too_large(limit: int) -> ParseError:
+    """The refusal of JSON text longer than ``limit`` (:data:`MAX_JSON_BYTES`): a
+    document, or an invoice of an array or of JSON Lines."""
+    return ParseError("", f"is larger than {limit} bytes")
+
+
 def parse_json(data: str | bytes) -> Any:
     """JSON text (UTF-8 when bytes) as Python values, numbers exact ``Decimal`` (never ``float``).
 
@@ -133,7 +140,7 @@ def parse_json(data: str | bytes) -> Any:
     that is not UTF-8 and documents larger than :data:`MAX_JSON_BYTES`.
     """
     if len(data) > MAX_JSON_BYTES:
-        raise ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
+        raise too_large(MAX_JSON_BYTES)
     if isinstance(data, (bytes, bytearray)):
         try:
             # RFC 8259: JSON exchanged between systems is UTF-8 (a BOM is tolerated).

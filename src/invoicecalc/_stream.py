@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import attrs
 
-from ._parse import MAX_JSON_BYTES
+from ._parse import MAX_JSON_BYTES, too_large
 from .errors import ParseError
 
 __all__ = ["CHUNK_SIZE", "JsonDocument", "json_lines", "open_json"]
@@ -57,11 +57,6 @@ class JsonDocument:
     @property
     def array(self) -> bool:
         return self.elements is not None
-
-
-def _larger() -> ParseError:
-    """The refusal of a value longer than any one invoice may be, as ``parse_json``'s."""
-    return ParseError("", f"is larger than {MAX_JSON_BYTES} bytes")
 
 
 def _not_json(message: str) -> ParseError:
@@ -139,7 +134,7 @@ class _Splitter:
                     # whatever follows; else a value too long to read.
                     if self.eof or exc.pos < len(self.buffer) - CHUNK_SIZE:
                         return self.error(exc.msg, exc.pos)
-                    return _larger()
+                    return too_large(MAX_JSON_BYTES)
                 except RecursionError:
                     deep = (0, 0)
             if deep is not None:
@@ -148,7 +143,7 @@ class _Splitter:
                     if self.eof:
                         return ParseError("", "is nested too deeply")
                     if self.held_too_long():
-                        return _larger()
+                        return too_large(MAX_JSON_BYTES)
                     deep = (resume - self.pos, depth)
                     self.fill()
                     continue
