@@ -48,16 +48,21 @@ def test_without_tqdm_a_counter_is_drawn(monkeypatch: pytest.MonkeyPatch) -> Non
     assert text.endswith("\n")
 
 
-def test_a_note_is_a_whole_line_above_the_counter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A refusal told while the count was drawn was run into it on one line."""
-    monkeypatch.setitem(sys.modules, "tqdm", None)
-    monkeypatch.setattr(_progress, "DELAY", 0.0)
+def noted() -> str:
+    """What a terminal shows of three invoices counted, a refusal told at the second."""
     stream = Terminal()
     shown = progress(range(3), total=3, stream=stream)
     for item in shown:
         if item == 1:
             shown.note("invoicecalc: refused\n")
-    lines = stream.getvalue().split("\n")
+    return stream.getvalue()
+
+
+def test_a_note_is_a_whole_line_above_the_counter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal told while the count was drawn was run into it on one line."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setattr(_progress, "DELAY", 0.0)
+    lines = noted().split("\n")
     # The count is wiped (carriage return, blanks, carriage return) before the note,
     # and drawn again after it.
     assert lines[0].startswith("\rinvoicecalc: 1/3 invoices, ")
@@ -69,12 +74,7 @@ def test_a_note_is_a_whole_line_above_the_counter(monkeypatch: pytest.MonkeyPatc
 def test_a_note_is_written_above_the_tqdm_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("tqdm", reason="the progress extra is not installed")
     monkeypatch.setattr(_progress, "DELAY", 0.0)
-    stream = Terminal()
-    shown = progress(range(3), total=3, stream=stream)
-    for item in shown:
-        if item == 1:
-            shown.note("invoicecalc: refused\n")
-    assert "\ninvoicecalc: refused\n" in stream.getvalue().replace("\r", "\n")
+    assert "\ninvoicecalc: refused\n" in noted().replace("\r", "\n")
 
 
 def test_a_note_without_a_terminal_is_the_line_alone() -> None:
