@@ -21,8 +21,10 @@ from invoicecalc import (
     Tax,
     TaxRounding,
     calculate,
+    explain,
     sales_taxes,
 )
+from invoicecalc.errors import InvalidValueError
 
 D = Decimal
 USD = Currency("USD")
@@ -254,6 +256,71 @@ def test_due_date_before_invoice_date_has_no_early_periods() -> None:
         due_date=dt.date(2024, 3, 5),
     )
     assert calculate(inv, as_of=dt.date(2024, 3, 1)).discount == 0
+
+
+def test_early_discount_over_many_periods_is_quick() -> None:
+    # 99,999 one-day periods, a hundred lines rounded per line and a payment on the
+    # invoice date that covers none of them: every period used to be tried (9 s); the
+    # periods after the payment's share its payments, so only the first is tried now.
+    start = dt.date(2024, 1, 1)
+    inv = invoice(
+        *[LineItem(unit_price=USD.price("10.00")) for _ in range(100)],
+        invoice_date=start,
+        due_date=start + dt.timedelta(days=99_999),
+        discount_percentage=D("0.0001"),
+        early_period_in_days=1,
+        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
+        payments=[Payment(start, USD.amount("0.01"))],
+    )
+    explained = explain(inv, as_of=start + dt.timedelta(days=100_000))
+    tried = [step.id for step in explained.steps if step.id.startswith("early.")]
+    assert tried == [
+        "early.k_max", "early.tried[99999]", "early.skipped[99998]", "early.k_offer",
+        "early.k_settled", "early.rate",
+    ]  # fmt: skip
+    assert explained.totals.early_periods == 0
+    assert explained.totals.total == 100 * 1000
+
+
+def test_early_discount_tries_every_period_when_a_larger_rate_can_cost_more() -> None:
+    # Worked by hand, half up per line, 5% a period: 0.03 and a credit line of -0.02.
+    # At 20% (k = 4) the discounts are round(0.6) = 1 and round(-0.4) = 0: 2 - 2 = 0.
+    # At 25% to 45% (k = 5 to 9) the credit line's rounds to -1 too: 2 - 1 = 0.01.
+    # A payment of 0.00 on the invoice date covers k = 4 only, though k = 5..9 with the
+    # same payments are not covered: the search must not skip them as a run.
+    inv = invoice(
+        LineItem(unit_price=USD.price("0.03")),
+        LineItem(unit_price=USD.price("-0.02")),
+        due_date=MARCH_1 + dt.timedelta(days=9),
+        discount_percentage=D(5),
+        early_period_in_days=1,
+        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
+        payments=[Payment(MARCH_1, USD.amount("0.00"))],
+    )
+    totals = calculate(inv, as_of=dt.date(2024, 4, 1))
+    assert (totals.early_periods, totals.discount_percentage, totals.total) == (4, D(20), 0)
+
+
+def test_early_search_period_by_period_is_bounded() -> None:
+    # The invoice above, with a hundred lines of each and 99,999 one-day periods: no run
+    # of periods may be skipped, and 20,000 periods (2,000,000 periods times lines) are
+    # tried before the search is refused, naming the field, instead of taking minutes.
+    start = dt.date(2024, 1, 1)
+    inv = invoice(
+        *[LineItem(unit_price=USD.price("0.03")), LineItem(unit_price=USD.price("-0.02"))] * 50,
+        invoice_date=start,
+        due_date=start + dt.timedelta(days=99_999),
+        discount_percentage=D("0.0001"),
+        early_period_in_days=1,
+        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
+        payments=[Payment(start, USD.amount("0.00"))],
+    )
+    with pytest.raises(InvalidValueError) as refused:
+        calculate(inv, as_of=start + dt.timedelta(days=100_000))
+    assert refused.value.field == "early_period_in_days"
+    assert "try more than 20000 periods one by one" in str(refused.value)
+    # Looked at ten days in, only the ten periods above the 99,989 on offer are searched.
+    assert calculate(inv, as_of=start + dt.timedelta(days=10)).early_periods == 99_989
 
 
 def late(*payments: Payment) -> Invoice:

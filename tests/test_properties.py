@@ -25,6 +25,7 @@ from invoicecalc import (
     DiscountBase,
     Invoice,
     LineItem,
+    Payment,
     Rounding,
     Tax,
     TaxRounding,
@@ -36,6 +37,7 @@ from invoicecalc.testing import (
     V1_ONLY,
     as_of_dates,
     boundary_invoices,
+    decimals,
     home_currencies,
     invoices,
 )
@@ -392,6 +394,73 @@ def test_late_fee_never_decreases_with_time(data: st.DataObject, days: int) -> N
     earlier = calculate(invoice, as_of=as_of)
     later = calculate(invoice, as_of=as_of + dt.timedelta(days=days))
     assert later.late_fee >= earlier.late_fee
+
+
+def total_at(invoice: Invoice, rate: Decimal, as_of: dt.date) -> int:
+    """The invoice's total with ``rate`` as a plain discount, no payment and no fee."""
+    plain = attrs.evolve(
+        invoice,
+        discount_percentage=rate,
+        early_period_in_days=None,
+        late_percentage=None,
+        late_period_in_days=None,
+        payments=(),
+    )
+    return calculate(plain, as_of=as_of).total
+
+
+@given(invoice_and_date, st.data())
+def test_a_larger_rate_never_raises_the_total_without_credit_nets_or_withholding(
+    data: st.DataObject, rates: st.DataObject
+) -> None:
+    # What the early-payment search relies on to try one period per run of periods with
+    # the same payments by their deadlines (every policy, inclusive, cash rounding).
+    invoice, as_of = draw(data, negative=False, withholding=False)
+    assert min(invoice.prepared.discounted, default=0) >= 0
+    low, high = sorted(rates.draw(st.lists(decimals(0, 100, 3), min_size=2, max_size=2)))
+    assert total_at(invoice, high, as_of) <= total_at(invoice, low, as_of)
+
+
+@given(boundary_invoices() | invoices_and_dates(), st.integers(1, 3), st.data())
+def test_the_early_search_finds_what_trying_every_period_finds(
+    case: tuple[Invoice, dt.date], period: int, data: st.DataObject
+) -> None:
+    # Brute force, as docs/calculation.md states it: the largest k (of any) whose
+    # deadline's payments, at least one, cover the total at min(100, k*d); then
+    # max(k_settled, k_offer). Short periods and extra payments (refunds among them)
+    # make long runs of periods with the same payments, which the search skips.
+    invoice, as_of = case
+    code = invoice.currency.code
+    extra = data.draw(
+        st.lists(
+            st.builds(
+                Payment,
+                st.dates(invoice.invoice_date, invoice.due_date + dt.timedelta(days=5)),
+                st.integers(-(10**4), 10**6).map(lambda minor: Amount(minor, code)),
+            ),
+            max_size=4,
+        )
+    )
+    invoice = attrs.evolve(
+        invoice,
+        early_period_in_days=period,
+        discount_percentage=data.draw(decimals(0, 5, 2)),
+        payments=[*invoice.payments, *extra],
+    )
+    days = (invoice.due_date - invoice.invoice_date).days
+    k_max = max(0, days // period)
+    counted = [p for p in invoice.payments if p.date <= as_of]
+    k_settled = 0
+    for k in range(1, k_max + 1):
+        deadline = invoice.due_date - dt.timedelta(days=k * period)
+        by = [int(p.amount) for p in counted if p.date <= deadline]
+        rate = min(Decimal(100), invoice.discount_percentage * k)
+        if by and sum(by) >= total_at(invoice, rate, as_of):
+            k_settled = k
+    k_offer = 0
+    if as_of < invoice.due_date and k_max:
+        k_offer = min(k_max, (invoice.due_date - as_of).days // period)
+    assert calculate(invoice, as_of=as_of).early_periods == max(k_settled, k_offer)
 
 
 @given(boundary_invoices(negative=False, withholding=False))

@@ -23,6 +23,7 @@ from ._trace import Trace
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "MAX_SEARCH",
     "HomeTotals",
     "LineTotals",
     "TaxTotal",
@@ -476,6 +477,75 @@ def early_periods_available(invoice: Invoice) -> int:
     return max(0, (invoice.due_date - invoice.invoice_date).days // period)
 
 
+#: The most periods times lines the early-payment search tries one by one (about two
+#: seconds of work); see :func:`_k_settled`.
+MAX_SEARCH = 2_000_000
+
+
+def _never_rises(invoice: Invoice) -> bool:
+    """Whether ``total_before_fees`` never rises with the discount rate: with no line's
+    discounted net below 0 and no withholding tax, every amount the rate changes is a
+    rounding (monotone) of a sum that moves one way, so the total can only fall."""
+    return min(invoice.prepared.discounted, default=0) >= 0 and not any(
+        tax.withholding for tax in invoice.taxes
+    )
+
+
+def _k_settled(
+    invoice: Invoice,
+    counted: Sequence[tuple[int, int]],
+    top: int,
+    k_offer: int,
+    trace: Trace | None,
+) -> int | None:
+    """The largest k in ``(k_offer, top]`` whose deadline's payments cover the total at
+    its rate, or None.
+
+    The payments by k's deadline change only at ``floor((due - d) / P)`` for each
+    payment day d; between two such k they are the same. When the total never rises
+    with the rate (:func:`_never_rises`), the highest k of such a run needs the least,
+    so it alone is tried for the run: the search is then linear in the payments, not
+    in the periods. Otherwise every k is tried, largest first, up to
+    :data:`MAX_SEARCH` periods times lines.
+    """
+    period = invoice.early_period_in_days
+    assert period is not None
+    due = invoice.due_date.toordinal()
+    skip = _never_rises(invoice)
+    # Tried one by one, each period costs a settlement over every line: bounded.
+    allowed = MAX_SEARCH // max(1, len(invoice.lines))
+    index, paid, k = 0, 0, top
+    while k > k_offer:
+        if not skip and top - k >= allowed:
+            raise InvalidValueError(
+                "early_period_in_days",
+                period,
+                f"would have the early-payment search try more than {allowed} periods one "
+                f"by one (a line's net below 0 or a withholding tax makes each period's "
+                f"total its own); at most {MAX_SEARCH} periods times lines are supported",
+            )
+        deadline = due - k * period
+        while index < len(counted) and counted[index][0] <= deadline:
+            paid += counted[index][1]
+            index += 1
+        rate = early_discount_rate(invoice, k)
+        needed = _settle(invoice, rate).total
+        if trace is not None:
+            trace.early_try(k, deadline, index, paid, rate, needed)
+        if paid >= needed:
+            return k
+        if not skip:
+            k -= 1
+            continue
+        # The next k whose deadline counts one more payment (none: below k_offer).
+        after = (due - counted[index][0]) // period if index < len(counted) else k_offer
+        after = max(after, k_offer)
+        if trace is not None and after < k - 1:
+            trace.early_skipped(k, after + 1, index, paid)
+        k = after
+    return None
+
+
 def _early_discount(
     invoice: Invoice,
     counted: Sequence[tuple[int, int]],
@@ -496,20 +566,14 @@ def _early_discount(
     k_offer = min(k_max, (due - as_of) // period) if as_of < due else 0
     if counted:
         # Only periods whose deadline is on or after the first payment can be settled.
-        first_settlable = min(k_max, (due - counted[0][0]) // period)
-        for k in range(first_settlable, k_offer, -1):
-            deadline = due - k * period
-            paid = sum(amount for day, amount in counted if day <= deadline)
-            rate = early_discount_rate(invoice, k)
-            needed = _settle(invoice, rate).total
+        top = min(k_max, (due - counted[0][0]) // period)
+        settled = _k_settled(invoice, counted, top, k_offer, trace)
+        if settled is not None:
+            rate = early_discount_rate(invoice, settled)
             if trace is not None:
-                by = [day for day, _ in counted if day <= deadline]
-                trace.early_try(k, deadline, len(by), paid, rate, needed)
-            if paid >= needed:
-                if trace is not None:
-                    trace.early_offer(k_offer, as_of, due, period)
-                    trace.early_choice(k, k_offer, k, invoice.discount_percentage, rate)
-                return rate, k
+                trace.early_offer(k_offer, as_of, due, period)
+                trace.early_choice(settled, k_offer, settled, invoice.discount_percentage, rate)
+            return rate, settled
     rate = early_discount_rate(invoice, k_offer)
     if trace is not None:
         trace.early_offer(k_offer, as_of, due, period)

@@ -543,6 +543,16 @@ class Trace:
             k, "periods",
         )  # fmt: skip
 
+    def early_skipped(self, tried: int, low: int, payments: int, paid: int) -> None:
+        """The periods below ``tried`` down to ``low``, known not covered without trying."""
+        self.fact(
+            f"early.skipped[{tried - 1}]", _EARLY, _K_SETTLED,
+            f"k = {tried - 1} down to {low}: the same {payments} payment(s) by their deadlines, "
+            f"{self.money(paid)}, as k = {tried}, and no line's net is below 0 and no tax "
+            f"withholds, so total_before_fees only rises as k falls: not covered",
+            low, "periods",
+        )  # fmt: skip
+
     def early_offer(self, k_offer: int, as_of: int, due: int, period: int) -> None:
         detail = (
             f"min(k_max, floor({due - as_of} / {period})) = {k_offer}"
