@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from invoicecalc import (
@@ -265,6 +266,19 @@ def test_a_runaway_late_fee_is_refused_not_grown_without_bound() -> None:
     with pytest.raises(InvalidValueError) as caught:
         calculate(late, as_of=dt.date(9999, 12, 31))
     assert caught.value.field == "late_period_in_days"
+
+
+def test_a_tax_offset_by_a_withholding_tax_stays_within_the_bound() -> None:
+    # 5 * 10**17 minor units at 300% is a tax of 1.5 * 10**18, past the range, though a
+    # 300% withholding tax brings the total back to 5 * 10**17: the tax is refused.
+    big = LineItem(unit_price=USD.price("5000000000000000.00"))
+    invoice = build(lines=[big], taxes=[Tax("A", D(300)), Tax("B", D(300), withholding=True)])
+    with pytest.raises(InvalidValueError) as caught:
+        calculate(invoice, as_of=DAY)
+    assert (caught.value.field, caught.value.value) == ("taxes[0].amount", 15 * 10**17)
+    # Just inside: 3 * 10**17 at 300% is 9 * 10**17 each way, a total of 3 * 10**17.
+    inside = attrs.evolve(invoice, lines=[LineItem(unit_price=USD.price("3000000000000000.00"))])
+    assert calculate(inside, as_of=DAY).tax_amounts == (9 * 10**17, -9 * 10**17)
 
 
 def test_up_rounding_goes_away_from_zero_on_lines_and_taxes() -> None:

@@ -17,7 +17,7 @@ from fractions import Fraction
 import attrs
 
 from ._model import MAX_PERIODS, DiscountBase, Invoice, Tax, TaxRounding
-from ._money import EXACT, ROUNDERS, Currency, Rounding
+from ._money import EXACT, LIMIT, ROUNDERS, Currency, Rounding
 from ._prepare import check_amount
 from ._trace import Trace
 from .errors import InvalidTypeError, InvalidValueError
@@ -415,6 +415,10 @@ def totals_of(invoice: Invoice, as_of: dt.date, trace: Trace | None) -> Totals:
     elif trace is not None and rate:
         trace.plain_rate(rate)
     settled = _settle(invoice, rate, trace)
+    for j, (amount, base) in enumerate(zip(settled.tax_amounts, settled.tax_bases, strict=True)):
+        if not (-LIMIT < amount < LIMIT and -LIMIT < base < LIMIT):  # a tax offset by another
+            check_amount(amount, f"taxes[{j}].amount")
+            check_amount(base, f"taxes[{j}].base")
     total_before_fees = settled.total
     late_fee = 0
     if invoice.late_percentage:
