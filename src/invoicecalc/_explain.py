@@ -193,10 +193,12 @@ class Difference:
 
 def stated_value(totals: Totals, key: str) -> object:
     """The engine's value of what a vendor states as ``key``: a total's name
-    (``"total"``) or a line's amount (``"lines[2].cost"``)."""
-    if key.startswith("lines["):  # lines[2].cost
-        index, _, field = key[len("lines[") :].partition("].")
-        return getattr(totals.lines[int(index)], field)
+    (``"total"``), a line's amount (``"lines[2].cost"``) or a tax's
+    (``"taxes[2].amount"``)."""
+    for name, items in (("lines[", totals.lines), ("taxes[", totals.taxes)):
+        if key.startswith(name):  # lines[2].cost
+            index, _, field = key[len(name) :].partition("].")
+            return getattr(items[int(index)], field)
     return getattr(totals, key)
 
 

@@ -389,6 +389,30 @@ def test_check_says_what_the_command_says(
     ]
 
 
+def test_check_compares_a_third_tax_as_the_command_does(client: httpx.Client) -> None:
+    # 12.50 at 5%, 7% and 1%: 0.63, 0.88 and 0.13 (half up); the record states the third
+    # as 0.12 (it was a 500 once: the service looked the name up as a total's).
+    record = {
+        "type": "INVOICE", "currency": "USD", "date": "2024-03-01", "dueDate": "2024-03-31",
+        "taxes": [{"name": "GST", "rate": 5}, {"name": "PST", "rate": 7},
+                  {"name": "X", "rate": 1}],
+        "lineItems": [{"name": "Work", "quantity": 1, "rate": 12.5, "amount": 1250,
+                       "taxCode": "GST+PST+X"}],
+        "taxAmounts": [{"name": "GST", "amount": 63}, {"name": "X", "amount": 12}],
+    }  # fmt: skip
+    answer = client.post(
+        "/v1/check",
+        params={"input": "kashoo", "as_of": "2024-03-10"},
+        content=json.dumps(record).encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["invoices"][0]["stated"] == [
+        {"name": "sales_tax", "stated": "0.63", "computed": "0.63", "differs": False},
+        {"name": "taxes[2].amount", "stated": "0.12", "computed": "0.13", "differs": True},
+    ]
+
+
 # -- keep_going ------------------------------------------------------------------------------
 
 AS_OF = {"as_of": "2024-03-10"}

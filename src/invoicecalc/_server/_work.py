@@ -26,6 +26,7 @@ from .. import document
 from .._calculate import Totals, calculate
 from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER
 from .._documents import Document, Entry
+from .._explain import stated_value
 from .._money import Currency
 from .._stream import open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
@@ -281,7 +282,7 @@ def check(request: Request, today: Today) -> tuple[dict[str, Any], list[dt.date]
             position += 1
             rows = []
             for key, stated in entry.stated:
-                computed = getattr(totals, key)
+                computed = stated_value(totals, key)
                 same = stated == computed
                 differs = differs or not same
                 rows.append(

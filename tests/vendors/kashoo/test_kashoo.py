@@ -335,9 +335,31 @@ def test_reading_states_every_total() -> None:
     record["lineItems"][0]["taxCode"] = ""
     stated = dict(read_one(record).stated)
     assert stated == {
-        "subtotal": 1250, "sales_tax": 0, "sales_tax_2": 0, "tax_total": 0, "total": 1250,
-        "payment_total": 0, "balance": 1250, "has_been_paid": False,
+        "subtotal": 1250, "sales_tax": 0, "sales_tax_2": 0, "taxes[2].amount": 0,
+        "tax_total": 0, "total": 1250, "payment_total": 0, "balance": 1250,
+        "has_been_paid": False,
     }  # fmt: skip
+
+
+def test_check_compares_a_third_tax_stated(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 12.50 at GST 5% (0.625 -> 0.63 half up), PST 7% (0.875 -> 0.88) and X 1% (0.125 ->
+    # 0.13); the record states X as 0.12 and leaves PST out, so no tax total is stated
+    # and only X's own line can show the difference.
+    record = minimal(
+        taxes=[{"name": "GST", "rate": 5}, {"name": "PST", "rate": 7}, {"name": "X", "rate": 1}],
+        taxAmounts=[{"name": "GST", "amount": 63}, {"name": "X", "amount": 12}],
+        totalDue=None,
+    )  # fmt: skip
+    record["lineItems"][0]["taxCode"] = "GST+PST+X"
+    path = tmp_path / "invoice.json"
+    path.write_text(dumps(record))
+    status = main(["check", str(path), "--input", "kashoo", "--as-of", "2024-03-10"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "sales_tax       stated           0.63  computed           0.63  ok" in out
+    assert "taxes[2].amount stated           0.12  computed           0.13  DIFFERS" in out
 
 
 def test_reading_keeps_what_changes_no_total() -> None:

@@ -330,6 +330,9 @@ def _nested_payments(
     ]
 
 
+_TAX_TOTALS = ("sales_tax", "sales_tax_2")
+
+
 def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, object], ...]:
     """The totals the record states, under the names of :class:`~invoicecalc.Totals`."""
     stated: list[tuple[str, object]] = []
@@ -353,9 +356,11 @@ def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, 
                 raise InvalidValueError(_at(path, TAX_AMOUNT.name), name, "is stated twice")
             amount = _required(entry, "amount", path, TAX_AMOUNT)
             amounts[positions[name]] = _amount(amount, _at(path, TAX_AMOUNT.amount))
-        for position, total_name in enumerate(("sales_tax", "sales_tax_2")):
-            if position in amounts:
-                stated.append((total_name, amounts[position]))
+        # The first two under the names every format states them by; any later one as
+        # itself.
+        for position in sorted(amounts):
+            total_name = _TAX_TOTALS[position] if position < 2 else f"taxes[{position}].amount"
+            stated.append((total_name, amounts[position]))
         if len(amounts) == len(taxes):
             stated.append(("tax_total", sum(amounts.values())))
     for name, total_name in (
