@@ -588,6 +588,13 @@ def totals_within_bounds(invoice: Invoice, as_of: dt.date) -> Totals:
         raise
 
 
+def stated_of(totals: Totals, name: str) -> object:
+    """The total a stated ``name`` is compared with: a total's, or a third tax's on."""
+    if name.startswith("taxes["):  # taxes[2].amount
+        return totals.taxes[int(name[len("taxes[") : name.index("]")])].amount
+    return getattr(totals, name)
+
+
 @given(st.data())
 def test_round_trip_gives_the_same_invoice_and_totals(data: st.DataObject) -> None:
     invoice = data.draw(NATIVE)
@@ -598,7 +605,7 @@ def test_round_trip_gives_the_same_invoice_and_totals(data: st.DataObject) -> No
     totals = calculate(invoice, as_of=as_of)
     assert calculate(entry.invoice, as_of=as_of) == calculate(canonical(invoice), as_of=as_of)
     for name, value in entry.stated:
-        assert getattr(totals, name) == value, name
+        assert stated_of(totals, name) == value, name
     assert kashoo.write(results((entry.invoice, as_of))) == text
     assert kashoo.write(results((invoice, as_of))) == text  # deterministic
 
@@ -629,11 +636,11 @@ def test_every_written_total_is_exact_or_the_concept_is_named(data: st.DataObjec
     entry = kashoo.read(text).entries[0]
     again = calculate(entry.invoice, as_of=as_of)
     for name, value in entry.stated:
-        assert getattr(again, name) == value, name
+        assert stated_of(again, name) == value, name
     assert {name for name, _ in entry.stated} == set(STATED) - (
         set() if len(invoice.taxes) > 1 else {"sales_tax_2"} if invoice.taxes else
         {"sales_tax", "sales_tax_2"}
-    )  # fmt: skip
+    ) | {f"taxes[{j}].amount" for j in range(2, len(invoice.taxes))}  # fmt: skip
     assert kashoo.write(results((entry.invoice, as_of)), array=True) == text
 
 
