@@ -633,7 +633,10 @@ def invoice_objects(draw: st.DrawFn) -> dict[str, object]:
 
 def _read_as(value: object) -> str:
     try:
-        return repr(invoice_from_dict(value))
+        entry = invoice_from_dict(value)
+        # What the calculator is handed too (not part of an invoice's repr or equality).
+        terms = [line.terms for line in entry.invoice.lines]
+        return repr((entry, terms, entry.invoice.prepared))
     except InvoiceCalcError as exc:
         return f"{type(exc).__name__}: {exc}"
 

@@ -45,6 +45,7 @@ __all__ = [
     "Policy",
     "Tax",
     "TaxRounding",
+    "plain_line",
     "prepare_traced",
     "sales_taxes",
 ]
@@ -251,40 +252,10 @@ class LineItem:
                 quantity = in_range(quantity, "quantity")
             if markup_percentage is not _ZERO:
                 markup_percentage = in_range(markup_percentage, "markup_percentage")
-            qn, qd = quantity.as_integer_ratio()
-            pn, pd = unit_price.as_integer_ratio()
-            mn, md = markup_percentage.as_integer_ratio()
-            (
-                set_kind,
-                set_title,
-                set_description,
-                set_quantity,
-                set_unit_price,
-                set_flat_fee,
-                set_markup,
-                set_taxable,
-                set_taxes,
-                set_discount_percentage,
-                set_discount_amount,
-                set_quantity_low,
-                set_quantity_high,
-                set_terms,
-            ) = _LINE_SLOTS
-            set_kind(self, kind)
-            set_title(self, title)
-            set_description(self, description)
-            set_quantity(self, quantity)
-            set_unit_price(self, unit_price)
-            set_flat_fee(self, flat_fee)
-            set_markup(self, markup_percentage)
-            set_taxable(self, taxable)
-            set_taxes(self, ())
-            set_discount_percentage(self, None)
-            set_discount_amount(self, None)
-            set_quantity_low(self, None)
-            set_quantity_high(self, None)
-            terms = (qn * pn, qd * pd, int(flat_fee), mn, md * 100, taxable, 0, 1, None)
-            set_terms(self, tuple.__new__(LineTerms, terms))
+            _store_plain(
+                self, kind, title, description, quantity, unit_price, flat_fee,
+                markup_percentage, taxable,
+            )  # fmt: skip
             return
         given = (
             kind,
@@ -375,6 +346,76 @@ class LineItem:
 #: Each field's slot setter, in the order of the fields: setting a slot through its
 #: descriptor is quicker than ``object.__setattr__`` by name (LineItem's fast path).
 _LINE_SLOTS = tuple(LineItem.__dict__[field.name].__set__ for field in attrs.fields(LineItem))
+
+
+def _store_plain(
+    line: LineItem,
+    kind: LineKind,
+    title: str,
+    description: str,
+    quantity: Decimal,
+    unit_price: Price,
+    flat_fee: Amount,
+    markup: Decimal,
+    taxable: bool,
+) -> None:
+    """Store a plain line's checked values and its terms: no taxes named, no discount,
+    no range (the fast path of ``LineItem.__init__`` and :func:`plain_line`)."""
+    qn, qd = quantity.as_integer_ratio()
+    pn, pd = unit_price.as_integer_ratio()
+    mn, md = markup.as_integer_ratio()
+    (
+        set_kind,
+        set_title,
+        set_description,
+        set_quantity,
+        set_unit_price,
+        set_flat_fee,
+        set_markup,
+        set_taxable,
+        set_taxes,
+        set_discount_percentage,
+        set_discount_amount,
+        set_quantity_low,
+        set_quantity_high,
+        set_terms,
+    ) = _LINE_SLOTS
+    set_kind(line, kind)
+    set_title(line, title)
+    set_description(line, description)
+    set_quantity(line, quantity)
+    set_unit_price(line, unit_price)
+    set_flat_fee(line, flat_fee)
+    set_markup(line, markup)
+    set_taxable(line, taxable)
+    set_taxes(line, ())
+    set_discount_percentage(line, None)
+    set_discount_amount(line, None)
+    set_quantity_low(line, None)
+    set_quantity_high(line, None)
+    terms = (qn * pn, qd * pd, int(flat_fee), mn, md * 100, taxable, 0, 1, None)
+    set_terms(line, tuple.__new__(LineTerms, terms))
+
+
+def plain_line(
+    kind: LineKind,
+    title: str,
+    description: str,
+    quantity: Decimal,
+    unit_price: Price,
+    flat_fee: Amount,
+    markup: Decimal,
+    taxable: bool,
+) -> LineItem:
+    """``LineItem(kind, title, ..., taxable)`` of values a reader has checked already,
+    without checking them again: each of exactly its type (``Decimal``, ``Price``,
+    ``Amount``, ``str``, ``bool``, a ``LineKind``) and the numbers through
+    :func:`~invoicecalc._money.in_range` (as ``exact_decimal`` and
+    ``Currency.price``/``amount`` give them). The neutral reader's quick path;
+    ``tests/test_document.py`` holds it equal to the full reader's lines."""
+    line: LineItem = object.__new__(LineItem)
+    _store_plain(line, kind, title, description, quantity, unit_price, flat_fee, markup, taxable)
+    return line
 
 
 @attrs.frozen

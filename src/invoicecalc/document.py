@@ -33,6 +33,7 @@ from ._model import (
     Policy,
     Tax,
     TaxRounding,
+    plain_line,
     sales_taxes,
 )
 from ._money import NO_AMOUNT, NO_PRICE, Currency, Rounding, exact_decimal
@@ -336,7 +337,7 @@ def _quick_line(value: object, currency: Currency) -> LineItem | None:
     taxable = get("taxable", True)
     if type(kind) is not str or kind not in _KINDS or type(taxable) is not bool:
         return None
-    line = LineItem(
+    line = plain_line(
         _KINDS[kind],
         _quick_text(get("title", ""), "title"),
         _quick_text(get("description", ""), "description"),
@@ -885,9 +886,13 @@ def preview(data: str | bytes, *, as_of: dt.date | None = None) -> str:
     """Neutral JSON text in, totals JSON text out: the document ``invoicecalc preview
     --output json`` prints, written compact (the command indents it by two spaces)."""
     with paused_gc():
-        document = read(data)
-        return dumps(
-            calculate_document(document, as_of=as_of),
-            array=document.array,
-            entries=document.entries,
-        )
+        return _preview(data, as_of)
+
+
+def _preview(data: str | bytes, as_of: dt.date | None) -> str:
+    # Its own frame, so that the invoices are freed as it returns, before the collector
+    # resumes (which would otherwise walk every one of them once).
+    document = read(data)
+    return dumps(
+        calculate_document(document, as_of=as_of), array=document.array, entries=document.entries
+    )
