@@ -706,15 +706,15 @@ def _new_writer(currency: Currency) -> Callable[[int], str]:
         return str
     scale = 10**currency.exponent
     # Each possible minor part written once ("00" to "99" for cents): an f-string
-    # joining two ready texts is quicker than "%d.%02d" % divmod(...).
+    # joining two ready texts is quicker than "%d.%02d" % divmod(...), and // with %
+    # quicker than divmod's tuple.
     minor_digits = [f"{part:0{currency.exponent}d}" for part in range(scale)]
 
     def write(minor: int) -> str:
         if minor < 0:
-            whole, part = divmod(-minor, scale)
-            return f"-{whole}.{minor_digits[part]}"
-        whole, part = divmod(minor, scale)
-        return f"{whole}.{minor_digits[part]}"
+            minor = -minor
+            return f"-{minor // scale}.{minor_digits[minor % scale]}"
+        return f"{minor // scale}.{minor_digits[minor % scale]}"
 
     return write
 
