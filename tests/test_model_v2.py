@@ -279,6 +279,15 @@ def test_a_tax_offset_by_a_withholding_tax_stays_within_the_bound() -> None:
     # Just inside: 3 * 10**17 at 300% is 9 * 10**17 each way, a total of 3 * 10**17.
     inside = attrs.evolve(invoice, lines=[LineItem(unit_price=USD.price("3000000000000000.00"))])
     assert calculate(inside, as_of=DAY).tax_amounts == (9 * 10**17, -9 * 10**17)
+    # A base alone: 5 * 10**17 at A 150% is 7.5 * 10**17; C (0%, on A) has a base of
+    # 1.25 * 10**18; an untaxed credit of 8 * 10**17 keeps the total at 4.5 * 10**17.
+    based = build(
+        lines=[big, LineItem(unit_price=USD.price("-8000000000000000.00"), taxable=False)],
+        taxes=[Tax("A", D(150)), Tax("C", D(0), compound=["A"])],
+    )
+    with pytest.raises(InvalidValueError) as caught:
+        calculate(based, as_of=DAY)
+    assert (caught.value.field, caught.value.value) == ("taxes[1].base", 125 * 10**16)
 
 
 def test_up_rounding_goes_away_from_zero_on_lines_and_taxes() -> None:

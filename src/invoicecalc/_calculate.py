@@ -415,10 +415,14 @@ def totals_of(invoice: Invoice, as_of: dt.date, trace: Trace | None) -> Totals:
     elif trace is not None and rate:
         trace.plain_rate(rate)
     settled = _settle(invoice, rate, trace)
-    for j, (amount, base) in enumerate(zip(settled.tax_amounts, settled.tax_bases, strict=True)):
-        if not (-LIMIT < amount < LIMIT and -LIMIT < base < LIMIT):  # a tax offset by another
-            check_amount(amount, f"taxes[{j}].amount")
-            check_amount(base, f"taxes[{j}].base")
+    # Each tax, though the total is inside (a withholding tax, a credit line or a post-tax
+    # discount can offset it); a loop is quicker here than min() and max().
+    for amount in settled.tax_amounts:
+        if not -LIMIT < amount < LIMIT:
+            _beyond(settled.tax_amounts, "amount")
+    for base in settled.tax_bases:
+        if not -LIMIT < base < LIMIT:
+            _beyond(settled.tax_bases, "base")
     total_before_fees = settled.total
     late_fee = 0
     if invoice.late_percentage:
@@ -451,6 +455,12 @@ def totals_of(invoice: Invoice, as_of: dt.date, trace: Trace | None) -> Totals:
         line_amounts=prepared.lines,
         home=_home(invoice, settled, total, balance, trace),
     )
+
+
+def _beyond(amounts: Sequence[int], name: str) -> None:
+    """Refuse the first of a tax's ``amounts`` (or bases) past the supported range."""
+    for j, amount in enumerate(amounts):
+        check_amount(amount, f"taxes[{j}].{name}")
 
 
 def _trace_payments(trace: Trace, invoice: Invoice, last: int, payment_total: int) -> None:
