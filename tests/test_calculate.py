@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from invoicecalc import (
@@ -302,9 +303,10 @@ def test_early_discount_tries_every_period_when_a_larger_rate_can_cost_more() ->
 
 
 def test_early_search_period_by_period_is_bounded() -> None:
-    # The invoice above, with a hundred lines of each and 99,999 one-day periods: no run
-    # of periods may be skipped, and 20,000 periods (2,000,000 periods times lines) are
-    # tried before the search is refused, naming the field, instead of taking minutes.
+    # The invoice above, with fifty lines of each and 99,999 one-day periods: no run of
+    # periods may be skipped, and 20,000 periods are tried before the search is refused,
+    # naming the field, instead of taking minutes: 2,000,000 / (100 lines x (0 taxes
+    # + 1)) under per-line rounding.
     start = dt.date(2024, 1, 1)
     inv = invoice(
         *[LineItem(unit_price=USD.price("0.03")), LineItem(unit_price=USD.price("-0.02"))] * 50,
@@ -321,6 +323,10 @@ def test_early_search_period_by_period_is_bounded() -> None:
     assert "try more than 20000 periods one by one" in str(refused.value)
     # Looked at ten days in, only the ten periods above the 99,989 on offer are searched.
     assert calculate(inv, as_of=start + dt.timedelta(days=10)).early_periods == 99_989
+    # Rounded per document, a settlement is its taxes alone: 2,000,000 / 1 periods may
+    # be tried, so all 99,999 are, and none is covered.
+    whole = attrs.evolve(inv, policy=Policy())
+    assert calculate(whole, as_of=start + dt.timedelta(days=100_000)).early_periods == 0
 
 
 def late(*payments: Payment) -> Invoice:

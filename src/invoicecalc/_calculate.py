@@ -491,8 +491,9 @@ def early_periods_available(invoice: Invoice) -> int:
     return max(0, (invoice.due_date - invoice.invoice_date).days // period)
 
 
-#: The most periods times lines the early-payment search tries one by one (about two
-#: seconds of work); see :func:`_k_settled`.
+#: The most work the early-payment search may do trying periods one by one: periods
+#: times the steps of one settlement (taxes + 1, per line under per-line rounding);
+#: about a second. See :func:`_k_settled`.
 MAX_SEARCH = 2_000_000
 
 
@@ -520,14 +521,18 @@ def _k_settled(
     with the rate (:func:`_never_rises`), the highest k of such a run needs the least,
     so it alone is tried for the run: the search is then linear in the payments, not
     in the periods. Otherwise every k is tried, largest first, up to
-    :data:`MAX_SEARCH` periods times lines.
+    :data:`MAX_SEARCH` steps of settlement.
     """
     period = invoice.early_period_in_days
     assert period is not None
     due = invoice.due_date.toordinal()
     skip = _never_rises(invoice)
-    # Tried one by one, each period costs a settlement over every line: bounded.
-    allowed = MAX_SEARCH // max(1, len(invoice.lines))
+    # Tried one by one, each period costs a settlement: its taxes, over every line when
+    # each line is rounded.
+    steps = len(invoice.taxes) + 1
+    if invoice.policy.tax_rounding is TaxRounding.PER_LINE:
+        steps *= max(1, len(invoice.lines))
+    allowed = MAX_SEARCH // steps
     index, paid, k = 0, 0, top
     while k > k_offer:
         if not skip and top - k >= allowed:
@@ -536,7 +541,8 @@ def _k_settled(
                 period,
                 f"would have the early-payment search try more than {allowed} periods one "
                 f"by one (a line's net below 0 or a withholding tax makes each period's "
-                f"total its own); at most {MAX_SEARCH} periods times lines are supported",
+                f"total its own); at most {MAX_SEARCH} periods times the steps of one "
+                f"settlement are supported",
             )
         deadline = due - k * period
         while index < len(counted) and counted[index][0] <= deadline:
