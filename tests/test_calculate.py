@@ -259,20 +259,27 @@ def test_due_date_before_invoice_date_has_no_early_periods() -> None:
     assert calculate(inv, as_of=dt.date(2024, 3, 1)).discount == 0
 
 
-def test_early_discount_over_many_periods_is_quick() -> None:
-    # 99,999 one-day periods, a hundred lines rounded per line and a payment on the
-    # invoice date that covers none of them: every period used to be tried (9 s); the
-    # periods after the payment's share its payments, so only the first is tried now.
+def daily_early(lines: list[LineItem], paid: str) -> Invoice:
+    """``lines`` rounded per line from 1 January 2024, 0.0001% off per one-day period
+    for 99,999 periods, and a payment of ``paid`` on the invoice date."""
     start = dt.date(2024, 1, 1)
-    inv = invoice(
-        *[LineItem(unit_price=USD.price("10.00")) for _ in range(100)],
+    return invoice(
+        *lines,
         invoice_date=start,
         due_date=start + dt.timedelta(days=99_999),
         discount_percentage=D("0.0001"),
         early_period_in_days=1,
         policy=Policy(tax_rounding=TaxRounding.PER_LINE),
-        payments=[Payment(start, USD.amount("0.01"))],
+        payments=[Payment(start, USD.amount(paid))],
     )
+
+
+def test_early_discount_over_many_periods_is_quick() -> None:
+    # 99,999 one-day periods, a hundred lines rounded per line and a payment on the
+    # invoice date that covers none of them: every period used to be tried (9 s); the
+    # periods after the payment's share its payments, so only the first is tried now.
+    start = dt.date(2024, 1, 1)
+    inv = daily_early([LineItem(unit_price=USD.price("10.00"))] * 100, "0.01")
     explained = explain(inv, as_of=start + dt.timedelta(days=100_000))
     tried = [step.id for step in explained.steps if step.id.startswith("early.")]
     assert tried == [
@@ -308,15 +315,8 @@ def test_early_search_period_by_period_is_bounded() -> None:
     # naming the field, instead of taking minutes: 2,000,000 / (100 lines x (0 taxes
     # + 1)) under per-line rounding.
     start = dt.date(2024, 1, 1)
-    inv = invoice(
-        *[LineItem(unit_price=USD.price("0.03")), LineItem(unit_price=USD.price("-0.02"))] * 50,
-        invoice_date=start,
-        due_date=start + dt.timedelta(days=99_999),
-        discount_percentage=D("0.0001"),
-        early_period_in_days=1,
-        policy=Policy(tax_rounding=TaxRounding.PER_LINE),
-        payments=[Payment(start, USD.amount("0.00"))],
-    )
+    pair = [LineItem(unit_price=USD.price("0.03")), LineItem(unit_price=USD.price("-0.02"))]
+    inv = daily_early(pair * 50, "0.00")
     with pytest.raises(InvalidValueError) as refused:
         calculate(inv, as_of=start + dt.timedelta(days=100_000))
     assert refused.value.field == "early_period_in_days"
