@@ -652,6 +652,37 @@ def test_the_quick_reader_reads_what_the_full_reader_reads(values: list[object])
         assert [_read_as(value) for value in values] == quick
 
 
+@pytest.mark.parametrize("taxable", [1, 0, Decimal(1), Decimal("0.0"), "true", [True], {"a": 1}])
+def test_a_remembered_line_is_not_taken_for_a_line_whose_value_only_equals_it(
+    taxable: object,
+) -> None:
+    """The quick reader remembers a line of text and flags whole; 1 == True and
+    hash(1) == hash(True), so a line that differs from a remembered one only by a 1 or
+    a 0 for taxable's true or false must still be refused as the full reader refuses
+    it, and a list or an object among a line's values must not break the lookup."""
+    import invoicecalc.document as document
+
+    def invoice(flag: object) -> dict[str, object]:
+        line = {"title": "x", "quantity": "2", "unit_price": "10.00", "taxable": flag}
+        return {
+            "currency": "USD",
+            "invoice_date": "2024-03-01",
+            "due_date": "2024-03-31",
+            "lines": [line],
+        }
+
+    remembered = invoice_from_dict(invoice(bool(taxable)))  # and so remembered
+    assert remembered == invoice_from_dict(invoice(bool(taxable)))
+    with pytest.raises(InvoiceCalcError) as refused:
+        invoice_from_dict(invoice(taxable))
+    assert refused.value.field == "lines[0].taxable"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "_quick_entry", lambda raw: None)
+        with pytest.raises(InvoiceCalcError) as full:
+            invoice_from_dict(invoice(taxable))
+    assert str(refused.value) == str(full.value)
+
+
 def test_the_quick_reader_reads_an_invoice_with_an_id() -> None:
     """The common invoice with an ``id`` is read by the quick reader (not handed on to
     the full reader), its id kept."""

@@ -319,19 +319,23 @@ def _quick_text(value: object, field: str) -> str:
 
 
 def _quick_line(value: object, currency: Currency) -> LineItem | None:
-    if type(value) is not dict or not value.keys() <= _QUICK_LINE_KEYS.keys():
+    if type(value) is not dict:
         return None
-    # A line of text and flags only is remembered whole (a LineItem is immutable);
-    # its key holds each value's type, so that 1 is never taken for true.
-    key: tuple[object, ...] | None = (currency.code, *value.items())
-    for item in value.values():
-        if type(item) is not str and type(item) is not bool:
-            key = None
-            break
-    if key is not None:
+    # A line of text and flags only is remembered whole (a LineItem is immutable),
+    # under its currency, its keys and its values in order. Only str and bool values
+    # are remembered, and of a line's keys only "taxable" reads a bool (every other
+    # refuses one), so the one value that can equal a remembered one without being
+    # of its type is a 1 or a 0 given for taxable's true or false: checked on a hit.
+    key = (currency.code, *value, *value.values())
+    try:
         found = _LINES.get(key)
-        if found is not None:
-            return found
+    except TypeError:  # a list or an object among the values: read below, not remembered
+        found = None
+    if found is not None and type(value.get("taxable", True)) is bool:
+        return found
+    if not value.keys() <= _QUICK_LINE_KEYS.keys():
+        return None
+    remember = all(type(item) is str or type(item) is bool for item in value.values())
     get = value.get
     kind = get("kind", _CUSTOM)
     taxable = get("taxable", True)
@@ -353,7 +357,7 @@ def _quick_line(value: object, currency: Currency) -> LineItem | None:
         else _ZERO,
         taxable,
     )
-    return line if key is None else _remember(_LINES, key, line)
+    return _remember(_LINES, key, line) if remember else line
 
 
 def _quick_payment(value: object, currency: Currency) -> Payment | None:
@@ -823,6 +827,8 @@ def _text(value: str | None) -> str:
     """``value`` as ``json.dumps`` writes it: a string, or ``null``."""
     if type(value) is str:
         return _encode(value)
+    if value is None:  # most invoices have no id or number: not a json.dumps call each
+        return "null"
     return json.dumps(value, ensure_ascii=False)
 
 
