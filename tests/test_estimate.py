@@ -149,6 +149,22 @@ def test_a_high_bound_below_the_low_one_is_refused() -> None:
     assert caught.value.field == "lines[1].quantity_high"
 
 
+def test_a_discount_amount_more_than_a_bounds_amount_is_refused_naming_the_bound() -> None:
+    """Worked by hand: the line is 10 x 10.00 = 100.00 as the estimate states it, so its
+    discount amount of 20.00 is fine there and at the high end (12 x 10.00 = 120.00), but
+    at the low end the line is 1 x 10.00 = 10.00: that bound is refused, saying so."""
+    line = LineItem(unit_price=USD.price("10.00"), quantity=D(10), quantity_low=D(1),
+                    quantity_high=D(12), discount_amount=USD.amount("20.00"))  # fmt: skip
+    est = Invoice(USD, MARCH_1, MARCH_1, lines=[line])
+    assert calculate(accept_estimate(est, Bound.HIGH), as_of=MARCH_1).total == 120_00 - 20_00
+    with pytest.raises(InvalidValueError) as caught:
+        estimate(est, as_of=MARCH_1)
+    assert caught.value.field == "lines[0].discount_amount"
+    assert caught.value.problem == (
+        "is more than the line's amount of 10.00 at the estimate's low quantities"
+    )
+
+
 def test_accepting_an_estimate() -> None:
     est = Invoice(
         USD, MARCH_1, dt.date(2024, 3, 31), terms="Net 30",

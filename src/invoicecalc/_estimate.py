@@ -19,7 +19,7 @@ import attrs
 from ._calculate import Totals, calculate
 from ._model import Invoice, LineItem
 from ._terms import redate
-from .errors import InvalidTypeError, InvalidValueError
+from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 
 __all__ = ["Bound", "EstimateTotals", "accept_estimate", "estimate"]
 
@@ -76,7 +76,10 @@ def accept_estimate(
         low, high = _quantities(line, index)
         quantity = low if bound is Bound.LOW else high
         lines.append(attrs.evolve(line, quantity=quantity, quantity_low=None, quantity_high=None))
-    invoice = attrs.evolve(estimate, lines=lines)
+    try:
+        invoice = attrs.evolve(estimate, lines=lines)
+    except InvoiceCalcError as exc:  # a line's discount amount more than its amount there
+        raise exc.when(f"at the estimate's {bound} quantities") from None
     return invoice if invoice_date is None else redate(invoice, invoice_date)
 
 

@@ -78,6 +78,19 @@ class InvoiceCalcError(Exception):
         InvoiceCalcError.__init__(err, field, self.value, self.problem)
         return err
 
+    def when(self, condition: str) -> Self:
+        """The same error, its problem said to hold ``condition`` (``"at the estimate's
+        low quantities"``): for a refusal of a value derived from what was given.
+
+        >>> err = InvalidValueError("discount_amount", "20.00", "is more than 10.00")
+        >>> str(err.when("at the low quantities"))
+        "discount_amount: is more than 10.00 at the low quantities (got '20.00')"
+        """
+        err = type(self).__new__(type(self))
+        err.__dict__.update(self.__dict__)
+        InvoiceCalcError.__init__(err, self.field, self.value, f"{self.problem} {condition}")
+        return err
+
 
 class InvalidValueError(InvoiceCalcError, ValueError):
     """A value of the right type that is not allowed (a negative rate, ...)."""
