@@ -184,17 +184,19 @@ def prepare(
     rounder = ROUNDERS[rounding]
     rows: list[tuple[int, int, int, int, int]] = []
     nets: list[int] = []
+    add_row, add_net = rows.append, nets.append
+    low, high = -LIMIT, LIMIT  # locals: a global's negation is a new int each time
     item_cost = item_profit = item_taxable = line_discount = positive = 0
     for index, line in enumerate(lines):
         num, den, flat_fee, markup_num, markup_den, taxable, discount_num, discount_den, fixed = (
             line
         )
         cost = flat_fee + (num if den == 1 else rounder(num, den))
-        if not -LIMIT < cost < LIMIT:
+        if not low < cost < high:
             check_amount(cost, f"lines[{index}].cost")
         markup = rounder(cost * markup_num, markup_den) if markup_num else 0
         actual = cost + markup
-        if not -LIMIT < actual < LIMIT:
+        if not low < actual < high:
             check_amount(actual, f"lines[{index}].actual")
         if fixed is not None:
             if fixed > (actual if actual >= 0 else -actual):
@@ -208,8 +210,8 @@ def prepare(
         row = (cost, markup, actual, discount, net)
         if trace is not None:
             _trace_line(trace, index, line, row, rounding)
-        rows.append(row)
-        nets.append(net)
+        add_row(row)
+        add_net(net)
         item_cost += cost
         item_profit += markup
         if taxable:
