@@ -78,7 +78,7 @@ def accept_estimate(
         lines.append(attrs.evolve(line, quantity=quantity, quantity_low=None, quantity_high=None))
     try:
         invoice = attrs.evolve(estimate, lines=lines)
-    except InvoiceCalcError as exc:  # a line's discount amount more than its amount there
+    except InvoiceCalcError as exc:  # a discount amount more than what it comes off there
         raise exc.when(f"at the estimate's {bound} quantities") from None
     return invoice if invoice_date is None else redate(invoice, invoice_date)
 

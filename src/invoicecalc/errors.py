@@ -73,10 +73,7 @@ class InvoiceCalcError(Exception):
             field = prefix + self.field
         else:
             field = f"{prefix}.{self.field}"
-        err = type(self).__new__(type(self))
-        err.__dict__.update(self.__dict__)
-        InvoiceCalcError.__init__(err, field, self.value, self.problem)
-        return err
+        return self._copy(field, self.problem)
 
     def when(self, condition: str) -> Self:
         """The same error, its problem said to hold ``condition`` (``"at the estimate's
@@ -86,9 +83,14 @@ class InvoiceCalcError(Exception):
         >>> str(err.when("at the low quantities"))
         "discount_amount: is more than 10.00 at the low quantities (got '20.00')"
         """
+        return self._copy(self.field, f"{self.problem} {condition}")
+
+    def _copy(self, field: str, problem: str) -> Self:
+        """The same error (its class, value and any attribute of its own), with ``field``
+        and ``problem``."""
         err = type(self).__new__(type(self))
         err.__dict__.update(self.__dict__)
-        InvoiceCalcError.__init__(err, self.field, self.value, f"{self.problem} {condition}")
+        InvoiceCalcError.__init__(err, field, self.value, problem)
         return err
 
 
