@@ -51,7 +51,7 @@ from fuzz.hostile import (
 )
 from invoicecalc import Currency, calculate, document
 from invoicecalc._cli import main
-from invoicecalc.errors import InvoiceCalcError
+from invoicecalc.errors import InvoiceCalcError, ParseError
 from invoicecalc.vendors import cashboard, freshbooks, kashoo
 
 try:
@@ -603,6 +603,7 @@ def _with(path: Path, old: bytes, new: bytes) -> list[tuple[str, bytes]]:
     return [(path.name, data.replace(old, new, 1))]
 
 
+_DECLARATION_AT_START = re.compile(rb"<\?xml[^>]*\?>")
 #: One FreshBooks invoice that reads alone (no second tax, so no tax list needed)...
 SPEC_EXAMPLE = GOLDEN / "freshbooks" / "spec-example.get.xml"
 #: ... and one with a compound second tax, read with its account's tax list.
@@ -659,6 +660,36 @@ def test_vendor_xml_encodings(vendor: str, data: bytes, status: int) -> None:
     got, _, err = run(["preview", "--input", vendor, "--as-of", "2024-06-01"], [("in.xml", data)])
     assert got == status, err
     library(freshbooks.read, data)
+
+
+#: A declaration padded past the 256 characters the encoding check reads (found by a
+#: review: the check used to stop short of ``encoding=`` and let expat look up the
+#: codec the document named).
+_PADDED = '<?xml version="1.0"' + " " * 300 + 'encoding="{}"?>'
+
+
+@pytest.mark.parametrize("declared", ["windows-1252", "koi8-r", "UTF-8"])
+@pytest.mark.parametrize("reader", [freshbooks.read, cashboard.read])
+def test_a_declaration_too_long_to_check_is_refused(reader: Any, declared: str) -> None:
+    """However far away the encoding is, no document is decoded in one it chose: a
+    declaration not closed within 256 characters is refused, whatever it names."""
+    body = _DECLARATION_AT_START.sub(b"", SPEC_EXAMPLE.read_bytes(), count=1)
+    data = _PADDED.format(declared).encode() + body
+    with pytest.raises(ParseError, match="XML declaration not closed within 256 characters"):
+        reader(data)
+    got, out, err = run(
+        ["preview", "--input", "freshbooks", "--as-of", "2024-06-01"], [("in.xml", data)]
+    )
+    assert (got, out) == (2, ""), err
+    assert "XML declaration not closed" in err
+
+
+def test_a_declaration_is_read_to_its_end() -> None:
+    """An encoding named late in a declaration of ordinary length is still seen."""
+    body = _DECLARATION_AT_START.sub(b"", SPEC_EXAMPLE.read_bytes(), count=1)
+    data = ('<?xml version="1.0"' + " " * 200 + 'encoding="windows-1252"?>').encode() + body
+    with pytest.raises(ParseError, match="declares an encoding not read here"):
+        freshbooks.read(data)
 
 
 def _numeric_xml_elements(vendor: str, data: bytes) -> list[bytes]:

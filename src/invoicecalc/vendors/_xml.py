@@ -45,15 +45,24 @@ _TEXT_ENTITIES = {"\r": "&#13;"}
 ENCODINGS = ("UTF-8", "UTF-16", "US-ASCII", "ISO-8859-1")
 _ASCII_FAMILY = frozenset({"utf-8", "us-ascii", "iso-8859-1"})
 _UTF16_NAMES = frozenset({"utf-16", "utf-16le", "utf-16be"})
-_DECLARED = re.compile(
-    rb"<\?xml\s[^>]{0,200}?\bencoding\s*=\s*(?:\"([^\"]{0,40})\"|'([^']{0,40})')"
-)
+#: The XML declaration: at the very start, closed within the first 256 characters
+#: (real ones are under 100); its encoding, if it names one, is looked for inside it.
+_OPENED = re.compile(rb"<\?xml\s")
+_DECLARATION = re.compile(rb"<\?xml\s[^>]*?\?>")
+_ENCODING = re.compile(rb"\sencoding\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WHICH = f"vendor XML is read in {', '.join(ENCODINGS[:-1])} or {ENCODINGS[-1]}"
 
 
-def _declared(head: bytes) -> str | None:
-    """The encoding the XML declaration at the start of ``head`` names, if any."""
-    match = _DECLARED.match(head)
+def _declared(head: bytes, source: str) -> str | None:
+    """The encoding the XML declaration at the start of ``head`` names, if any; a
+    declaration not closed within ``head`` is refused, so that no encoding it names
+    can reach the parser unseen."""
+    if _OPENED.match(head) is None:
+        return None
+    declaration = _DECLARATION.match(head)
+    if declaration is None:
+        raise ParseError(source, "has an XML declaration not closed within 256 characters")
+    match = _ENCODING.search(declaration.group())
     if match is None:
         return None
     return (match.group(1) or match.group(2) or b"").decode("ascii", "backslashreplace")
@@ -81,7 +90,7 @@ def check_encoding(data: bytes | str, source: str = "") -> None:
     else:
         head = data[3:259] if data[:3] == b"\xef\xbb\xbf" else data[:256]
         family = frozenset({"utf-8"}) if data[:3] == b"\xef\xbb\xbf" else _ASCII_FAMILY
-    name = _declared(head)
+    name = _declared(head, source)
     if name is None or name.lower() in family:
         return
     if name.lower() in _ASCII_FAMILY | _UTF16_NAMES:
