@@ -29,7 +29,7 @@ from ._calculate import Totals, calculate
 from ._documents import Document, Entry
 from ._parse import parse_json, string
 from ._stream import JsonDocument
-from .errors import InvalidValueError, InvoiceCalcError, ParseError
+from .errors import InvalidValueError, InvoiceCalcError, ParseError, value_repr
 
 __all__ = [
     "CHUNK",
@@ -64,7 +64,7 @@ def value_text(value: object) -> str | None:
     ``None`` when the error names no value or the value is absent (a required key)."""
     if value is None or type(value) is object:  # object(): the errors' "no value" marker
         return None
-    text = repr(value)
+    text = value_repr(value)
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 3] + "..."
 
 
@@ -90,7 +90,7 @@ def report(
     Without an ``index``, a field that starts with one (``[1].lines[0].quantity``,
     an array read whole) gives it, as a batch's refusal does.
     """
-    field = error.field
+    field = error.shown_field
     if index is None and (found := _PLACE.match(field)):
         index, field = int(found.group(1)), field[found.end() :]
     return {
@@ -100,7 +100,7 @@ def report(
         "number": _text_or_none(number),
         "field": field,
         "value": value_text(error.value),
-        "problem": error.problem,
+        "problem": error.shown_problem,
     }
 
 

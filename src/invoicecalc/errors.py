@@ -16,7 +16,7 @@ Errors about one input carry the ``field`` (a path such as
 from __future__ import annotations
 
 import reprlib
-from typing import Any, Self
+from typing import Any, Self, TypeGuard
 
 __all__ = [
     "InvalidTypeError",
@@ -25,12 +25,54 @@ __all__ = [
     "ParseError",
     "UnsupportedError",
     "VendorError",
+    "value_repr",
 ]
 
 _NO_VALUE = object()
+#: The most bits of a whole number written out in full; Python refuses to write one
+#: of more than 4,300 digits (about 14,000 bits) at all.
+_MAX_BITS = 4000
+
+
+def value_repr(value: object) -> str:
+    """``repr(value)``, with any whole number too long to write shown by its length:
+    never the ``ValueError`` Python raises for one of more than 4,300 digits.
+
+    >>> value_repr(10**5000)
+    '<a whole number of about 5001 digits>'
+    >>> value_repr(["10.001", -10**5000])
+    "['10.001', <a whole number of about 5001 digits>]"
+    """
+    if _too_long(value):
+        return _length_of(value)
+    try:
+        return repr(value)
+    except ValueError:  # a long number inside: shown as messages show values
+        return _SHOWN.repr(value)
+
+
+def _too_long(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and abs(value).bit_length() > _MAX_BITS
+
+
+def _length_of(value: int) -> str:
+    digits = int(abs(value).bit_length() * 0.30103) + 1  # log10(2): off by one at most
+    return f"<a whole number of about {digits} digits>"
+
+
+class _Repr(reprlib.Repr):
+    """reprlib, with whole numbers of any length shown without failing."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        return _length_of(x) if _too_long(x) else super().repr_int(x, level)
+
+    def repr_instance(self, x: object, level: int) -> str:
+        return _length_of(x) if _too_long(x) else super().repr_instance(x, level)
+
+
 #: A message shows at most this much of the value and the field it names, so that
 #: refusing a megabyte of input never prints a megabyte.
-_SHOWN = reprlib.Repr()  # keyword arguments need Python 3.12
+_SHOWN = _Repr()  # keyword arguments need Python 3.12
 _SHOWN.maxlevel = 3
 _SHOWN.maxtuple = _SHOWN.maxlist = _SHOWN.maxarray = _SHOWN.maxdict = 10
 _SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdeque = 10
@@ -53,8 +95,18 @@ class InvoiceCalcError(Exception):
         self.value = value
         self.problem = problem
 
+    @property
+    def shown_field(self) -> str:
+        """The field as messages show it: at most 200 characters (then ``...``)."""
+        return _cut(self.field, _MAX_FIELD)
+
+    @property
+    def shown_problem(self) -> str:
+        """The problem as messages show it: at most 400 characters (then ``...``)."""
+        return _cut(self.problem, _MAX_PROBLEM)
+
     def __str__(self) -> str:
-        field, problem = _cut(self.field, _MAX_FIELD), _cut(self.problem, _MAX_PROBLEM)
+        field, problem = self.shown_field, self.shown_problem
         where = f"{field}: " if field else ""
         if self.value is _NO_VALUE:
             return f"{where}{problem}"

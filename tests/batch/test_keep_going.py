@@ -561,3 +561,60 @@ def test_an_id_or_number_that_is_not_text_is_refused_not_echoed(
     assert (refused["field"], refused["id"], refused["number"]) == (key, None, None)
     assert refused["problem"] == "holds a lone surrogate, which is not text"
     assert json.loads(err)["field"] == key
+
+
+def test_a_megabyte_key_is_shown_cut_in_every_structured_refusal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A refusal's field is cut at 200 characters (then "...") in --errors json and in
+    --keep-going's error objects, as in the text message: refusing a megabyte of input
+    never writes a megabyte (found by a hostile-input review: the JSON forms copied the
+    field whole)."""
+    key = "k" * 1_000_000
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps({**BASE, key: 1}))
+    status, out, err = run(
+        capsys, "preview", str(path), "--keep-going", "--output", "jsonl", "--errors", "json",
+        *AS_OF,
+    )  # fmt: skip
+    assert status == 2
+    assert len(out) + len(err) < 3_000
+    refusal = json.loads(err.splitlines()[0])
+    assert refusal["field"] == "k" * 200 + "..."
+    assert json.loads(out)["error"]["field"] == "k" * 200 + "..."
+
+
+def test_a_value_too_long_for_python_to_write_is_shown_by_its_length() -> None:
+    """Python will not write a whole number of more than 4,300 digits; a refusal of one
+    says how long it is instead of failing (10**5000 has 5,001 digits)."""
+    error = InvalidValueError("amount", 10**5000, "is out of the supported range")
+    assert batch.report(error, source=None, index=0)["value"] == (
+        "<a whole number of about 5001 digits>"
+    )
+    assert str(error) == (
+        "amount: is out of the supported range (got <a whole number of about 5001 digits>)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "shown"),
+    [
+        ("--jobs", "\u0663", "'\u0663'"),  # ARABIC-INDIC DIGIT THREE, which int() takes for 3
+        ("--jobs", "9" * 5000, "'" + "9" * 57 + "..."),
+        ("--count", "9" * 5000, "'" + "9" * 57 + "..."),
+    ],
+)
+def test_a_whole_number_option_is_ascii_digits_and_is_shown_cut(
+    capsys: pytest.CaptureFixture[str], array: Path, option: str, given: str, shown: str
+) -> None:
+    """--jobs and --count take ASCII digits only, as documents do, and a refused value is
+    shown cut, as every message cuts it (a review found "٣" taken for 3, and a 5,000-digit
+    --count refused in argparse's words, naming an internal function, written whole)."""
+    command = "recur" if option == "--count" else "preview"
+    with pytest.raises(SystemExit) as stopped:
+        main([command, str(array), option, given])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: must be a whole number" in err
+    assert f"(got {shown}" in err
+    assert len(err) < 600

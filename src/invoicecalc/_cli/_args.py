@@ -12,7 +12,7 @@ from typing import NoReturn, TypeAlias
 from .._documents import Document
 from .._money import exact_decimal
 from .._parse import parse_date
-from ..errors import InvoiceCalcError, ParseError
+from ..errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._formats import ReadOptions, Refused, naming, reader_for
 
 __all__ = [
@@ -126,6 +126,19 @@ def load_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:
             ) from None
         sources.append((name, data))
     return sources
+
+
+def whole_argument(text: str, *, least: int | None = None) -> int:
+    """A whole-number option value of ASCII digits (at most 18), at least ``least``;
+    argparse names the option in the message (``int`` would take ``"٣"`` for 3 and
+    write out any number of digits it was given)."""
+    digits = text[1:] if text.startswith("-") else text
+    if digits.isascii() and digits.isdecimal() and len(digits) <= 18:
+        number = int(text)
+        if least is None or number >= least:
+            return number
+    problem = "must be a whole number" + ("" if least is None else f", at least {least}")
+    raise argparse.ArgumentTypeError(str(InvalidValueError("", text, problem)))
 
 
 def rate_argument(text: str) -> Decimal:

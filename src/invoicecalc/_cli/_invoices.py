@@ -19,6 +19,7 @@ from ._args import (
     date_argument,
     rate_argument,
     read_sources,
+    whole_argument,
 )
 from ._batches import JSON_LINES, STREAMED, Batch, run
 from ._explain import difference_lines, explained
@@ -208,7 +209,7 @@ def _add_preview(commands: Commands) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=int,
+        type=whole_argument,
         default=1,
         metavar="N",
         help="spread the invoices over N processes, at most one per CPU (output in input "

@@ -34,6 +34,7 @@ from ._args import (
     date_argument,
     load_sources,
     read_sources,
+    whole_argument,
 )
 from ._formats import (
     FREE_TEXT_TERMS,
@@ -383,9 +384,7 @@ def _render_estimate(
 
 
 def _count_argument(text: str) -> int:
-    if not text.isdecimal() or not text.isascii() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number, at least 1 (got {text!r})")
-    return int(text)
+    return whole_argument(text, least=1)
 
 
 def add_schedule_commands(commands: Commands) -> None:

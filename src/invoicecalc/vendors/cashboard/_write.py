@@ -371,10 +371,10 @@ def error_document(error: InvoiceCalcError, *, form: Form = "xml") -> str:
       <error field="price_per">is not a decimal number (got 'x')</error>
     </errors>
     """
-    message = str(error)
-    if error.field and message.startswith(f"{error.field}: "):
-        message = message[len(error.field) + 2 :]
-    message, field = printable(message), printable(error.field)
+    message, field = str(error), error.shown_field
+    if field and message.startswith(f"{field}: "):
+        message = message[len(field) + 2 :]
+    message, field = printable(message), printable(field)
     if form == "json":
         payload = {"errors": [{"field": field or None, "message": message}]}
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
