@@ -109,7 +109,7 @@ def build(**kwargs: object) -> Invoice:
         (lambda: build(lines=[object()]), InvalidTypeError, "lines[0]", None),
         (lambda: build(invoice_date="2024-03-01"), InvalidTypeError, "invoice_date", "2024-03-01"),
         (lambda: build(currency="USD"), InvalidTypeError, "currency", "USD"),
-        (lambda: build(lines="abc"), InvalidTypeError, "", "abc"),
+        (lambda: build(lines="abc"), InvalidTypeError, "lines", "abc"),
     ],
 )
 def test_invalid_values_are_refused(make, error, field, value) -> None:  # type: ignore[no-untyped-def]

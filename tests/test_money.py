@@ -265,3 +265,12 @@ def test_money_needs_a_currency_code(code: object) -> None:
 def test_only_a_zero_may_have_no_currency() -> None:
     assert (Amount(0, "").currency, Price(0, "").currency) == ("", "")
     assert Price("0.00", "").currency == ""
+
+
+@pytest.mark.parametrize("minor", [Decimal("19.99"), 199.99, 1.5, True, "1999", None])
+def test_format_refuses_what_is_not_whole_minor_units(minor: object) -> None:
+    """``format`` writes minor units; anything else is refused, not written wrong
+    (found by a review: ``format(Decimal("19.99"))`` gave "0.19", ``format(True)``
+    "0.01")."""
+    with pytest.raises(InvalidTypeError, match="minor: must be a whole number of minor units"):
+        Currency("USD").format(minor)  # type: ignore[arg-type]

@@ -306,7 +306,7 @@ REFUSALS = [
         "a non-taxable line cannot carry taxes",
     ),
     (lambda: LineItem(taxes=["A", "A"]), E, "taxes", ("A", "A"), "names a tax twice"),
-    (lambda: LineItem(taxes="A"), T, "", "A", "must be a list or tuple"),
+    (lambda: LineItem(taxes="A"), T, "taxes", "A", "must be a list or tuple"),
     (
         lambda: LineItem(discount_percentage=101),
         E,

@@ -391,6 +391,8 @@ def calculate(invoice: Invoice, *, as_of: dt.date) -> Totals:
     >>> totals.item_actual, totals.tax_total, totals.total
     (3000, 600, 3600)
     """
+    if type(invoice) is not Invoice and not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "must be an Invoice")
     if type(as_of) is not dt.date:
         raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
     return totals_of(invoice, as_of, None)

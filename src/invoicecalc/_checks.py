@@ -92,10 +92,10 @@ def date(obj: object, name: str) -> dt.date:
     return check_date(getattr(obj, name), name)
 
 
-def sequence(value: Any) -> tuple[Any, ...]:
+def sequence(value: Any, field: str) -> tuple[Any, ...]:
     """A list or tuple as a tuple; the items are checked by the owner."""
     if not isinstance(value, (list, tuple)):
-        raise InvalidTypeError("", value, "must be a list or tuple")
+        raise InvalidTypeError(field, value, "must be a list or tuple")
     return tuple(value)
 
 

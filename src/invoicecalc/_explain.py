@@ -142,6 +142,8 @@ def explain(invoice: Invoice, *, as_of: dt.date) -> Explanation:
     >>> step.detail
     '3 \N{MULTIPLICATION SIGN} 0.125 = 0.375, rounded half_up to 0.38'
     """
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "must be an Invoice")
     if type(as_of) is not dt.date:
         raise InvalidTypeError("as_of", as_of, "must be a datetime.date")
     home = None if invoice.home_currency is None else invoice.home_currency.currency

@@ -71,6 +71,19 @@ def _optional_number_input(value: Number | None) -> Decimal | None:
     return cast(Decimal | None, value)
 
 
+def _lines_input(value: Sequence[LineItem]) -> tuple[LineItem, ...]:
+    """The lines as a tuple; each is checked after ``__init__``."""
+    return _checks.sequence(value, "lines")
+
+
+def _taxes_input(value: Sequence[Tax]) -> tuple[Tax, ...]:
+    return _checks.sequence(value, "taxes")
+
+
+def _payments_input(value: Sequence[Payment]) -> tuple[Payment, ...]:
+    return _checks.sequence(value, "payments")
+
+
 class LineKind(enum.StrEnum):
     """What a line bills; ``type_code`` is Cashboard's number for it."""
 
@@ -266,7 +279,7 @@ class LineItem:
             flat_fee,
             markup_percentage,
             taxable,
-            _checks.sequence(taxes),
+            _checks.sequence(taxes, "taxes"),
             discount_percentage,
             discount_amount,
             quantity_low,
@@ -514,13 +527,13 @@ class Invoice:
     currency: Currency
     invoice_date: dt.date
     due_date: dt.date
-    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_checks.sequence)
-    taxes: tuple[Tax, ...] = attrs.field(default=(), converter=_checks.sequence)
+    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_lines_input)
+    taxes: tuple[Tax, ...] = attrs.field(default=(), converter=_taxes_input)
     discount_percentage: Decimal = attrs.field(default=_ZERO, converter=_number_input)
     early_period_in_days: int | None = None
     late_percentage: Decimal | None = attrs.field(default=None, converter=_optional_number_input)
     late_period_in_days: int | None = None
-    payments: tuple[Payment, ...] = attrs.field(default=(), converter=_checks.sequence)
+    payments: tuple[Payment, ...] = attrs.field(default=(), converter=_payments_input)
     policy: Policy = Policy()
     number: str | None = None
     po_number: str | None = None

@@ -423,7 +423,13 @@ class Currency:
         '1.234,56\xa0€'
         >>> Currency("JPY").format(1250, locale="en_US")
         '¥1,250'
+        >>> Currency("USD").format(1.5)
+        Traceback (most recent call last):
+        ...
+        invoicecalc.errors.InvalidTypeError: minor: must be a whole number of minor units (got 1.5)
         """
+        if type(minor) is not int and (not isinstance(minor, int) or isinstance(minor, bool)):
+            raise InvalidTypeError("minor", minor, "must be a whole number of minor units")
         if locale is not None:
             try:
                 text: str = format_currency(self.to_decimal(minor), self.code, locale=locale)

@@ -139,6 +139,8 @@ def parse_json(data: str | bytes) -> Any:
     are duplicate keys, nesting deeper than the parser's recursion limit, text
     that is not UTF-8 and documents larger than :data:`MAX_JSON_BYTES`.
     """
+    if not isinstance(data, (str, bytes, bytearray)):
+        raise InvalidTypeError("data", data, "must be JSON text (str or bytes)")
     if len(data) > MAX_JSON_BYTES:
         raise too_large(MAX_JSON_BYTES)
     if isinstance(data, (bytes, bytearray)):

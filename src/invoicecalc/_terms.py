@@ -31,6 +31,7 @@ from decimal import Decimal
 
 import attrs
 
+from ._checks import check_date
 from ._dates import end_of_month, shifted
 from ._model import Invoice
 from .errors import InvalidTypeError, InvalidValueError, UnsupportedError
@@ -162,7 +163,7 @@ def due_date(invoice_date: dt.date, terms: str) -> dt.date:
     >>> due_date(dt.date(2024, 2, 10), "Net 15 EOM")
     datetime.date(2024, 3, 15)
     """
-    return Terms(terms).due_date(invoice_date)
+    return Terms(terms).due_date(check_date(invoice_date, "invoice_date"))
 
 
 def apply_terms(invoice: Invoice) -> Invoice:
@@ -180,6 +181,8 @@ def apply_terms(invoice: Invoice) -> Invoice:
     >>> applied.discount_percentage, applied.early_period_in_days
     (Decimal('2'), 20)
     """
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "must be an Invoice")
     if invoice.terms is None:
         return invoice
     terms = Terms(invoice.terms)

@@ -192,7 +192,16 @@ def import_uninvoiced_items(
     >>> calculate(result.invoice, as_of=dt.date(2024, 3, 31)).total
     9000
     """
-    tasks, time_entries, expenses = (check.sequence(v) for v in (tasks, time_entries, expenses))
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "must be an Invoice")
+    tasks, time_entries, expenses = (
+        check.sequence(value, field)
+        for value, field in (
+            (tasks, "tasks"),
+            (time_entries, "time_entries"),
+            (expenses, "expenses"),
+        )
+    )
     _unique(tasks, "tasks", Task)
     _unique(time_entries, "time_entries", TimeEntry)
     _unique(expenses, "expenses", Expense)

@@ -522,6 +522,8 @@ def totals_to_dict(totals: Totals, entry: Entry | None = None) -> dict[str, Any]
     base positive), discounts are positive amounts taken off.
     ``home`` is there only when the invoice has a home currency.
     """
+    if not isinstance(totals, Totals):
+        raise InvalidTypeError("totals", totals, "must be a Totals")
     money = totals.currency.format
     result: dict[str, Any] = {}
     if entry is not None:
@@ -837,6 +839,8 @@ def calculate_document(document: Document, *, as_of: dt.date | None = None) -> l
 
     An entry with no ``as_of`` of its own needs one from the caller.
     """
+    if not isinstance(document, Document):
+        raise InvalidTypeError("document", document, "must be a Document (see read)")
     results = []
     for index, entry in enumerate(document.entries):
         when = as_of or entry.as_of
@@ -859,6 +863,11 @@ def dumps(
     With ``entries`` (the entries the totals are of, in the same order) each
     object echoes its entry's ``id`` and ``number``.
     """
+    if not isinstance(totals, Sequence) or isinstance(totals, str):
+        raise InvalidTypeError("totals", totals, "must be a list of Totals")
+    for index, item in enumerate(totals):
+        if not isinstance(item, Totals):
+            raise InvalidTypeError(f"totals[{index}]", item, "must be a Totals")
     if not array and len(totals) != 1:
         raise InvalidValueError("totals", len(totals), "one object needs exactly one invoice")
     if entries is not None and len(entries) != len(totals):
