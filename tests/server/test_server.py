@@ -455,6 +455,36 @@ def test_keep_going_answers_each_invoice_in_order_as_the_command_line_does(
     assert err.count("\n") == 1  # the command line tells the refusal on stderr
 
 
+def test_a_request_of_more_invoices_than_one_may_hold_is_refused() -> None:
+    """The body's size alone does not bound the memory a request takes: an error object
+    is some 3 KB while it is worked on, however small the invoice (found by a review: a
+    3 MB array of a million ``{}`` took 2.8 GB). At most MAX_INVOICES are worked on."""
+    from invoicecalc._server._work import MAX_INVOICES
+
+    def body(count: int) -> bytes:
+        return ("[" + ",".join(["{}"] * count) + "]").encode()
+
+    with (
+        Running(create_app(max_body=1_000_000)) as running,
+        httpx.Client(base_url=running.url, timeout=TIMEOUT) as client,
+    ):
+        answer = kept(client, body(MAX_INVOICES + 1), **AS_OF)
+        assert answer.status_code == 422, answer.text
+        (problem,) = answer.json()["problems"]
+        assert problem["problem"].startswith(f"holds more than {MAX_INVOICES} invoices")
+        assert kept(client, body(3), **AS_OF).headers["invoicecalc-refused"] == "3"
+
+
+def test_a_problem_shows_a_long_field_cut(client: httpx.Client) -> None:
+    """A refusal's field in problems is cut at 200 characters, as in its text."""
+    body = json.dumps([{**GOOD, "k" * 50_000: 1}]).encode()
+    answer = kept(client, body, **AS_OF)
+    assert answer.status_code == 200, answer.text
+    (refused,) = answer.json()
+    assert refused["error"]["field"] == "k" * 200 + "..."
+    assert len(answer.content) < 2_000
+
+
 def test_keep_going_past_where_an_array_stops_being_json(
     client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

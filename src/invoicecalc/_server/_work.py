@@ -34,6 +34,7 @@ from ..vendors import cashboard, freshbooks, kashoo
 
 __all__ = [
     "INPUTS",
+    "MAX_INVOICES",
     "Refusal",
     "Request",
     "check",
@@ -43,6 +44,10 @@ __all__ = [
 ]
 
 Sources = Sequence[tuple[str, bytes]]
+#: The most invoices one preview request may hold. A refused invoice's error object
+#: takes some 3 KB while the request is worked on, however small the invoice was
+#: (``{}`` is 2 bytes), so the body's size alone does not bound a request's memory.
+MAX_INVOICES = 100_000
 
 
 class Refusal(Exception):
@@ -205,7 +210,10 @@ def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
         for name, data in request.sources:
             whole = open_json(io.BytesIO(data))
             array = array or whole.array
-            items += batch.json_items(name, whole, counter)
+            for item in batch.json_items(name, whole, counter):
+                items.append(item)
+                if len(items) > MAX_INVOICES:
+                    raise _too_many(name)
         return array, items
     together = request.input in READ_TOGETHER
     groups = [request.sources] if together else [[source] for source in request.sources]
@@ -223,7 +231,19 @@ def _items(request: Request, today: Today) -> tuple[bool, list[batch.Item]]:
                     raise  # the request's own options: no invoice to put it in place of
                 yield batch.Item(next(counter), refusal.source, error=refusal.error)
 
-    return batch.vendor_items(reads(), counter)
+    array, items = batch.vendor_items(reads(), counter)
+    if len(items) > MAX_INVOICES:
+        raise _too_many(request.sources[0][0])
+    return array, items
+
+
+def _too_many(source: str) -> Refusal:
+    error = ParseError(
+        "",
+        f"holds more than {MAX_INVOICES} invoices, the most one request may; send the rest "
+        "in another request (invoicecalc preview takes a batch of any length)",
+    )
+    return Refusal(error, source)
 
 
 def preview(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
@@ -239,18 +259,26 @@ def preview(request: Request, today: Today) -> tuple[str, list[dt.date], int]:
     array, items = _items(request, today)
     default = None if request.as_of is not None else today()
     settings = batch.Settings(batch.JsonArray(array), default, request.as_of)
-    pieces = []
-    for piece in batch.pieces(items, settings):
-        if piece.refusal is not None and not request.keep_going:
-            raise Refusal(piece.refusal.placed(), piece.refusal.source)  # as the command's
-        pieces.append(piece)
-    if len(pieces) > 1 and not array:
+    dates: dict[dt.date, None] = {}
+    written = refused = 0
+
+    def texts() -> Iterator[str]:  # each written as it comes: only the answer is held
+        nonlocal written, refused
+        for piece in batch.pieces(items, settings):
+            if piece.refusal is not None and not request.keep_going:
+                raise Refusal(piece.refusal.placed(), piece.refusal.source)  # as the command's
+            written += 1
+            refused += piece.refusal is not None
+            if piece.as_of is not None:
+                dates[piece.as_of] = None
+            yield piece.text
+
+    out = io.StringIO()
+    batch.write(texts(), settings.renderer.layout, out)
+    if written > 1 and not array:
         error = InvalidValueError("totals", "several", "one object needs exactly one invoice")
         raise Refusal(error, None)
-    out = io.StringIO()
-    batch.write([piece.text for piece in pieces], settings.renderer.layout, out)
-    dates = dict.fromkeys(piece.as_of for piece in pieces if piece.as_of is not None)
-    return out.getvalue(), list(dates), sum(piece.refusal is not None for piece in pieces)
+    return out.getvalue(), list(dates), refused
 
 
 def _dates(results: Sequence[tuple[Entry, Totals]]) -> list[dt.date]:
