@@ -152,6 +152,14 @@ def test_missing_file_and_bad_locale_exit_2(capsys: pytest.CaptureFixture[str]) 
     assert "--locale" in err
 
 
+def test_a_long_locale_is_refused_shown_cut(capsys: pytest.CaptureFixture[str]) -> None:
+    """A --locale of 100,000 characters was written whole in its refusal."""
+    status, out, err = run(capsys, "preview", EXAMPLE, "--locale", "x" * 100_000)
+    assert (status, out) == (2, "")
+    assert "--locale: is not a locale babel knows (got 'xxx" in err
+    assert len(err) < 600
+
+
 def test_one_bad_invoice_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**BASE, "currency": "usd"}))

@@ -879,6 +879,8 @@ def test_a_boundary_longer_than_the_parser_takes_is_400(client: httpx.Client) ->
     [
         ('name="a"; filename="C:\\dir\\inv.json"', "C:\\dir\\inv.json"),
         ("name=\"a\"; filename*=UTF-8''%C3%A9t%C3%A9.json", "été.json"),
+        ("name=\"a\"; filename*=iso-8859-1''%E9t%E9.json", "été.json"),
+        ("name=\"a\"; filename*0*=UTF-8''%C3%A9t; filename*1*=%C3%A9.json", "été.json"),
         ('name="field"', "field"),
     ],
 )
@@ -888,6 +890,29 @@ def test_a_part_is_named_by_its_filename_as_sent(
     """python-multipart's own reading cut a Windows path to its last piece."""
     answer = _post_multipart(client, _multipart((disposition, b"{")))
     assert problem(answer, 422)["problems"][0]["source"] == name
+
+
+@pytest.mark.parametrize(
+    ("disposition", "detail"),
+    [
+        (
+            "name=\"a\"; filename*=UTF-8''%FF%FE.json",
+            "a part's filename*: is not utf-8 text (got '\xff\xfe.json')",
+        ),
+        (
+            "name=\"a\"; filename*=x-bogus''caf%E9.json",
+            "a part's filename*: names a charset not known here (got 'x-bogus')",
+        ),
+    ],
+)
+def test_a_filename_that_cannot_be_decoded_is_400(
+    client: httpx.Client, disposition: str, detail: str
+) -> None:
+    """Such a filename was decoded with U+FFFD for what it could not read, or in latin-1
+    when its charset was unknown, and reported as the part's source."""
+    assert problem(_post_multipart(client, _multipart((disposition, b"{}"))), 400)["detail"] == (
+        detail
+    )
 
 
 def test_a_part_without_a_form_data_name_is_400(client: httpx.Client) -> None:
@@ -972,6 +997,16 @@ def test_an_arrays_refusal_names_the_invoice_as_on_the_command_line(
     found = problem(answer, 422)["problems"][0]
     assert (found["invoice"], found["field"]) == (invoice, field)
     assert_same_as_cli(capsys, answer, [path])
+
+
+@pytest.mark.parametrize("query", ["as_of=%FF", "%C3=json", "input=kash%FFoo"])
+def test_a_query_that_is_not_utf8_is_400_showing_its_bytes(
+    client: httpx.Client, query: str
+) -> None:
+    """Starlette's reading put U+FFFD for %FF, and the refusal showed '\ufffd'."""
+    answer = client.post(f"/v1/preview?{query}", json=BASE)
+    detail = problem(answer, 400)["detail"]
+    assert detail == f"the query: is not UTF-8 once its %-escapes are undone (got b'{query}')"
 
 
 @pytest.mark.parametrize(
@@ -1240,6 +1275,29 @@ def test_serve_without_the_extra_says_so_and_exits_2() -> None:
     assert '"total"' in done.stdout  # the core works without it
     assert done.stderr.count("\n") == 1
     assert "pip install 'invoicecalc[server]'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "problem"),
+    [
+        ("--port", "65536", "must be a whole number from 0 to 65535"),
+        ("--port", "\u0663", "must be a whole number from 0 to 65535"),  # int() takes it for 3
+        ("--workers", "0", "must be a whole number, at least 1"),
+        ("--max-body", "1_000", "must be a whole number, at least 1"),  # int() takes it
+        ("--max-body", "9" * 5000, "must be a whole number, at least 1"),
+    ],
+)
+def test_a_serve_option_is_ascii_digits_in_its_range(
+    capsys: pytest.CaptureFixture[str], option: str, given: str, problem: str
+) -> None:
+    """serve's whole-number options are read as --jobs is: ASCII digits, the value shown
+    cut (they were read by int(), which takes "1_000" and "٣")."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", option, given])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: {problem} (got '" in err
+    assert len(err) < 600
 
 
 def _free_port() -> int:

@@ -128,16 +128,19 @@ def load_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:
     return sources
 
 
-def whole_argument(text: str, *, least: int | None = None) -> int:
-    """A whole-number option value of ASCII digits (at most 18), at least ``least``;
-    argparse names the option in the message (``int`` would take ``"٣"`` for 3 and
-    write out any number of digits it was given)."""
+def whole_argument(text: str, *, least: int | None = None, most: int | None = None) -> int:
+    """A whole-number option value of ASCII digits (at most 18), from ``least`` to
+    ``most``; argparse names the option in the message (``int`` would take ``"٣"`` for
+    3 and write out any number of digits it was given)."""
     digits = text[1:] if text.startswith("-") else text
     if digits.isascii() and digits.isdecimal() and len(digits) <= 18:
         number = int(text)
-        if least is None or number >= least:
+        if (least is None or number >= least) and (most is None or number <= most):
             return number
-    problem = "must be a whole number" + ("" if least is None else f", at least {least}")
+    if least is not None and most is not None:
+        problem = f"must be a whole number from {least} to {most}"
+    else:
+        problem = "must be a whole number" + ("" if least is None else f", at least {least}")
     raise argparse.ArgumentTypeError(str(InvalidValueError("", text, problem)))
 
 

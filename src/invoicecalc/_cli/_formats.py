@@ -124,7 +124,8 @@ def check_locale(locale: str) -> None:
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise Refused(f"--locale: {locale!r} is not a locale babel knows") from None
+        error = InvalidValueError("--locale", locale, "is not a locale babel knows")
+        raise Refused(str(error)) from None
 
 
 Sources = Sequence[tuple[str, bytes]]

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from .._jsonschema import schema_text
-from ._args import EXIT_OK, Commands
+from ._args import EXIT_OK, Commands, whole_argument
 from ._formats import Refused
 
 __all__ = ["add_server_commands"]
@@ -21,23 +21,11 @@ MAX_BODY = 10 * 1024 * 1024
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return value
+    return whole_argument(text, least=1)
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
-    return value
+    return whole_argument(text, least=0, most=65535)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import email.message
 import json
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio
 import anyio.to_thread
@@ -22,6 +23,7 @@ import attrs
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -218,10 +220,28 @@ def _part_name(disposition: bytes | None) -> str:
         raise _Problem(400, f"a part's Content-Disposition {disposition!r} is not UTF-8") from None
     header = email.message.Message()
     header["content-disposition"] = text
-    name = header.get_filename() or header.get_param("name", header="content-disposition")
+    name = _filename(header) or header.get_param("name", header="content-disposition")
     if header.get_content_disposition() != "form-data" or not isinstance(name, str):
         raise _Problem(400, "a part of the multipart body has no form-data name")
     return name
+
+
+def _filename(header: email.message.Message) -> str | None:
+    """The filename, a ``filename*`` decoded strictly in the charset it names (the
+    standard library's ``get_filename`` puts U+FFFD for what it cannot decode)."""
+    value = header.get_param("filename", header="content-disposition")
+    if not isinstance(value, tuple):
+        return value if isinstance(value, str) else None
+    charset, _, unquoted = value  # the %-escapes undone into code points 0-255
+    codec = _codec(charset or "us-ascii")
+    if codec is None:
+        error = InvalidValueError("filename*", charset, "names a charset not known here")
+        raise _Problem(400, f"a part's {error}")
+    try:
+        return unquoted.encode("latin-1").decode(codec)
+    except UnicodeError:
+        error = InvalidValueError("filename*", unquoted, f"is not {codec} text")
+        raise _Problem(400, f"a part's {error}") from None
 
 
 class _Closing:
@@ -306,7 +326,13 @@ async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sou
 
 def _query(request: Request, known: tuple[str, ...]) -> _work.Request:
     """The query's options; an unknown parameter is refused, not ignored (a typo)."""
-    query = request.query_params
+    raw: bytes = request.scope.get("query_string", b"")
+    try:  # Starlette's own reading puts U+FFFD for an escape that is not UTF-8
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        error = InvalidValueError("query", raw, "is not UTF-8 once its %-escapes are undone")
+        raise _Problem(400, f"the {error}") from None
+    query = QueryParams(pairs)
     for key in query:
         if key not in known:
             error = InvalidValueError(f"?{key}", key, "is not a query parameter this knows")
