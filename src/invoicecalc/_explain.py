@@ -17,6 +17,7 @@ import attrs
 
 from . import document
 from ._calculate import Totals, totals_of
+from ._documents import Entry
 from ._model import Invoice, prepare_traced
 from ._money import Currency
 from ._trace import Step, Trace, exact_text, fraction_text
@@ -72,8 +73,10 @@ class Explanation:
             return exact_text(step.exact, self.home.exponent)
         return fraction_text(step.exact)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The explanation as the JSON structure of docs/json.md ("The explanation")."""
+    def to_dict(self, entry: Entry | None = None) -> dict[str, Any]:
+        """The explanation as the JSON structure of docs/json.md ("The explanation");
+        given the ``entry`` explained, its totals start with its ``id`` and ``number``,
+        as :func:`~invoicecalc.document.totals_to_dict` writes them."""
         steps = []
         for step in self.steps:
             currency = self.home if step.unit == "home" else self.totals.currency
@@ -102,7 +105,7 @@ class Explanation:
             "currency": self.totals.currency.code,
             "as_of": self.totals.as_of.isoformat(),
             "steps": steps,
-            "totals": document.totals_to_dict(self.totals),
+            "totals": document.totals_to_dict(self.totals, entry),
         }
 
     def text(self, *, locale: str = "en_US", title: str = "Invoice") -> str:

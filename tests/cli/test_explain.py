@@ -53,8 +53,13 @@ def test_json_is_the_explanation_with_its_totals(capsys: pytest.CaptureFixture[s
     assert status == 0
     data = json.loads(out)
     entry = read(Path(EXAMPLE).read_bytes()).entries[0]
-    assert data == explain(entry.invoice, as_of=dt.date(2024, 3, 10)).to_dict()
+    assert data == explain(entry.invoice, as_of=dt.date(2024, 3, 10)).to_dict(entry)
     assert data["totals"]["total"] == "1307.58"
+    # The totals are preview's, id and number first (a review found them left out).
+    _, previewed, _ = run(capsys, "preview", EXAMPLE, "--output", "json", "--as-of", "2024-03-10")
+    assert list(data["totals"]) == list(json.loads(previewed))
+    assert data["totals"] == json.loads(previewed)
+    assert (data["totals"]["id"], data["totals"]["number"]) == (None, "2024-031")
     assert {step["id"] for step in data["steps"]} >= {"early.k_offer", "early.rate", "total"}
 
 

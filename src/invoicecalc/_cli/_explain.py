@@ -96,7 +96,7 @@ def _explain(args: argparse.Namespace) -> int:
     ]
     array = len(sources) > 1 or any(doc.array for _, doc in sources)
     if args.output == "json":
-        payload = [explanation.to_dict() for _, _, explanation in results]
+        payload = [explanation.to_dict(entry) for entry, _, explanation in results]
         text = json.dumps(payload if array else payload[0], indent=2, ensure_ascii=False)
     else:
         text = "\n\n".join(
