@@ -19,6 +19,7 @@ from invoicecalc import (
     Invoice,
     LineKind,
     Rounding,
+    Tax,
     TaxRounding,
     calculate,
 )
@@ -198,6 +199,18 @@ def test_arrays_keep_their_order_and_shape() -> None:
             "lines[0].taxes",
         ),
         (doc(sales_tax="5", taxes=[{"name": "T", "rate": "1"}]), "sales_tax"),
+        # A flag with no sales_tax_2 to make compound was dropped unread.
+        (doc(sales_tax="5", sales_tax_2_cumulative=True), "sales_tax_2_cumulative"),
+        (doc(sales_tax_2_cumulative=True), "sales_tax_2_cumulative"),
+        # Blanks around a number were read past, as around a date they were not.
+        (doc(lines=[{"unit_price": " 1"}]), "lines[0].unit_price"),
+        (doc(lines=[{"quantity": "\t2\n"}]), "lines[0].quantity"),
+        (doc(sales_tax="5 "), "sales_tax"),
+        (
+            doc(lines=[{"unit_price": "100", "markup_percentage": "-250"}]),
+            "lines[0].markup_percentage",
+        ),
+        (doc(payments=[{"date": "2024-03-02", "amount": " 1.00 "}]), "payments[0].amount"),
         (doc(lines=[{"taxes": ["PST"]}], taxes=[{"name": "GST", "rate": "5"}]), "lines[0].taxes"),
         (doc(lines=[{"quantity": "1,5"}]), "lines[0].quantity"),
         (doc(lines=[{"quantity": "NaN"}]), "lines[0].quantity"),
@@ -245,6 +258,13 @@ def test_invalid_documents_are_refused_naming_the_field(text: str, field: str) -
 def test_unreadable_documents_are_parse_errors(text: str | bytes) -> None:
     with pytest.raises((ParseError, InvoiceCalcError)):
         read(text)
+
+
+def test_an_uncompounding_flag_without_sales_tax_2_is_read() -> None:
+    """false changes nothing, with or without a tax 2 (Cashboard writes it on every invoice)."""
+    assert read(doc(sales_tax="5", sales_tax_2_cumulative=False)).entries[0].invoice.taxes == (
+        Tax("sales_tax", Decimal(5)),
+    )
 
 
 def test_as_of_is_needed_from_somewhere() -> None:

@@ -167,6 +167,9 @@ def test_sales_tax_fields() -> None:
         Tax("sales_tax", D(8)),
         Tax("sales_tax_2", D(5), compound=True),
     )
+    with pytest.raises(InvalidValueError) as caught:  # the flag would be dropped unread
+        sales_taxes(D(8), None, True)
+    assert (caught.value.field, caught.value.value) == ("sales_tax_2_cumulative", True)
 
 
 @pytest.mark.parametrize(
@@ -286,6 +289,26 @@ def test_the_same_number_in_another_currency_is_still_refused() -> None:
     # 1000 yen and 10.00 dollars are both 1000 minor units: the currency tells them apart.
     with pytest.raises(InvalidValueError, match="is in JPY; the invoice is in USD"):
         build(lines=[LineItem(unit_price=JPY.price("1000"))])
+
+
+@pytest.mark.parametrize("markup", [D("-100.01"), "-250", D(-1000)])
+def test_a_markup_below_minus_100_is_refused(markup: object) -> None:
+    """It would turn a sale into a credit: 100.00 at -250% was an actual of -150.00."""
+    for taxes in ((), ("VAT",)):  # the one-pass path, and the checked one
+        with pytest.raises(InvalidValueError) as caught:
+            LineItem(unit_price=USD.price("100"), markup_percentage=markup, taxes=taxes)
+        assert caught.value.field == "markup_percentage"
+        assert caught.value.problem == "must be at least -100"
+
+
+def test_a_markup_of_minus_100_makes_the_line_nothing() -> None:
+    # cost 100.00, markup 100.00 x -100% = -100.00, actual 0.00
+    invoice = Invoice(
+        USD, dt.date(2024, 3, 1), dt.date(2024, 3, 31),
+        lines=[LineItem(unit_price=USD.price("100"), markup_percentage=D(-100))],
+    )  # fmt: skip
+    totals = calculate(invoice, as_of=dt.date(2024, 3, 1))
+    assert (totals.item_cost, totals.item_profit, totals.item_actual) == (10000, -10000, 0)
 
 
 def test_imported_work_in_another_currency_is_refused_naming_the_line() -> None:

@@ -80,6 +80,9 @@ def test_amounts_finer_than_the_currency_are_refused(code: str, text: str) -> No
         "1e999999",
         "1e-999999",
         "1" * 61,
+        " 1",  # blanks around a number: a vendor reader strips its XML's layout first
+        "1\n",
+        "\t1",
     ],
 )
 def test_text_that_is_not_a_sane_decimal_is_refused(text: str) -> None:

@@ -202,7 +202,6 @@ def test_number_text_of_sixty_characters_is_accepted_and_of_sixty_one_refused() 
     sixty = "1." + "0" * 58
     assert len(sixty) == 60
     assert exact_decimal(sixty, "rate") == 1
-    assert exact_decimal(" 1." + "0" * 57, "rate") == 1  # the blanks count: 60 in all
     with pytest.raises(InvalidValueError) as error:
         exact_decimal(sixty + "0", "rate")
     assert refusal(error) == ("rate", sixty + "0", "is not a decimal number")
@@ -648,7 +647,7 @@ def test_exact_decimal_keeps_subclasses_out() -> None:
     # A subclass comes back as the plain type's value, never as itself.
     assert type(exact_decimal(Number("1.5"), "rate")) is Decimal
     assert exact_decimal(Number("1.5"), "rate") == D("1.5")
-    assert exact_decimal(Text(" 2.5 "), "rate") == D("2.5")
+    assert exact_decimal(Text("2.5"), "rate") == D("2.5")
     with pytest.raises(InvalidValueError) as error:
         exact_decimal(Text("x"), "rate")
     assert refusal(error) == ("rate", "x", NOT_DECIMAL)

@@ -82,7 +82,7 @@ _DEFS: dict[str, Schema] = {
         "description": 'An exact decimal: text such as "19.99" or a JSON number, read '
         "exactly (never through float); NaN and infinities are refused.",
         "anyOf": [
-            {"type": "string", "pattern": r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"},
+            {"type": "string", "pattern": r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"},
             {"type": "number"},
         ],
     },

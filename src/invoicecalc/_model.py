@@ -53,6 +53,9 @@ __all__ = [
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
+#: A markup below -100% would turn a line's cost into its opposite: a sale into a
+#: credit (a negative quantity or price is how a credit is written).
+_LEAST_MARKUP = Decimal(-100)
 #: The most early-payment or late-fee periods an invoice may have.
 MAX_PERIODS = 100_000
 
@@ -185,12 +188,16 @@ def sales_taxes(
 ) -> tuple[Tax, ...]:
     """Cashboard's ``sales_tax``, ``sales_tax_2`` and ``sales_tax_2_cumulative`` as taxes.
 
-    Tax 1 is 0 when only ``sales_tax_2`` is given; the flag makes tax 2 compound.
+    Tax 1 is 0 when only ``sales_tax_2`` is given; the flag makes tax 2 compound, and
+    is refused without tax 2 (it would be dropped unread).
 
     >>> [(t.name, t.rate, t.compound) for t in sales_taxes(None, Decimal("5"), True)]
     [('sales_tax', Decimal('0'), False), ('sales_tax_2', Decimal('5'), True)]
     """
     if sales_tax_2 is None:
+        if cumulative:
+            problem = "makes sales_tax_2 compound, and there is no sales_tax_2"
+            raise InvalidValueError("sales_tax_2_cumulative", cumulative, problem)
         return () if sales_tax is None else (Tax("sales_tax", sales_tax),)
     first = Tax("sales_tax", _ZERO if sales_tax is None else sales_tax)
     return (first, Tax("sales_tax_2", sales_tax_2, compound=cumulative))
@@ -299,7 +306,7 @@ class LineItem:
         price = self.unit_price
         if type(price) is not Price:
             _checks.price(price, "unit_price")
-        markup = _checks.number(self, "markup_percentage")
+        markup = _checks.number(self, "markup_percentage", low=_LEAST_MARKUP)
         if type(self.flat_fee) is not Amount:
             _checks.amount(self.flat_fee, "flat_fee")
         if type(self.taxable) is not bool:
@@ -373,7 +380,10 @@ def _store_plain(
     taxable: bool,
 ) -> None:
     """Store a plain line's checked values and its terms: no taxes named, no discount,
-    no range (the fast path of ``LineItem.__init__`` and :func:`plain_line`)."""
+    no range (the fast path of ``LineItem.__init__`` and :func:`plain_line`). The one
+    check left is the markup's bound, which no reader's parser knows."""
+    if markup < _LEAST_MARKUP:
+        raise InvalidValueError("markup_percentage", markup, f"must be at least {_LEAST_MARKUP}")
     qn, qd = quantity.as_integer_ratio()
     pn, pd = unit_price.as_integer_ratio()
     mn, md = markup.as_integer_ratio()

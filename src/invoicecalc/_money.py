@@ -230,12 +230,13 @@ def _too_many_digits(number: Decimal) -> bool:
 
 
 def decimal_text(text: str, field: str) -> Decimal:
-    """Plain decimal text (``"-12.50"``, ``"1e3"``, surrounding blanks allowed) as a ``Decimal``.
+    """Plain decimal text (``"-12.50"``, ``"1e3"``) as a ``Decimal``.
 
-    ``NaN``, infinities, digit-group underscores, non-ASCII digits and text
-    longer than 60 characters are refused.
+    ``NaN``, infinities, digit-group underscores, non-ASCII digits, blanks
+    around the number (``" 1"``: a vendor reader strips the layout of its XML
+    first) and text longer than 60 characters are refused.
     """
-    if len(text) <= MAX_NUMBER_TEXT and text.isascii() and "_" not in text:
+    if len(text) <= MAX_NUMBER_TEXT and text.isascii() and "_" not in text and text.strip() == text:
         try:
             number = Decimal(text)
         except InvalidOperation:

@@ -615,6 +615,19 @@ def test_an_invoice_without_its_lines_is_refused(capsys: pytest.CaptureFixture[s
     assert cashboard.read(bare, empty, currency=USD).entries[0].invoice.lines == ()
 
 
+def test_a_compounding_flag_without_sales_tax_2_is_refused_naming_it() -> None:
+    """It was dropped unread: the written invoice then said false."""
+    tags = {"discount_percentage": "", "sales_tax": "5", "sales_tax_2": ""}
+    tags["sales_tax_2_cumulative"] = "true"
+    bare = "<invoice><invoice_date>2024-03-01</invoice_date><due_date>2024-03-31</due_date>"
+    bare += "".join(f"<{tag}>{text}</{tag}>" for tag, text in tags.items()) + "</invoice>"
+    empty = '<invoice_line_items type="array"></invoice_line_items>'
+    with pytest.raises(InvalidValueError) as caught:
+        cashboard.read(bare, empty, currency=USD)
+    assert caught.value.field == "invoice.sales_tax_2_cumulative"
+    assert caught.value.problem == "makes sales_tax_2 compound, and there is no sales_tax_2"
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

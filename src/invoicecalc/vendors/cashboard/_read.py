@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..._documents import Document, Naming, RefusedEntry, unnamed
-from ..._model import Invoice, LineItem, LineKind, Payment, sales_taxes
+from ..._model import Invoice, LineItem, LineKind, Payment, Tax, sales_taxes
 from ..._money import Amount, Currency, exact_decimal
 from ..._parse import parse_date, parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, ParseError
@@ -218,6 +218,19 @@ def _build(factory: Callable[..., Any], raw: Raw, **fields: Any) -> Any:
         raise exc.within(raw.path) from None
 
 
+def _sales_taxes(raw: Raw) -> tuple[Tax, ...]:
+    """An invoice's or estimate's ``sales_tax``, ``sales_tax_2`` and
+    ``sales_tax_2_cumulative`` as its taxes."""
+    taxes: tuple[Tax, ...] = _build(
+        sales_taxes,
+        raw,
+        sales_tax=_rate(raw, "sales_tax"),
+        sales_tax_2=_rate(raw, "sales_tax_2"),
+        cumulative=_flag(raw, "sales_tax_2_cumulative", False),
+    )
+    return taxes
+
+
 def _line(raw: Raw, currency: Currency, kind: LineKind, **more: Any) -> LineItem:
     _present(raw, "flat_fee", "markup_percentage", "price_per")
     line: LineItem = _build(
@@ -270,11 +283,7 @@ def _invoice(
     undated: Sequence[int] = (),
 ) -> CashboardEntry:
     _present(raw, "discount_percentage", "sales_tax", "sales_tax_2", "sales_tax_2_cumulative")
-    taxes = sales_taxes(
-        _rate(raw, "sales_tax"),
-        _rate(raw, "sales_tax_2"),
-        _flag(raw, "sales_tax_2_cumulative", False),
-    )
+    taxes = _sales_taxes(raw)
     invoice = _build(
         Invoice,
         raw,
@@ -335,11 +344,7 @@ def _estimate(
         invoice_date=day,
         due_date=day,
         lines=[line for line, _ in lines],
-        taxes=sales_taxes(
-            _rate(raw, "sales_tax"),
-            _rate(raw, "sales_tax_2"),
-            _flag(raw, "sales_tax_2_cumulative", False),
-        ),
+        taxes=_sales_taxes(raw),
         discount_percentage=_decimal(raw, "discount_percentage") or _ZERO,
         number=_string(raw, "assigned_id"),
     )
