@@ -35,6 +35,7 @@ __all__ = [
     "discount_splits",
     "line_taxes",
     "shape",
+    "tax_code",
     "tax_code_names",
 ]
 
@@ -76,6 +77,24 @@ def tax_code_names(code: str, names: Sequence[str]) -> tuple[str, ...] | None:
     if all(part in names for part in parts) and len(set(parts)) == len(parts):
         return parts
     return None
+
+
+def tax_code(carried: tuple[str, ...], names: tuple[str, ...]) -> str:
+    """A line's ``taxCode``: ``""`` for none, else the carried names joined by ``+``.
+
+    Refused when the code would read back as other taxes: a carried name holding
+    ``+``, or another of the invoice's taxes named as the carried ones joined.
+    """
+    code = TAX_CODE_SEPARATOR.join(carried)
+    if carried and tax_code_names(code, names) != carried:
+        name = next(name for name in (*carried, *names) if TAX_CODE_SEPARATOR in name)
+        raise UnsupportedError(
+            f"taxes[{names.index(name)}].name",
+            f"a line's Kashoo taxCode joins its taxes' names with {TAX_CODE_SEPARATOR!r}, "
+            "so this name would read as other taxes",
+            name,
+        )
+    return code
 
 
 def _carried(line: LineItem, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -324,6 +343,8 @@ def _refuse_what_kashoo_lacks(invoice: Invoice) -> None:
                 name, "Kashoo invoices have no reminders", getattr(invoice, name)
             )
     names = tuple(tax.name for tax in invoice.taxes)
+    for line in invoice.lines:  # a tax's name, not the line, is what cannot be written
+        tax_code(_carried(line, names), names)
     if invoice.tax_inclusive and any(_carried(line, names) for line in invoice.lines):
         raise UnsupportedError(
             "tax_inclusive",

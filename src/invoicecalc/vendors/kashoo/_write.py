@@ -17,7 +17,7 @@ from ..._calculate import Totals
 from ..._documents import Entry
 from ..._model import Invoice, LineItem, Payment, Tax
 from ..._money import EXACT, Currency, Rounding, exact_decimal, round_div
-from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, UnsupportedError
+from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 from ._schema import (
     INVOICE,
     INVOICE_TYPE,
@@ -26,11 +26,10 @@ from ._schema import (
     PAYMENT_TYPE,
     TAX,
     TAX_AMOUNT,
-    TAX_CODE_SEPARATOR,
     Keys,
     keys_in_order,
 )
-from ._shape import shape, tax_code_names
+from ._shape import shape, tax_code
 
 __all__ = ["Exchange", "invoice_record", "write"]
 
@@ -96,23 +95,6 @@ def _formatted(minor: int, currency: Currency, locale: str) -> str:
     return text
 
 
-def _tax_code(carried: tuple[str, ...], names: tuple[str, ...]) -> str:
-    """A line's ``taxCode``: ``""`` for none, else the carried names joined by ``+``.
-
-    Refused when the code would read back as other taxes (a name holding ``+``).
-    """
-    code = TAX_CODE_SEPARATOR.join(carried)
-    if carried and tax_code_names(code, names) != carried:
-        name = next(name for name in carried if TAX_CODE_SEPARATOR in name)
-        raise UnsupportedError(
-            f"taxes[{names.index(name)}].name",
-            f"a line's Kashoo taxCode joins its taxes' names with {TAX_CODE_SEPARATOR!r}, "
-            "so this name would read as other taxes",
-            name,
-        )
-    return code
-
-
 def _line(
     line: LineItem, actual: int, names: tuple[str, ...], currency: Currency
 ) -> dict[str, Any]:
@@ -131,7 +113,7 @@ def _line(
             "quantity_high": line.quantity_high,
             "rate": _major(line.unit_price, currency),
             "amount": actual,
-            "tax_code": _tax_code(carried, names),
+            "tax_code": tax_code(carried, names),
         },
     )
 
