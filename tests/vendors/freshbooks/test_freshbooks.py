@@ -779,6 +779,12 @@ def test_recur_reads_freshbooks_recurring_profiles(
     assert '"occurrence": 1' in out
     assert '"occurrence": 2' not in out
     assert '"terms_applied": false' in out
+    status, out, err = run(
+        capsys, "recur", SAMPLES / "recurring.create.request.xml", TAX_LIST,
+        "--input", "freshbooks", "--count", "3",
+    )  # fmt: skip
+    assert (status, out) == (2, "")
+    assert err == "invoicecalc: --count: the recurring profile makes 1 invoice (occurrences)\n"
     # A list: each profile, stopped ones said to be.
     status, out, _ = run(
         capsys, "recur", SAMPLES / "recurring.list.response.xml", "--input", "freshbooks",
@@ -1305,6 +1311,18 @@ def _quebec_xml() -> str:
 def _read_quebec(xml: str) -> object:
     return freshbooks.read(xml, taxes=freshbooks.read_taxes(
         (GOLDEN / "quebec-2012.tax.list.xml").read_text()))  # fmt: skip
+
+
+def test_a_deleted_invoice_is_refused_not_counted() -> None:
+    """invoice.list takes folder=deleted; such an invoice was read as any other."""
+    deleted = response(line("100"), "<folder>deleted</folder>")
+    with pytest.raises(UnsupportedError) as raised:
+        freshbooks.read(deleted)
+    assert (raised.value.field, raised.value.value) == ("invoice.folder", "deleted")
+    assert raised.value.problem == "a deleted invoice is not read"
+    for folder in ("active", "archived"):  # still owed: read
+        (entry,) = freshbooks.read(response(line("100"), f"<folder>{folder}</folder>")).entries
+        assert entry.invoice.lines[0].unit_price == Currency("CAD").price("100")
 
 
 def test_a_line_given_twice_is_refused_not_counted_twice() -> None:

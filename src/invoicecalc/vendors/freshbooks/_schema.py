@@ -123,6 +123,9 @@ def _failure(root: ET.Element) -> VendorError:
 
 def _invoice(node: ET.Element, path: str) -> FbInvoice:
     fields = {name: string_of(node, name, path) for name in _INVOICE_FIELDS}
+    folder = string_of(node, "folder", path)
+    if folder is not None and folder.strip() == "deleted":  # as Kashoo's removed record
+        raise UnsupportedError(f"{path}folder", "a deleted invoice is not read", folder)
     lines: list[FbLine] = []
     holder = _only(node, "lines", path)
     if holder is not None:
