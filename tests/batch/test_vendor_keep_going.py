@@ -290,11 +290,26 @@ def test_a_kashoo_payment_naming_an_id_two_invoices_have_refuses_the_file() -> N
 # -- Cashboard ----------------------------------------------------------------------
 
 
+def golden_jpy_invoice() -> str:
+    """The golden JPY invoice as an unpaid one (its stated payment_total, balance and
+    has_been_paid those of no payment): these tests give no payments for it, and an
+    invoice stating a payment total is refused without its payments."""
+    text = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    for paid, unpaid in [
+        (">38544</payment_total>", ">0</payment_total>"),
+        (">0</balance>", ">38544</balance>"),
+        ('<has_been_paid read_only="true">true', '<has_been_paid read_only="true">false'),
+    ]:
+        assert paid in text
+        text = text.replace(paid, unpaid)
+    return text
+
+
 @pytest.fixture
 def cashboard_batch(tmp_path: Path) -> list[Path]:
     """The golden JPY invoice twice in one <invoices> (ids 1 and 2, the second dated
     30 February), with the golden line items of invoice 1."""
-    text = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    text = golden_jpy_invoice()
     body = text[text.index("<invoice>") :]
     first = body.replace(
         "<assigned_id>J-7</assigned_id>", "<id>1</id><assigned_id>J-7</assigned_id>"
@@ -333,7 +348,7 @@ def test_cashboard_keeps_going_invoice_by_invoice(
 def two_invoices(tmp_path: Path, quantity: str, owner: str = "1") -> list[Path]:
     """The golden JPY invoice twice (ids 1 and 3), each with the golden lines; the first
     line naming invoice ``owner`` has the quantity ``quantity``."""
-    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    body = golden_jpy_invoice()
     body = body[body.index("<invoice>") :]
     invoices = tmp_path / "invoices.xml"
     invoices.write_text(
@@ -435,7 +450,7 @@ def test_a_cashboard_payment_that_cannot_be_dated_refuses_its_invoice_alone(
         '<amount rel="financial">100</amount></invoice_payment>\n</invoice_payments>\n'
     )
     good = tmp_path / "good.xml"
-    body = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_text()
+    body = golden_jpy_invoice()
     good.write_text(
         body.replace("<assigned_id>J-7</assigned_id>", "<id>3</id><assigned_id>J-9</assigned_id>")
     )
@@ -540,7 +555,7 @@ def test_without_as_of_a_payment_not_yet_counted_today_is_refused_with_its_invoi
 
 
 def test_cashboard_read_files_keep_going() -> None:
-    invoice = (GOLDEN / "cashboard" / "early-jpy.invoice.xml").read_bytes()
+    invoice = golden_jpy_invoice().encode()
     lines = (GOLDEN / "cashboard" / "early-jpy.lines.xml").read_bytes()
     bad = invoice.replace(b"<due_date>2024-06-30</due_date>", b"<due_date>soon</due_date>")
     assert bad != invoice

@@ -277,7 +277,8 @@ def _series_of(template: Template, args: argparse.Namespace) -> tuple[Frequency,
     if args.frequency is not None and Frequency(args.frequency) is not frequency:
         raise Refused(f"--frequency: the recurring profile recurs {frequency.value}")
     if args.count is not None and count is not None and args.count != count:
-        raise Refused(f"--count: the recurring profile makes {count} invoices (occurrences)")
+        made = "1 invoice" if count == 1 else f"{count} invoices"
+        raise Refused(f"--count: the recurring profile makes {made} (occurrences)")
     if args.start is not None and args.start != template.entry.invoice.invoice_date:
         start = template.entry.invoice.invoice_date.isoformat()
         raise Refused(f"--start: the recurring profile starts on {start}")

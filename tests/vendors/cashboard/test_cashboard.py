@@ -615,6 +615,25 @@ def test_an_invoice_without_its_lines_is_refused(capsys: pytest.CaptureFixture[s
     assert cashboard.read(bare, empty, currency=USD).entries[0].invoice.lines == ()
 
 
+def test_an_invoice_stating_payments_is_refused_without_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The studio invoice states payment_total 100.00; read without its payments it
+    printed a balance of the whole total, unpaid (a review found this)."""
+    alone = [GOLDEN / "studio.invoice.xml", GOLDEN / "studio.lines.xml"]
+    argv = ["--input", "cashboard", "--currency", "USD", "--as-of", "2024-05-10"]
+    status, out, err = run(capsys, "preview", *alone, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"invoicecalc: {alone[0]}: invoice.invoice_payments: are missing: the invoice "
+        "states payment_total 100.00, which its payments make (give its invoice_payments "
+        "and payments documents)\n"
+    )
+    payments = [GOLDEN / "studio.payments.xml", GOLDEN / "studio.payment-resources.xml"]
+    status, out, _ = run(capsys, "preview", *alone, *payments, *argv, "--output", "json")
+    assert (status, json.loads(out)["payment_total"]) == (0, "100.00")
+
+
 def test_a_compounding_flag_without_sales_tax_2_is_refused_naming_it() -> None:
     """It was dropped unread: the written invoice then said false."""
     tags = {"discount_percentage": "", "sales_tax": "5", "sales_tax_2": ""}

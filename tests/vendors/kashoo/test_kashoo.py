@@ -233,6 +233,26 @@ def test_quantity_ranges_and_kinds_are_carried() -> None:
     assert read_one(record_of(invoice)).invoice == invoice
 
 
+def test_a_tax_named_as_others_joined_is_refused_not_a_traceback() -> None:
+    """Taxes A, B and "A+B": a line carrying A and B would be written taxCode "A+B",
+    which reads back as the one tax "A+B". The writer raised StopIteration looking
+    for a carried name holding "+", and canonical() took the invoice."""
+    taxes = [Tax("A", D(1)), Tax("B", D(2)), Tax("A+B", D(50))]
+    lines = [
+        LineItem(unit_price=USD.price("100"), taxes=["A", "B"]),
+        LineItem(unit_price=USD.price("100"), taxes=["A+B"]),
+    ]
+    invoice = Invoice(USD, MARCH_1, MARCH_31, lines=lines, taxes=taxes)
+    for write in (record_of, lambda invoice: kashoo.canonical(invoice, as_of=MARCH_20)):
+        with pytest.raises(UnsupportedError, match="would read as other taxes") as caught:
+            write(invoice)
+        assert (caught.value.field, caught.value.value) == ("taxes[2].name", "A+B")
+    # A name holding "+" is written when no line's code can be taken for it.
+    alone = attrs.evolve(invoice, lines=lines[1:])
+    assert record_of(alone)["lineItems"][0]["taxCode"] == "A+B"
+    assert read_one(record_of(alone)).invoice.lines[0].taxes == ("A+B",)
+
+
 def test_reminders_are_refused() -> None:
     invoice = Invoice(USD, MARCH_1, MARCH_31, pre_reminder_in_days=3)
     with pytest.raises(UnsupportedError, match="no reminders") as caught:
@@ -439,6 +459,9 @@ def test_line_tax_lists_read_in_canonical_form() -> None:
         ({"removed": True}, UnsupportedError, "removed"),
         ({"paidInvoice": True}, UnsupportedError, "paidInvoice"),
         ({"totalPaidImmediately": 500}, UnsupportedError, "totalPaidImmediately"),
+        # Read without its payments, a record stating them showed owed what was paid.
+        ({"totalPaid": 500}, ParseError, "invoicePayments"),
+        ({"totalPaid": D("5.5")}, InvalidTypeError, "totalPaid"),
         ({"exchangeRate": 0}, InvalidValueError, "exchangeRate"),
         ({"homeCurrency": "XXQ"}, InvalidValueError, "homeCurrency"),
         ({"exchangeRate": D("1.3")}, InvalidValueError, "homeCurrency"),

@@ -493,6 +493,24 @@ def _check_lines(
         )
 
 
+def _check_payments(raw: Raw, entry: CashboardEntry) -> None:
+    """An invoice read without payments must not state a payment total: read as unpaid,
+    it would print a balance the customer does not owe."""
+    text = raw.text("payment_total")
+    if (
+        entry.invoice.payments
+        or text is None
+        or not exact_decimal(text, raw.field("payment_total"))
+    ):
+        return
+    value = _stated_money(raw, "payment_total", entry.invoice.currency)
+    raise ParseError(
+        raw.field("invoice_payments"),
+        f"are missing: the invoice states payment_total {_shown(value, entry.invoice.currency)}, "
+        "which its payments make (give its invoice_payments and payments documents)",
+    )
+
+
 def read_files(
     sources: Sequence[tuple[str, bytes | str]],
     *,
@@ -641,6 +659,7 @@ def read_files(
                     _check_lines(
                         raw, entry, INVOICE, INVOICE_LINE_ITEM in given, "invoice_line_items"
                     )
+                    _check_payments(raw, entry)
                     if entry.undated:
                         _check_undated(entry, shares[key], as_of, today, schedule, own)
                     entries.append(entry)

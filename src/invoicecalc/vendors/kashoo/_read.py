@@ -29,6 +29,7 @@ from ...errors import (
     InvalidTypeError,
     InvalidValueError,
     InvoiceCalcError,
+    ParseError,
     UnsupportedError,
 )
 from ._schema import (
@@ -449,6 +450,14 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
         _paid(allocation.date, allocation.amount, allocation.note, currency, allocation.path)
         for allocation in allocated
     ]
+    paid = _amount(fields.get("total_paid", 0), INVOICE.total_paid)
+    if paid and not payments:  # read unpaid, it would show owed what was paid
+        raise ParseError(
+            INVOICE.payments,
+            f"are missing: the record states {INVOICE.total_paid} {currency.format(paid)}, "
+            "which its payments make (give them, nested in it or as INVOICE_PAYMENT records "
+            "beside it)",
+        )
     home = _home_currency(fields, currency)
     optional = {
         name: string(fields[name], getattr(INVOICE, name))
