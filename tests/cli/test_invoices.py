@@ -217,6 +217,23 @@ def test_check_on_a_document_that_states_nothing(capsys: pytest.CaptureFixture[s
     assert "states no totals" in out
 
 
+def test_check_numbers_an_unnumbered_invoice_as_preview_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check called the first unnumbered invoice "invoice 0", preview "Invoice 1"."""
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([BASE, BASE]))
+    status, out, _ = run(capsys, "check", str(path), "--input", "json", "--as-of", "2024-03-01")
+    assert status == 0
+    assert out.splitlines()[0::2] == [
+        f"{path} invoice 1 as of 2024-03-01:",
+        f"{path} invoice 2 as of 2024-03-01:",
+    ]
+    _, out, _ = run(capsys, "preview", str(path), "--as-of", "2024-03-01")
+    assert "Invoice 1 (USD)" in out
+    assert "Invoice 2 (USD)" in out
+
+
 def test_python_dash_m(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "invoicecalc", "preview", EXAMPLE, "--output", "json"],

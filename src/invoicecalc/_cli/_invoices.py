@@ -114,7 +114,7 @@ def _check(args: argparse.Namespace) -> int:
         for index, entry in enumerate(doc.entries):
             totals = _calculated(name, index if doc.array else None, entry, args.as_of)
             as_of = totals.as_of
-            label = entry.invoice.number or str(index)
+            label = entry.invoice.number or str(index + 1)  # as preview titles it
             lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
             if not entry.stated:
                 lines.append("  states no totals")
