@@ -450,14 +450,6 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
         _paid(allocation.date, allocation.amount, allocation.note, currency, allocation.path)
         for allocation in allocated
     ]
-    paid = _amount(fields.get("total_paid", 0), INVOICE.total_paid)
-    if paid and not payments:  # read unpaid, it would show owed what was paid
-        raise ParseError(
-            INVOICE.payments,
-            f"are missing: the record states {INVOICE.total_paid} {currency.format(paid)}, "
-            "which its payments make (give them, nested in it or as INVOICE_PAYMENT records "
-            "beside it)",
-        )
     home = _home_currency(fields, currency)
     optional = {
         name: string(fields[name], getattr(INVOICE, name))
@@ -477,7 +469,16 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
         home_currency=home,
         **optional,
     )
-    return Entry(invoice, None, _stated(fields, taxes), id=None if own_id is None else str(own_id))
+    stated = _stated(fields, taxes)
+    paid = dict(stated).get("payment_total")
+    if isinstance(paid, int) and paid and not payments:  # read unpaid, it shows paid as owed
+        raise ParseError(
+            INVOICE.payments,
+            f"are missing: the record states {INVOICE.total_paid} {currency.format(paid)}, "
+            "which its payments make (give them, nested in it or as INVOICE_PAYMENT records "
+            "beside it)",
+        )
+    return Entry(invoice, None, stated, id=None if own_id is None else str(own_id))
 
 
 # -- documents -----------------------------------------------------------------
