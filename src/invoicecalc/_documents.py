@@ -6,12 +6,15 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._model import Invoice
 from .errors import InvoiceCalcError
+
+if TYPE_CHECKING:
+    from ._calculate import Totals
 
 __all__ = [
     "Document",
@@ -20,6 +23,7 @@ __all__ = [
     "RefusedEntry",
     "document_of",
     "refused_whole",
+    "stated_value",
     "unnamed",
 ]
 
@@ -47,7 +51,9 @@ class Entry:
     ``as_of`` is the date the document asks for, if any. ``stated`` holds the
     totals a vendor document states, as ``(name, value)`` pairs named after
     :class:`~invoicecalc.Totals` attributes (``"total"``, ``"balance"``, ...),
-    money in minor units; ``invoicecalc check`` compares them with the engine.
+    a line's amount as ``"lines[2].actual"`` and a tax's as ``"taxes[2].amount"``,
+    money in minor units; ``invoicecalc check`` compares them with the engine
+    (:meth:`compared`).
     ``id`` is the caller's own identifier of the invoice (the neutral
     document's ``id``), echoed in its totals so that results can be matched
     without relying on their position.
@@ -57,6 +63,22 @@ class Entry:
     as_of: dt.date | None = None
     stated: tuple[tuple[str, object], ...] = ()
     id: str | None = None
+
+    def compared(self, totals: Totals) -> tuple[tuple[str, object, object], ...]:
+        """Each stated total beside the engine's, as ``(name, stated, computed)``;
+        ``totals`` are this entry's invoice's."""
+        return tuple((name, value, stated_value(totals, name)) for name, value in self.stated)
+
+
+def stated_value(totals: Totals, key: str) -> object:
+    """The engine's value of what a vendor states as ``key``: a total's name
+    (``"total"``), a line's amount (``"lines[2].actual"``) or a tax's
+    (``"taxes[2].amount"``)."""
+    for name, items in (("lines[", totals.lines), ("taxes[", totals.taxes)):
+        if key.startswith(name):  # lines[2].actual
+            index, _, field = key[len(name) :].partition("].")
+            return getattr(items[int(index)], field)
+    return getattr(totals, key)
 
 
 @attrs.frozen

@@ -17,13 +17,13 @@ import attrs
 
 from . import document
 from ._calculate import Totals, totals_of
-from ._documents import Entry
+from ._documents import Entry, stated_value
 from ._model import Invoice, prepare_traced
 from ._money import Currency
 from ._trace import Step, Trace, exact_text, fraction_text
 from .errors import InvalidTypeError
 
-__all__ = ["Difference", "Explanation", "Step", "explain", "first_difference", "stated_value"]
+__all__ = ["Difference", "Explanation", "Step", "explain", "first_difference"]
 
 #: The version of the explanation's JSON structure (docs/json.md).
 JSON_VERSION = 1
@@ -196,24 +196,13 @@ class Difference:
         )
 
 
-def stated_value(totals: Totals, key: str) -> object:
-    """The engine's value of what a vendor states as ``key``: a total's name
-    (``"total"``), a line's amount (``"lines[2].cost"``) or a tax's
-    (``"taxes[2].amount"``)."""
-    for name, items in (("lines[", totals.lines), ("taxes[", totals.taxes)):
-        if key.startswith(name):  # lines[2].cost
-            index, _, field = key[len(name) :].partition("].")
-            return getattr(items[int(index)], field)
-    return getattr(totals, key)
-
-
 def first_difference(
     explanation: Explanation, stated: Sequence[tuple[str, object]]
 ) -> Difference | None:
     """The stated total that differs first in derivation order, or ``None`` when all agree.
 
     ``stated`` is what a vendor document states (:attr:`~invoicecalc.document.Entry.stated`):
-    total names, or a line's amount as ``"lines[2].cost"``. A name without a step
+    total names, or a line's amount as ``"lines[2].actual"``. A name without a step
     (``total_quantity``) is compared after every step.
     """
     found: list[tuple[int, Difference]] = []

@@ -99,21 +99,27 @@ def test_check_explain_points_at_the_freshbooks_total(capsys: pytest.CaptureFixt
 
 
 def test_check_explain_points_at_the_cashboard_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    # Invoice 102: one line of 1 x 75.00, but Cashboard states item_actual and total 18.75
-    # (its line states 18.75: the price of a quarter hour).
+    # Invoice 102: one line of 1 x 75.00, but its line states 18.75 (the price of a
+    # quarter hour), and so do its item_actual and total: the line is where it parts.
     status, out, _ = run(capsys, "check", *CASHBOARD, "--input", "cashboard", "--as-of",
                          "2010-08-01", "--explain")  # fmt: skip
     assert status == 1
     block = out.split("invoice 102 ")[1].split("invoice 000205")[0]
+    assert "  lines[0].actual stated          18.75  computed          75.00  DIFFERS\n" in block
     assert (
-        "first difference: Cashboard states item_actual 18.75; the lines give 75.00 at step "
-        "item_actual" in block
+        "first difference: Cashboard states lines[0].actual 18.75; the lines give 75.00 at "
+        "step lines[0].actual" in block
     )
-    assert "lines[0].net                75.00  75.00 − 0.00 = 75.00" in block
-    # Invoice 000001: its item_cost agrees (118.76); item_actual is where it parts.
+    assert "    lines[0].actual: 75.00 + 0.00 = 75.00\n" in block
+    # Invoice 000001: its item_cost agrees (118.76) and item_actual is 118.75; its third
+    # line, 0.3334 hours at 75.00 = 25.005 -> 25.01 half up, states 25.00.
     block = out.split("invoice 000001 ")[1]
-    assert "Cashboard states item_actual 118.75; the lines give 118.76 at step item_actual" in block
-    assert "18.75 + 0.00 + 25.01 + 75.00 = 118.76" in block
+    assert (
+        "Cashboard states lines[2].actual 25.00; the lines give 25.01 at step lines[2].actual"
+        in block
+    )
+    assert "  item_actual     stated         118.75  computed         118.76  DIFFERS\n" in block
+    assert "    lines[2].actual: 25.01 + 0.00 = 25.01\n" in block
     # An invoice whose stated totals agree shows no difference.
     assert "first difference" not in out.split("invoice 000111 ")[1].split("invoice 000200")[0]
 

@@ -351,7 +351,7 @@ def test_cashboard_golden_with_its_currency(
     assert_same_as_cli(capsys, answer, [*files, "--input", "cashboard", "--currency", "JPY"])
 
 
-_ROW = re.compile(r"\s+(\w+)\s+stated\s+(.+?)\s+computed\s+(.+?)\s+(ok|DIFFERS)$")
+_ROW = re.compile(r"\s+([\w\[\].]+)\s+stated\s+(.+?)\s+computed\s+(.+?)\s+(ok|DIFFERS)$")
 
 
 def test_check_says_what_the_command_says(
@@ -380,6 +380,7 @@ def test_check_says_what_the_command_says(
         if (m := _ROW.match(line))
     ]
     assert rows == expected
+    assert ("lines[2].actual", "25.00", "25.01", True) in rows  # invoice 000001's third line
     headings = [line for line in out.splitlines() if not line.startswith(" ")]
     assert headings == [
         f"{SAMPLES / 'cashboard' / invoice['source']} invoice "
@@ -408,6 +409,7 @@ def test_check_compares_a_third_tax_as_the_command_does(client: httpx.Client) ->
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["invoices"][0]["stated"] == [
+        {"name": "lines[0].actual", "stated": "12.50", "computed": "12.50", "differs": False},
         {"name": "sales_tax", "stated": "0.63", "computed": "0.63", "differs": False},
         {"name": "taxes[2].amount", "stated": "0.12", "computed": "0.13", "differs": True},
     ]

@@ -9,7 +9,6 @@ import sys
 
 from .._calculate import Totals, calculate
 from .._documents import Entry
-from .._explain import stated_value
 from ._args import (
     EXIT_DIFFERS,
     EXIT_OK,
@@ -118,12 +117,12 @@ def _check(args: argparse.Namespace) -> int:
             lines.append(f"{name} invoice {label} as of {as_of.isoformat()}:")
             if not entry.stated:
                 lines.append("  states no totals")
-            for key, stated in entry.stated:
-                computed = stated_value(totals, key)
+            width = max([15, *(len(key) for key, _ in entry.stated)])
+            for key, stated, computed in entry.compared(totals):
                 same = stated == computed
                 differs = differs or not same
                 lines.append(
-                    f"  {key:<15} stated {_shown(totals, stated):>14}  "
+                    f"  {key:<{width}} stated {_shown(totals, stated):>14}  "
                     f"computed {_shown(totals, computed):>14}  {'ok' if same else 'DIFFERS'}"
                 )
             if args.explain:

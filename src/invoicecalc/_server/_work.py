@@ -26,7 +26,6 @@ from .. import document
 from .._calculate import Totals, calculate
 from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER
 from .._documents import Document, Entry
-from .._explain import stated_value
 from .._money import Currency
 from .._stream import open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
@@ -309,8 +308,7 @@ def check(request: Request, today: Today) -> tuple[dict[str, Any], list[dt.date]
             _, totals = results[position]
             position += 1
             rows = []
-            for key, stated in entry.stated:
-                computed = stated_value(totals, key)
+            for key, stated, computed in entry.compared(totals):
                 same = stated == computed
                 differs = differs or not same
                 rows.append(

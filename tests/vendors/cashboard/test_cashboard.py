@@ -981,6 +981,11 @@ def test_round_trip_of_what_cashboard_expresses(data: st.DataObject, code: str) 
     entry = _read_back(written, invoice.currency, data.draw(st.booleans()))
     assert entry.invoice == cashboard.canonical(invoice, as_of=MARCH_1)
     assert nameless(calculate(entry.invoice, as_of=as_of)) == nameless(totals)
+    # Each line states its total, and every stated value is the engine's.
+    assert [key for key, _ in entry.stated if key.startswith("lines[")] == [
+        f"lines[{index}].actual" for index in range(len(invoice.lines))
+    ]
+    assert all(value == computed for _, value, computed in entry.compared(totals))
 
 
 @pytest.mark.parametrize(

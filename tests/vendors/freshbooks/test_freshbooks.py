@@ -201,6 +201,7 @@ def test_golden_get_responses(
     entry = freshbooks.read(xml, taxes=account_of(make())).entries[0]
     totals = calculate(entry.invoice, as_of=as_of)
     assert dict(entry.stated) == {
+        **{f"lines[{i}].actual": line.actual for i, line in enumerate(totals.lines)},
         "total": totals.total,
         "payment_total": totals.payment_total,
         "balance": totals.balance,
@@ -488,7 +489,13 @@ def test_captured_invoice_reads_to_freshbooks_own_total_and_balance(
     assert [line.quantity * line.unit_price for line in invoice.lines] == [100, 400]
     totals = calculate(invoice, as_of=dt.date(2009, 1, 1))
     assert (totals.total, totals.balance, totals.payment_total) == (500, 500, 0)
-    assert dict(entry.stated) == {"total": 500, "payment_total": 0, "balance": 500}
+    assert dict(entry.stated) == {
+        "lines[0].actual": 100,  # the lines' own <amount>s: 1.00 and 4.00
+        "lines[1].actual": 400,
+        "total": 500,
+        "payment_total": 0,
+        "balance": 500,
+    }
     status, out, err = run(capsys, "check", CAPTURED, "--input", "freshbooks")
     assert (status, err) == (0, "")
     assert "DIFFERS" not in out
@@ -522,7 +529,7 @@ def test_spec_example_as_freshbooks_serves_it(capsys: pytest.CaptureFixture[str]
     )
     status, out, _ = run(capsys, "check", path, "--input", "freshbooks")
     assert status == 0
-    assert out.count(" ok") == 3
+    assert out.count(" ok") == 6  # three lines' amounts, total, paid and balance
 
 
 # -- every sample, through the command that reads it ------------------------------
@@ -651,7 +658,13 @@ def test_a_compound_second_tax_checks_to_freshbooks_total_with_the_tax_list(
     (entry,) = freshbooks.read(QUEBEC_2012.read_bytes(), taxes=taxes).entries
     totals = calculate(entry.invoice, as_of=dt.date(2012, 10, 15))
     assert [(tax.name, tax.amount) for tax in totals.taxes] == [("GST", 1100), ("QST", 2194)]
-    assert dict(entry.stated) == {"total": 25293, "payment_total": 0, "balance": 25293}
+    assert dict(entry.stated) == {
+        "lines[0].actual": 19500,
+        "lines[1].actual": 2499,
+        "total": 25293,
+        "payment_total": 0,
+        "balance": 25293,
+    }
     assert totals.total == 25293
     simple = [attrs.evolve(tax, compound=False) for tax in entry.invoice.taxes]
     assert calculate(attrs.evolve(entry.invoice, taxes=simple), as_of=totals.as_of).total == 25189
@@ -857,6 +870,34 @@ def tax_list(*taxes: str) -> tuple[Tax, ...]:
 
 
 QUEBEC_ACCOUNT = tax_list("GST 5", "QST 9.975 compound")
+
+
+def test_check_compares_each_line_amount_freshbooks_states(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 3 x 12.50 = 37.50, stated 37.50; 1 x 10.00 = 10.00, stated 12.00. The invoice's
+    # amount 49.50 agrees with the wrong line (37.50 + 12.00), not with the lines'
+    # prices (47.50): only the line's own amount shows where the two part.
+    xml = response(
+        line("12.50", quantity="3", amount="37.50") + line("10.00", amount="12.00"),
+        "<amount>49.50</amount>",
+    )
+    (entry,) = freshbooks.read(xml).entries
+    assert entry.stated == (("lines[0].actual", 3750), ("lines[1].actual", 1200), ("total", 4950))
+    path = tmp_path / "invoice.xml"
+    path.write_text(xml)
+    status, out, err = run(capsys, "check", path, "--input", "freshbooks", "--as-of", "2024-05-01")
+    assert (status, err) == (1, "")
+    assert "  lines[0].actual stated          37.50  computed          37.50  ok\n" in out
+    assert "  lines[1].actual stated          12.00  computed          10.00  DIFFERS\n" in out
+    assert "  total           stated          49.50  computed          47.50  DIFFERS\n" in out
+    status, out, _ = run(
+        capsys, "check", path, "--input", "freshbooks", "--as-of", "2024-05-01", "--explain"
+    )
+    assert "FreshBooks states lines[1].actual 12.00; the lines give 10.00" in out
+    # A line amount is money in the invoice's currency, as the invoice's amount is.
+    with pytest.raises(InvalidValueError, match=r"lines\[0\]\.amount: is finer than CAD"):
+        freshbooks.read(response(line("1.005", amount="1.005")))
 
 
 def test_compound_second_tax_is_the_accounts() -> None:
@@ -1279,9 +1320,14 @@ def test_any_invoice_is_written_exactly_or_refused(data: st.DataObject) -> None:
         "payment_total": totals.payment_total,
         "balance": totals.balance,
     }
-    assert dict(entry.stated) == stated
+    assert {key: value for key, value in entry.stated if not key.startswith("lines[")} == stated
     again = calculate(entry.invoice, as_of=max(as_of, invoice.invoice_date))
     assert {key: getattr(again, key) for key in stated} == stated
+    # Each written line states its amount, and the line read back makes it.
+    assert [key for key, _ in entry.stated][: len(again.lines)] == [
+        f"lines[{index}].actual" for index in range(len(again.lines))
+    ]
+    assert all(value == computed for _, value, computed in entry.compared(again))
     # Lines may be split (a flat fee, a line's own discount) and a late-fee line added:
     # the sums stay.
     assert again.item_actual == totals.item_actual - totals.line_discount + totals.late_fee

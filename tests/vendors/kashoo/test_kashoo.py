@@ -355,6 +355,7 @@ def test_reading_states_every_total() -> None:
     record["lineItems"][0]["taxCode"] = ""
     stated = dict(read_one(record).stated)
     assert stated == {
+        "lines[0].actual": 1250,  # the line's own amount, its quantity 1 x 12.50
         "subtotal": 1250, "sales_tax": 0, "sales_tax_2": 0, "taxes[2].amount": 0,
         "tax_total": 0, "total": 1250, "payment_total": 0, "balance": 1250,
         "has_been_paid": False,
@@ -380,6 +381,23 @@ def test_check_compares_a_third_tax_stated(
     assert status == 1
     assert "sales_tax       stated           0.63  computed           0.63  ok" in out
     assert "taxes[2].amount stated           0.12  computed           0.13  DIFFERS" in out
+
+
+def test_check_compares_each_line_amount_stated(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 2 x 12.50 = 25.00, the line states 26.00; the record states totalDue 25.00, which
+    # agrees with the rate, so only the line's own amount shows the difference.
+    record = minimal(totalDue=2500)
+    record["lineItems"][0].update(quantity=2, amount=2600)
+    assert read_one(record).stated == (("lines[0].actual", 2600), ("total", 2500))
+    path = tmp_path / "invoice.json"
+    path.write_text(dumps(record))
+    status = main(["check", str(path), "--input", "kashoo", "--as-of", "2024-03-10"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "lines[0].actual stated          26.00  computed          25.00  DIFFERS" in out
+    assert "total           stated          25.00  computed          25.00  ok" in out
 
 
 def test_reading_keeps_what_changes_no_total() -> None:
@@ -612,9 +630,15 @@ def totals_within_bounds(invoice: Invoice, as_of: dt.date) -> Totals:
 
 
 def stated_of(totals: Totals, name: str) -> object:
-    """The total a stated ``name`` is compared with: a total's, or a third tax's on."""
-    if name.startswith("taxes["):  # taxes[2].amount
-        return totals.taxes[int(name[len("taxes[") : name.index("]")])].amount
+    """The total a stated ``name`` is compared with: a total's, a line's amount
+    (``lines[0].actual``), or a third tax's on (``taxes[2].amount``)."""
+    for prefix, items, field in (
+        ("taxes[", totals.taxes, "amount"),
+        ("lines[", totals.lines, "actual"),
+    ):
+        if name.startswith(prefix):
+            assert name.endswith(f"].{field}"), name
+            return getattr(items[int(name[len(prefix) : name.index("]")])], field)
     return getattr(totals, name)
 
 
@@ -663,7 +687,9 @@ def test_every_written_total_is_exact_or_the_concept_is_named(data: st.DataObjec
     assert {name for name, _ in entry.stated} == set(STATED) - (
         set() if len(invoice.taxes) > 1 else {"sales_tax_2"} if invoice.taxes else
         {"sales_tax", "sales_tax_2"}
-    ) | {f"taxes[{j}].amount" for j in range(2, len(invoice.taxes))}  # fmt: skip
+    ) | {f"taxes[{j}].amount" for j in range(2, len(invoice.taxes))} | {
+        f"lines[{j}].actual" for j in range(len(entry.invoice.lines))
+    }  # fmt: skip
     assert kashoo.write(results((entry.invoice, as_of)), array=True) == text
 
 

@@ -251,11 +251,10 @@ def _line(raw: Raw, currency: Currency, kind: LineKind, **more: Any) -> LineItem
 # -- the records -----------------------------------------------------------------------
 
 
-def _invoice_line(raw: Raw, currency: Currency) -> tuple[str | None, LineItem, CashboardRecord]:
+def _invoice_line(raw: Raw, currency: Currency) -> tuple[str | None, _Line]:
     quantity = exact_decimal(_required(raw, "quantity"), raw.field("quantity"))
     line = _line(raw, currency, LineKind.CUSTOM, quantity=quantity)
-    _stated_money(raw, "total", currency)  # recomputed, but it must be a number
-    return raw.text("invoice_id"), line, _record(raw)
+    return raw.text("invoice_id"), (line, _record(raw), _stated_money(raw, "total", currency))
 
 
 def _invoice_payment(raw: Raw, currency: Currency) -> tuple[str | None, str | None, int]:
@@ -278,7 +277,7 @@ def _payment(
 def _invoice(
     raw: Raw,
     currency: Currency,
-    lines: Sequence[tuple[LineItem, CashboardRecord]],
+    lines: Sequence[_Line],
     payments: Sequence[tuple[Payment, tuple[CashboardRecord, CashboardRecord]]],
     undated: Sequence[int] = (),
 ) -> CashboardEntry:
@@ -290,7 +289,7 @@ def _invoice(
         currency=currency,
         invoice_date=parse_date(_required(raw, "invoice_date"), raw.field("invoice_date")),
         due_date=parse_date(_required(raw, "due_date"), raw.field("due_date")),
-        lines=[line for line, _ in lines],
+        lines=[line for line, _, _ in lines],
         taxes=taxes,
         discount_percentage=_decimal(raw, "discount_percentage") or _ZERO,
         early_period_in_days=_whole(raw, "early_period_in_days"),
@@ -303,7 +302,11 @@ def _invoice(
         pre_reminder_in_days=_whole(raw, "pre_reminder_in_days"),
         post_reminder_in_days=_whole(raw, "post_reminder_in_days"),
     )
-    stated: list[tuple[str, object]] = []
+    stated: list[tuple[str, object]] = [
+        (f"lines[{index}].actual", total)
+        for index, (_, _, total) in enumerate(lines)
+        if total is not None
+    ]
     for tag in STATED:
         if tag == "has_been_paid":
             value: object = None if raw.text(tag) is None else _flag(raw, tag, False)
@@ -319,7 +322,7 @@ def _invoice(
         stated=tuple(stated),
         id=_named(raw)[0],
         record=record,
-        line_records=tuple(record for _, record in lines),
+        line_records=tuple(record for _, record, _ in lines),
         payment_records=tuple(records for _, records in payments),
         undated=tuple(undated),
     )
@@ -381,6 +384,7 @@ ESTIMATE_STATED = tuple(
 _Dated = tuple[dt.date | None, str, CashboardRecord]
 _Share = tuple[str, Raw, str | None, int]  # file, invoice_payment, payment id, amount
 _Parsed = tuple[str, Resource, bool, list[Raw]]
+_Line = tuple[LineItem, CashboardRecord, int | Decimal | None]  # and the total it states
 
 #: The stated totals the lines of an invoice (or estimate) make.
 _LINE_MADE = {
@@ -578,7 +582,7 @@ def read_files(
     money = _currency(parsed, currency, naming)
 
     dated: dict[str, _Dated] = {}
-    lines: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
+    lines: defaultdict[str, list[_Line]] = defaultdict(list)
     items: defaultdict[str, list[tuple[LineItem, CashboardRecord]]] = defaultdict(list)
     shares: defaultdict[str, list[_Share]] = defaultdict(list)
     # With keep_going, the first refused line or invoice payment of each invoice (by
@@ -600,9 +604,9 @@ def read_files(
                         if amount is not None:
                             wholes[key] = amount
                     elif resource is INVOICE_LINE_ITEM:
-                        invoice_id, line, record = _invoice_line(raw, money)
+                        invoice_id, line = _invoice_line(raw, money)
                         if invoice_id is not None:
-                            lines[invoice_id].append((line, record))
+                            lines[invoice_id].append(line)
                     elif resource is INVOICE_PAYMENT:
                         invoice_id, payment_id, amount = _invoice_payment(raw, money)
                         if invoice_id is not None:
@@ -744,7 +748,7 @@ def _elsewhere(source: str) -> Iterator[None]:
 def _dated_invoice(
     raw: Raw,
     currency: Currency,
-    lines: Sequence[tuple[LineItem, CashboardRecord]],
+    lines: Sequence[_Line],
     shares: Sequence[_Share],
     dated: dict[str, _Dated],
     naming: Naming,

@@ -32,7 +32,7 @@ table).
 <amount_outstanding>42.00</amount_outstanding>
 <amount>40.00</amount>
 >>> read(xml).entries[0].stated
-(('total', 4200), ('payment_total', 0), ('balance', 4200))
+(('lines[0].actual', 4000), ('total', 4200), ('payment_total', 0), ('balance', 4200))
 """
 
 from ._model import POLICY

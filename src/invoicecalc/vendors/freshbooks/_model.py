@@ -202,7 +202,15 @@ def to_entry(
     received = paid
     if received is None and total is not None and balance is not None:
         received = total - balance
-    stated = (("total", total), ("payment_total", paid), ("balance", balance))
+    stated = [
+        *(
+            (f"lines[{i}].actual", _amount(currency, line.amount, f"lines[{i}].amount"))
+            for i, line in enumerate(doc.lines)
+        ),
+        ("total", total),
+        ("payment_total", paid),
+        ("balance", balance),
+    ]
     fields = {
         "currency": currency,
         "invoice_date": date,

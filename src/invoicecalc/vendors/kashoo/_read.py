@@ -180,7 +180,10 @@ def _compound(value: object, field: str) -> bool | tuple[str, ...]:
     return flag(value, field)
 
 
-def _line(value: object, index: int, currency: Currency, names: tuple[str, ...]) -> LineItem:
+def _line(
+    value: object, index: int, currency: Currency, names: tuple[str, ...]
+) -> tuple[LineItem, int | None]:
+    """A line, and the amount it states (``None`` when it states none)."""
     path = f"{INVOICE.lines}[{index}]"
     fields = _object(value, path, LINE, LINE_IGNORED)
     kind = string(fields.get("kind", LineKind.CUSTOM.value), _at(path, LINE.kind))
@@ -212,7 +215,7 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
             "is not \"\", a tax this invoice defines, or such taxes joined by '+'",
         )
     taxable, taxes = line_taxes(listed, names)
-    return _build(  # type: ignore[no-any-return]
+    line = _build(
         LineItem,
         path,
         kind=LineKind(kind),
@@ -223,6 +226,7 @@ def _line(value: object, index: int, currency: Currency, names: tuple[str, ...])
         taxes=taxes,
         **numbers,
     )
+    return line, amount
 
 
 class _Allocation(NamedTuple):
@@ -437,10 +441,11 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
     currency = _currency(_required(fields, "currency", "", INVOICE), INVOICE.currency)
     taxes = _taxes(fields.get("taxes", []))
     names = tuple(tax.name for tax in taxes)
-    lines = tuple(
+    read = [
         _line(line, index, currency, names)
         for index, line in enumerate(array(fields.get("lines", []), INVOICE.lines))
-    )
+    ]
+    lines = tuple(line for line, _ in read)
     payments = [
         payment
         for index, item in enumerate(array(fields.get("payments", []), INVOICE.payments))
@@ -469,7 +474,14 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
         home_currency=home,
         **optional,
     )
-    stated = _stated(fields, taxes)
+    stated = (
+        *(
+            (f"lines[{i}].actual", amount)
+            for i, (_, amount) in enumerate(read)
+            if amount is not None
+        ),
+        *_stated(fields, taxes),
+    )
     paid = dict(stated).get("payment_total")
     if isinstance(paid, int) and paid and not payments:  # read unpaid, it shows paid as owed
         raise ParseError(
