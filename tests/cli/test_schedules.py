@@ -222,7 +222,11 @@ def test_recur_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
     status, out, _ = run(capsys, *argv)
     assert status == 0
+    assert out.splitlines()[0].endswith("; 2 weeks, 3 occurrences")
     assert "  3    2024-03-25  2024-04-24  $980.00" in out
+    # One is one occurrence.
+    _, out, _ = run(capsys, "recur", path, "--count", "1")
+    assert out.splitlines()[0].endswith(", 1 occurrence")
 
 
 def test_recur_needs_an_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -320,7 +320,8 @@ def _render_series(
                 money_formatter(totals, args.locale)(totals.total),
             ]
         )
-    title = f"{_heading(invoice, 'Template')}; {frequency.value}, {len(series)} occurrences"
+    made = "1 occurrence" if len(series) == 1 else f"{len(series)} occurrences"
+    title = f"{_heading(invoice, 'Template')}; {frequency.value}, {made}"
     if stopped:
         title += " (stopped: FreshBooks makes no more)"
     return values, "\n".join([title, *_table(rows)])
