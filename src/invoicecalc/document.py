@@ -899,7 +899,8 @@ def paused_gc() -> Iterator[None]:
 
 def preview(data: str | bytes, *, as_of: dt.date | None = None) -> str:
     """Neutral JSON text in, totals JSON text out: the document ``invoicecalc preview
-    --output json`` prints, written compact (the command indents it by two spaces)."""
+    --output json`` prints, on one line with ``json.dumps``' default separators (the
+    command indents it by two spaces)."""
     with paused_gc():
         return _preview(data, as_of)
 
