@@ -6,11 +6,12 @@ grouping of lines, no shortcuts in the early-discount search. It is slow and
 plain on purpose. Every generated invoice, in every exponent and policy, must
 give the same totals both ways.
 
-``reference()`` reads an invoice by attribute only (the names of the v2 API
-note, /work/notes/v2-api.md), so it also works on stand-in objects (see
-tests/test_reference_examples.py, hand-worked examples). Enum-valued policy
-fields are compared by their string values ("half_up", "per_line", ...), and a
-v2 attribute an object lacks is read as "feature not used".
+``reference()`` reads an invoice by attribute only (the public names of
+``Invoice``, ``LineItem`` and ``Tax``, docs/calculation.md), so it also works on
+stand-in objects (see tests/test_reference_examples.py, hand-worked examples).
+Enum-valued policy fields are compared by their string values ("half_up",
+"per_line", ...), and a v2 attribute an object lacks is read as "feature not
+used".
 """
 
 from __future__ import annotations
