@@ -381,15 +381,17 @@ def pieces(
     the batch waiting for it.
     """
     iterator = iter(items)
-    first = list(itertools.islice(iterator, CHUNK)) if jobs > 1 else []
-    if jobs <= 1 or len(first) < CHUNK:
+    # One item past the first chunk, to know whether there is more than one chunk.
+    first = list(itertools.islice(iterator, CHUNK + 1)) if jobs > 1 else []
+    if jobs <= 1 or len(first) <= CHUNK:
         for item in itertools.chain(first, iterator):
             yield work(item, settings)
         return
+    iterator = itertools.chain(first[CHUNK:], iterator)
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_quiet_interrupt)
     try:
         pending: collections.deque[Future[list[Piece]]] = collections.deque()
-        chunk = first
+        chunk = first[:CHUNK]
         while chunk:
             pending.append(pool.submit(_work_all, chunk, settings))
             if len(pending) >= 2 * jobs:

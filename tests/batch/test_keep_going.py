@@ -461,6 +461,21 @@ def test_a_batch_of_one_chunk_or_less_starts_no_process(
     assert one == two
 
 
+def test_a_batch_of_exactly_one_chunk_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/cli.md: "a batch of 200 invoices or fewer is worked in the command's own
+    process"; exactly one chunk started a process pool for it."""
+
+    def no_processes(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_processes)
+    text = json.dumps({**BASE, "as_of": "2024-03-10"})
+    items = [batch.Item(n, "one.jsonl", text=text) for n in range(batch.CHUNK)]
+    settings = batch.Settings(DiesOn(-1), None)
+    found = [piece.text for piece in batch.pieces(items, settings, jobs=2)]
+    assert found == [str(n) for n in range(batch.CHUNK)]
+
+
 def test_ctrl_c_stops_quietly_with_130(
     array: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
