@@ -362,6 +362,14 @@ def test_reading_states_every_total() -> None:
     }  # fmt: skip
 
 
+def checked(record: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``invoicecalc check`` of the record as of 2024-03-10: its status and output."""
+    path = tmp_path / "invoice.json"
+    path.write_text(dumps(record))
+    status = main(["check", str(path), "--input", "kashoo", "--as-of", "2024-03-10"])
+    return status, capsys.readouterr().out
+
+
 def test_check_compares_a_third_tax_stated(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -374,10 +382,7 @@ def test_check_compares_a_third_tax_stated(
         totalDue=None,
     )  # fmt: skip
     record["lineItems"][0]["taxCode"] = "GST+PST+X"
-    path = tmp_path / "invoice.json"
-    path.write_text(dumps(record))
-    status = main(["check", str(path), "--input", "kashoo", "--as-of", "2024-03-10"])
-    out = capsys.readouterr().out
+    status, out = checked(record, tmp_path, capsys)
     assert status == 1
     assert "sales_tax       stated           0.63  computed           0.63  ok" in out
     assert "taxes[2].amount stated           0.12  computed           0.13  DIFFERS" in out
@@ -391,10 +396,7 @@ def test_check_compares_each_line_amount_stated(
     record = minimal(totalDue=2500)
     record["lineItems"][0].update(quantity=2, amount=2600)
     assert read_one(record).stated == (("lines[0].actual", 2600), ("total", 2500))
-    path = tmp_path / "invoice.json"
-    path.write_text(dumps(record))
-    status = main(["check", str(path), "--input", "kashoo", "--as-of", "2024-03-10"])
-    out = capsys.readouterr().out
+    status, out = checked(record, tmp_path, capsys)
     assert status == 1
     assert "lines[0].actual stated          26.00  computed          25.00  DIFFERS" in out
     assert "total           stated          25.00  computed          25.00  ok" in out
