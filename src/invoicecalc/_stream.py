@@ -287,7 +287,29 @@ def open_json(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> JsonDocument:
 
 
 def json_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """Each line of JSON Lines that is not blank, with its line number (from 1)."""
-    for number, line in enumerate(stream, 1):
-        if line.strip():
-            yield number, line
+    """Each line of JSON Lines that is not blank, with its line number (from 1).
+
+    The stream is read a chunk at a time (as it arrives, where it can say what has),
+    so that a line longer than any one invoice may be is not held whole: it is given
+    as its first ``MAX_JSON_BYTES + 1`` bytes, which ``parse_json`` refuses by their
+    length, and the rest of it is read past.
+    """
+    read = getattr(stream, "read1", stream.read)
+    keep = MAX_JSON_BYTES + 1
+    number, line, dropped = 0, bytearray(), False  # dropped: text past what is kept
+    while chunk := read(CHUNK_SIZE):
+        start = 0
+        while start < len(chunk):
+            end = chunk.find(b"\n", start)
+            stop = len(chunk) if end < 0 else end + 1
+            piece, start = chunk[start:stop], stop
+            room = max(keep - len(line), 0)
+            line += piece[:room]
+            dropped = dropped or bool(piece[room:].strip())
+            if end >= 0:
+                number += 1
+                if dropped or line.strip():
+                    yield number, bytes(line)
+                line, dropped = bytearray(), False
+    if dropped or line.strip():
+        yield number + 1, bytes(line)

@@ -109,6 +109,45 @@ def test_json_lines_are_numbered_from_one_and_blank_ones_skipped() -> None:
     assert list(json_lines(stream)) == [(1, b'{"a": 1}\n'), (4, b'{"b": 2}\n'), (5, b"x")]
 
 
+class _Reads(io.BytesIO):
+    """A stream that notes the most bytes one read asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.largest = 0
+
+    def read1(self, size: int | None = -1, /) -> bytes:
+        self.largest = max(self.largest, size if size is not None else -1)
+        return super().read1(size)
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 20])
+def test_a_json_line_longer_than_an_invoice_may_be_is_not_held_whole(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Each line was read whole, however long (a 300 MB line took 650 MB): a line past
+    the most one invoice may be is given cut, one byte over (to be refused by its
+    length), a blank one is skipped however long, and the lines after them keep their
+    numbers."""
+    monkeypatch.setattr("invoicecalc._stream.MAX_JSON_BYTES", 1000)
+    monkeypatch.setattr("invoicecalc._stream.CHUNK_SIZE", size)
+    long = b'{"notes": "' + b"x" * 5000 + b'"}\n'
+    late = b" " * 3000 + b"{}\n"  # text only past where it is cut
+    stream = _Reads(b'{"a": 1}\n' + long + b" " * 3000 + b"\n" + late + b'{"b": 2}')
+    found = list(json_lines(stream))
+    assert found == [(1, b'{"a": 1}\n'), (2, long[:1001]), (4, b" " * 1001), (5, b'{"b": 2}')]
+    assert stream.largest == size  # read a chunk at a time, never a line at a time
+
+
+def test_a_json_line_is_cut_only_past_the_most_an_invoice_may_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("invoicecalc._stream.MAX_JSON_BYTES", 10)
+    monkeypatch.setattr("invoicecalc._stream.CHUNK_SIZE", 3)
+    stream = io.BytesIO(b'{"a": "1"}\n{"a": "12"}\n')  # 10 bytes and 11 bytes of JSON
+    assert list(json_lines(stream)) == [(1, b'{"a": "1"}\n'), (2, b'{"a": "12"}')]
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_an_element_nested_too_deeply_is_refused_alone(size: int) -> None:
     """It is JSON, only deeper than the scanner goes: the rest of the array used to be
