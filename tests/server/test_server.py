@@ -477,6 +477,22 @@ def test_a_request_of_more_invoices_than_one_may_hold_is_refused() -> None:
         assert kept(client, body(3), **AS_OF).headers["invoicecalc-refused"] == "3"
 
 
+def test_a_check_of_more_invoices_than_one_request_may_hold_is_refused(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/v1/check read and worked on an array of any length the body held (147,686
+    minimal invoices in 10 MiB), past the most one request may hold."""
+    monkeypatch.setattr("invoicecalc._server._work.MAX_INVOICES", 2)
+    answer = client.post("/v1/check", json=[GOOD] * 3, params=AS_OF)
+    assert answer.status_code == 422, answer.text
+    (problem,) = answer.json()["problems"]
+    assert problem["source"] == "body"
+    assert problem["problem"].startswith("holds more than 2 invoices, the most one request may")
+    answer = client.post("/v1/check", json=[GOOD] * 2, params=AS_OF)
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["invoices"]) == 2
+
+
 def test_a_problem_shows_a_long_field_cut(client: httpx.Client) -> None:
     """A refusal's field in problems is cut at 200 characters, as in its text."""
     body = json.dumps([{**GOOD, "k" * 50_000: 1}]).encode()

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 Sources = Sequence[tuple[str, bytes]]
-#: The most invoices one preview request may hold. A refused invoice's error object
+#: The most invoices one request (preview or check) may hold. A refused invoice's error object
 #: takes some 3 KB while the request is worked on, however small the invoice was
 #: (``{}`` is 2 bytes), so the body's size alone does not bound a request's memory.
 MAX_INVOICES = 100_000
@@ -299,6 +299,8 @@ def check(request: Request, today: Today) -> tuple[dict[str, Any], list[dt.date]
     """What ``invoicecalc check`` says, as JSON: per invoice, each stated total and the engine's."""
     today = _once(today)
     documents = read(request, today)
+    if sum(len(doc.entries) for _, doc in documents) > MAX_INVOICES:
+        raise _too_many(request.sources[0][0])
     results = _calculated(request, documents, today)
     invoices = []
     differs = False
