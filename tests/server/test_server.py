@@ -493,6 +493,23 @@ def test_a_check_of_more_invoices_than_one_request_may_hold_is_refused(
     assert len(answer.json()["invoices"]) == 2
 
 
+def test_the_as_of_header_lists_at_most_100_dates(client: httpx.Client) -> None:
+    """One date for each invoice of a large request made a header no client reads
+    (20,000 dates, 240 KB: httpx and curl refused the answer; nginx takes 4 KB)."""
+    start = dt.date(2024, 1, 1)
+    days = [start + dt.timedelta(days=n) for n in range(101)]
+    invoices = [{**GOOD, "as_of": day.isoformat()} for day in days]
+    answer = client.post("/v1/preview", json=invoices)
+    assert answer.status_code == 200, answer.text
+    listed = answer.headers["invoicecalc-as-of"].split(", ")
+    assert listed[:2] == ["2024-01-01", "2024-01-02"]
+    assert listed[99] == "2024-04-09"  # 1 January + 99 days (a leap year)
+    assert listed[100:] == ["..."]
+    assert [totals["as_of"] for totals in answer.json()] == [day.isoformat() for day in days]
+    answer = client.post("/v1/check", json=invoices[:100])
+    assert answer.headers["invoicecalc-as-of"].split(", ")[-1] == "2024-04-09"
+
+
 def test_a_problem_shows_a_long_field_cut(client: httpx.Client) -> None:
     """A refusal's field in problems is cut at 200 characters, as in its text."""
     body = json.dumps([{**GOOD, "k" * 50_000: 1}]).encode()

@@ -358,8 +358,18 @@ def _query(request: Request, known: tuple[str, ...]) -> _work.Request:
     return _work.Request((), fmt, as_of, query.get("currency"), keep_going)
 
 
+#: The most dates the ``Invoicecalc-As-Of`` header lists (1,200 bytes): one for each
+#: invoice of a large request would pass what clients and proxies read of a header.
+MAX_DATES_SHOWN = 100
+
+
 def _dated(dates: list[dt.date]) -> dict[str, str]:
-    return {"Invoicecalc-As-Of": ", ".join(day.isoformat() for day in dates)} if dates else {}
+    """The ``Invoicecalc-As-Of`` header: the dates used, the first 100 and ``...`` when
+    there are more (each invoice's totals carry their own ``as_of``)."""
+    if not dates:
+        return {}
+    shown = [day.isoformat() for day in dates[:MAX_DATES_SHOWN]]
+    return {"Invoicecalc-As-Of": ", ".join(shown + ["..."] * (len(dates) > MAX_DATES_SHOWN))}
 
 
 def create_app(
@@ -529,7 +539,10 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
     }
     as_of_header = {
         "Invoicecalc-As-Of": {
-            "description": "The as-of dates the totals stand on, in order of first use.",
+            "description": (
+                "The as-of dates the totals stand on, in order of first use "
+                "(at most 100, then ...)."
+            ),
             "schema": {"type": "string"},
         }
     }
