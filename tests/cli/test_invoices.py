@@ -178,6 +178,19 @@ def test_bad_as_of_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_bad_exchange_rate_names_the_option_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # It said "argument --exchange-rate: --exchange-rate: is not ...".
+    with pytest.raises(SystemExit) as caught:
+        main(["preview", EXAMPLE, "--output", "kashoo-json", "--home-currency", "EUR",
+              "--exchange-rate", "abc"])  # fmt: skip
+    assert caught.value.code == 2
+    assert capsys.readouterr() == (
+        "",
+        "invoicecalc preview: argument --exchange-rate: is not a decimal number (got 'abc') "
+        "(see invoicecalc preview --help)\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [

@@ -145,8 +145,9 @@ def whole_argument(text: str, *, least: int | None = None, most: int | None = No
 
 
 def rate_argument(text: str) -> Decimal:
-    """An exact ``--exchange-rate`` value; argparse names the option in the message."""
+    """An exact ``--exchange-rate`` value; argparse names the option in the message
+    (so the error names no field of its own)."""
     try:
-        return exact_decimal(text, "--exchange-rate")
+        return exact_decimal(text, "")
     except InvoiceCalcError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
