@@ -597,12 +597,6 @@ def test_mutated_vendor_documents(
     check_vendor(vendor, files, garbage, output)
 
 
-def _with(path: Path, old: bytes, new: bytes) -> list[tuple[str, bytes]]:
-    data = path.read_bytes()
-    assert old in data, (path, old)
-    return [(path.name, data.replace(old, new, 1))]
-
-
 _DECLARATION_AT_START = re.compile(rb"<\?xml[^>]*\?>")
 #: One FreshBooks invoice that reads alone (no second tax, so no tax list needed)...
 SPEC_EXAMPLE = GOLDEN / "freshbooks" / "spec-example.get.xml"
@@ -612,15 +606,6 @@ QUEBEC = [
     GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml",
 ]
 STUDIO = CASHBOARD[0]
-KASHOO_BHD = GOLDEN / "kashoo" / "bhd_compound.kashoo.json"
-
-
-def _cashboard_with(old: bytes, new: bytes) -> list[tuple[str, bytes]]:
-    files = _seed_files(STUDIO)
-    name, data = files[0]
-    assert old in data, old
-    files[0] = (name, data.replace(old, new, 1))
-    return files
 
 
 VENDOR_CASES = [
