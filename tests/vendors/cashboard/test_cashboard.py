@@ -902,10 +902,29 @@ def test_what_maps_exactly() -> None:
     assert cashboard.canonical(expressed, as_of=MARCH_1) == expressed
 
 
+@st.composite
+def cashboard_v2(draw: st.DrawFn, codes: Sequence[str] = EXPONENT_CURRENCIES) -> Invoice:
+    """Invoices with each v2 feature switched on or off by the draw, mostly in Cashboard's
+    policy: with every feature on and any policy, nearly every draw was refused for its
+    policy, and the properties below met their read-back almost only for empty invoices."""
+    switches = ("line_discounts", "discount_amount", "withholding", "cash_rounding",
+                "home_currency", "name_taxes")  # fmt: skip
+    return draw(
+        invoices(
+            currency_codes=codes,
+            min_lines=draw(st.integers(0, 1)),
+            max_taxes=draw(st.sampled_from([2, 3])),
+            policy=None if draw(st.integers(0, 3)) == 0 else cashboard.POLICY,
+            tax_inclusive=draw(st.sampled_from([False, None])),
+            **{name: draw(st.booleans()) for name in switches},
+        )
+    )
+
+
 @given(st.data())
 def test_no_silent_loss(data: st.DataObject) -> None:
-    """Any invoice, every v2 feature on, is refused by name, or expressed with the same totals."""
-    invoice = data.draw(invoices())
+    """Any invoice, v2 features on, is refused by name, or expressed with the same totals."""
+    invoice = data.draw(cashboard_v2())
     as_of = data.draw(as_of_dates(invoice))
     refused: UnsupportedError | None = None
     try:
@@ -943,9 +962,9 @@ def _read_back(
 @pytest.mark.parametrize("code", EXPONENT_CURRENCIES)
 @given(data=st.data(), form=st.sampled_from(["xml", "json"]), account=st.booleans())
 def test_round_trip(data: st.DataObject, code: str, form: cashboard.Form, account: bool) -> None:
-    """Every v2 feature on, in every exponent: read(write(invoice)) has the same totals,
-    or write refuses by name."""
-    invoice = data.draw(invoices(currency_codes=(code,), max_taxes=3))
+    """v2 features on, in every exponent: read(write(invoice)) has the same totals and
+    states the engine's numbers, or write refuses by name."""
+    invoice = data.draw(cashboard_v2((code,)))
     as_of = data.draw(as_of_dates(invoice))
     totals = calculate(invoice, as_of=as_of)
     refused: UnsupportedError | None = None
@@ -961,7 +980,10 @@ def test_round_trip(data: st.DataObject, code: str, form: cashboard.Form, accoun
     assert entry.invoice == cashboard.canonical(invoice, as_of=MARCH_1)
     again = calculate(entry.invoice, as_of=as_of)
     assert nameless(again) == nameless(totals)
-    assert dict(entry.stated) == {name: getattr(totals, name) for name in cashboard.STATED}
+    assert dict(entry.stated) == {
+        **{name: getattr(totals, name) for name in cashboard.STATED},
+        **{f"lines[{index}].actual": line.actual for index, line in enumerate(totals.lines)},
+    }
     assert write_all([(entry, again)], form) == written  # byte for byte
 
 
