@@ -34,7 +34,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import lzma
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -111,13 +113,14 @@ def _preview_partition(
 
 def _items(file: Any, source: str, counter: Iterator[int]) -> Iterator[batch.Item]:
     """Each line of the partition as a batch item; one refused item for a file that
-    cannot be opened or read (as ``invoicecalc preview`` gives one)."""
+    cannot be opened or read (as ``invoicecalc preview`` gives one), or whose
+    compressed data is cut short or damaged (the decompressors' own errors)."""
     try:
         with file as handle:
             for line, text in json_lines(handle):
                 yield batch.Item(next(counter), source, text=text, line=line)
-    except OSError as exc:
-        error = ParseError("", f"cannot read: {exc.strerror or exc}")
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        error = ParseError("", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         yield batch.Item(next(counter), source, error=error)
 
 

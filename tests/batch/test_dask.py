@@ -8,11 +8,12 @@ bounded: a few hundred invoices in three partitions, and an alarm.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -196,3 +197,41 @@ def test_a_relative_path_is_shown_as_given_as_on_the_command_line(
     (part,) = preview_partitions("in/*.jsonl", "out", as_of=dt.date.fromisoformat(AS_OF))
     assert part.source == "in/a.jsonl"
     assert json.loads(Path(part.errors).read_text())["source"] == "in/a.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("name", "damaged", "problem"),
+    [
+        # A .gz whose upload stopped before its last 8 bytes (the CRC and length).
+        (
+            "cut.jsonl.gz",
+            lambda data: gzip.compress(data)[:-8],
+            "cannot read: Compressed file ended before the end-of-stream marker was reached",
+        ),
+        # Deflate data that is not deflate data past its gzip header.
+        (
+            "garbled.jsonl.gz",
+            lambda data: gzip.compress(data)[:10] + b"\xff" * 40,
+            "cannot read: Error -3 while decompressing data: invalid block type",
+        ),
+        (
+            "garbled.jsonl.xz",
+            lambda data: b"\xfd7zXZ\x00" + b"\xff" * 40,
+            "cannot read: Corrupt input data",
+        ),
+    ],
+)
+def test_a_damaged_compressed_partition_is_an_error_object_and_the_others_go_on(
+    tmp_path: Path, name: str, damaged: Callable[[bytes], bytes], problem: str
+) -> None:
+    """A cut or garbled .gz or .xz raised EOFError, zlib.error or LZMAError (not
+    OSError) out of its task, which stopped every partition with it."""
+    good = _one(tmp_path / "a.jsonl")
+    bad = tmp_path / name
+    bad.write_bytes(damaged(good.read_bytes()))
+    one, two = preview_partitions([str(good), str(bad)], str(tmp_path / "out"))
+    assert (one.invoices, one.refused) == (1, 0)
+    *_, last = Path(two.results).read_text().splitlines()
+    assert json.loads(last)["error"]["problem"].startswith(problem)
+    assert two.refused == 1
+    assert json.loads(Path(two.errors).read_text())["source"] == str(bad)
