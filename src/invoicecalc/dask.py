@@ -140,7 +140,8 @@ def preview_partitions(
     Refused (:class:`~invoicecalc.errors.InvalidValueError`) before any work: a
     glob or list that names no file, and an ``output`` folder that already holds
     a run's ``part-*`` or ``errors-*`` files (an earlier run's would be taken for
-    this one's, or an input overwritten): give a new or empty folder.
+    this one's, or an input overwritten): give a new or empty folder; and an
+    empty ``output``.
     """
     try:
         import dask
@@ -153,6 +154,8 @@ def preview_partitions(
         if day is not None:
             check_date(day, name)
     output = output.rstrip("/") or output
+    if not output:  # "" + "/part-00000.jsonl" is in the root folder
+        raise InvalidValueError("output", output, 'names no folder (".": the working folder)')
     files = fsspec.open_files(inputs, "rb", compression="infer")
     if not files:
         raise InvalidValueError("inputs", inputs, "names no file")

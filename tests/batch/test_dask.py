@@ -235,3 +235,21 @@ def test_a_damaged_compressed_partition_is_an_error_object_and_the_others_go_on(
     assert json.loads(last)["error"]["problem"].startswith(problem)
     assert two.refused == 1
     assert json.loads(Path(two.errors).read_text())["source"] == str(bad)
+
+
+def test_an_empty_output_is_refused_not_written_to_the_root_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``output=""`` (a job's unset setting) was checked as the working folder, then
+    each partition was written to ``"" + "/part-00000.jsonl"``: the root folder."""
+    import invoicecalc.dask
+
+    given: list[str] = []
+    monkeypatch.setattr(invoicecalc.dask, "_preview_partition", lambda *args: given.append(args[3]))
+    monkeypatch.chdir(tmp_path)
+    good = _one(tmp_path / "a.jsonl")
+    with pytest.raises(InvalidValueError, match=r"^output: names no folder") as refused:
+        preview_partitions(str(good), "")
+    assert refused.value.field == "output"
+    assert refused.value.value == ""
+    assert given == []  # refused before any partition was given a folder
