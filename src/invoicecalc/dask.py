@@ -156,7 +156,8 @@ def preview_partitions(
     output = output.rstrip("/") or output
     if not output:  # "" + "/part-00000.jsonl" is in the root folder
         raise InvalidValueError("output", output, 'names no folder (".": the working folder)')
-    files = fsspec.open_files(inputs, "rb", compression="infer")
+    # fsspec raises its own ValueError for an empty list, and opens "" as the working folder.
+    files = fsspec.open_files(inputs, "rb", compression="infer") if inputs else []
     if not files:
         raise InvalidValueError("inputs", inputs, "names no file")
     filesystem, root = fsspec.core.url_to_fs(output)

@@ -253,3 +253,16 @@ def test_an_empty_output_is_refused_not_written_to_the_root_folder(
     assert refused.value.field == "output"
     assert refused.value.value == ""
     assert given == []  # refused before any partition was given a folder
+
+
+@pytest.mark.parametrize("inputs", [[], ""])
+def test_empty_inputs_name_no_file_and_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inputs: str | list[str]
+) -> None:
+    """An empty list raised fsspec's ValueError("empty urlpath sequence"), and "" was
+    read as the working folder: one partition, refused as a folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidValueError, match=r"^inputs: names no file") as refused:
+        preview_partitions(inputs, str(tmp_path / "out"))
+    assert refused.value.value == inputs
+    assert not (tmp_path / "out").exists()
