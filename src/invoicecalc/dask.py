@@ -45,7 +45,7 @@ import attrs
 from . import _batch as batch
 from ._checks import check_date
 from ._stream import json_lines
-from .errors import InvalidValueError, ParseError
+from .errors import InvalidTypeError, InvalidValueError, ParseError
 
 __all__ = ["Partition", "preview_partitions"]
 
@@ -141,7 +141,9 @@ def preview_partitions(
     glob or list that names no file, and an ``output`` folder that already holds
     a run's ``part-*`` or ``errors-*`` files (an earlier run's would be taken for
     this one's, or an input overwritten): give a new or empty folder; and an
-    empty ``output``.
+    empty ``output``. Refused (:class:`~invoicecalc.errors.InvalidTypeError`):
+    ``inputs`` or ``output`` that is not text (a :class:`pathlib.Path`: give
+    ``str(path)``).
     """
     try:
         import dask
@@ -153,6 +155,14 @@ def preview_partitions(
     for name, day in (("as_of", as_of), ("today", today)):
         if day is not None:
             check_date(day, name)
+    given = [inputs] if isinstance(inputs, str) else inputs
+    if not isinstance(given, Sequence):
+        raise InvalidTypeError("inputs", inputs, "must be text: a path or URL, or a list of them")
+    for place, path in enumerate(given):
+        if not isinstance(path, str):
+            raise InvalidTypeError(f"inputs[{place}]", path, "must be text: a path or URL")
+    if not isinstance(output, str):
+        raise InvalidTypeError("output", output, "must be text: a path or URL")
     output = output.rstrip("/") or output
     if not output:  # "" + "/part-00000.jsonl" is in the root folder
         raise InvalidValueError("output", output, 'names no folder (".": the working folder)')
@@ -176,7 +186,6 @@ def preview_partitions(
             )
     filesystem.makedirs(root, exist_ok=True)
     settings = batch.Settings(batch.JSON_LINES, today=today, as_of=as_of)
-    given = [inputs] if isinstance(inputs, str) else list(inputs)
     relative = not any(os.path.isabs(path) or "://" in path for path in given)
     tasks = [
         dask.delayed(_preview_partition, pure=False)(

@@ -266,3 +266,30 @@ def test_empty_inputs_name_no_file_and_are_refused(
         preview_partitions(inputs, str(tmp_path / "out"))
     assert refused.value.value == inputs
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "output", "field", "value"),
+    [
+        (Path("a.jsonl"), "out", "inputs", Path("a.jsonl")),
+        (["a.jsonl", Path("a.jsonl")], "out", "inputs[1]", Path("a.jsonl")),
+        ("a.jsonl", Path("out"), "output", Path("out")),
+        (5, "out", "inputs", 5),
+    ],
+)
+def test_inputs_and_output_that_are_not_text_are_refused_naming_them(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    inputs: object,
+    output: object,
+    field: str,
+    value: object,
+) -> None:
+    """A pathlib.Path raised TypeError ('PosixPath' object is not iterable) or
+    AttributeError (no attribute 'rstrip'), naming neither the argument nor the value."""
+    monkeypatch.chdir(tmp_path)
+    _one(tmp_path / "a.jsonl")
+    with pytest.raises(InvalidTypeError, match=r"must be text: a path or URL") as refused:
+        preview_partitions(inputs, output)  # type: ignore[arg-type]
+    assert (refused.value.field, refused.value.value) == (field, value)
+    assert not (tmp_path / "out").exists()
