@@ -184,6 +184,8 @@ def preview_partitions(
                 f"already holds {held[0]}: a run's files are written only into a new or "
                 "empty folder (an earlier run's would be taken for this one's)",
             )
+    elif filesystem.exists(root):
+        raise InvalidValueError("output", output, "is a file, not a folder")
     filesystem.makedirs(root, exist_ok=True)
     settings = batch.Settings(batch.JSON_LINES, today=today, as_of=as_of)
     relative = not any(os.path.isabs(path) or "://" in path for path in given)

@@ -293,3 +293,14 @@ def test_inputs_and_output_that_are_not_text_are_refused_naming_them(
         preview_partitions(inputs, output)  # type: ignore[arg-type]
     assert (refused.value.field, refused.value.value) == (field, value)
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    """It raised FileExistsError ('File exists') from makedirs, naming no argument."""
+    source = _one(tmp_path / "a.jsonl")
+    taken = tmp_path / "totals"
+    taken.write_text("kept\n")
+    with pytest.raises(InvalidValueError, match=r"^output: is a file, not a folder") as refused:
+        preview_partitions(str(source), str(taken))
+    assert refused.value.value == str(taken)
+    assert taken.read_text() == "kept\n"
