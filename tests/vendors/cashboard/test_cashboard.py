@@ -664,6 +664,28 @@ def test_documents_that_are_not_invoices_are_refused(
     assert err.count("\n") == 1
 
 
+KNOWN = "account, estimates, invoice_line_items, invoice_payments, invoices, line_items, payments"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A neutral invoicecalc document given as Cashboard's: it said only "must be a
+        # JSON object with one key", naming neither the keys it wants nor what it got.
+        ('{"currency": "USD", "invoice_date": "2024-03-01"}', "it has 2 keys"),
+        ("{}", "it has no key"),
+        ('[{"invoice": {}}]', "it is a JSON array"),
+    ],
+)
+def test_json_that_is_not_one_cashboard_document_says_what_it_is(text: str, found: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        cashboard.read(text, currency=USD)
+    assert caught.value.problem == (
+        "must be a JSON object with one key, the record or the array of a Cashboard "
+        f"document (known: {KNOWN}); {found}"
+    )
+
+
 def test_lines_without_invoices_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     path = SAMPLES / "invoice_line_items.xml"
     status, _, err = run(capsys, "preview", path, "--input", "cashboard")

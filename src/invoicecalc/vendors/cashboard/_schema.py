@@ -425,9 +425,13 @@ def _kind(tag: str, source: str) -> tuple[Resource, bool]:
         return _ARRAYS[tag], True
     if tag in _RESOURCES:
         return _RESOURCES[tag], False
-    known = ", ".join(sorted(r.tag if r is ACCOUNT else r.plural for r in _RESOURCES.values()))
     shown = tag if len(tag) <= 60 else tag[:60] + "..."
-    raise ParseError(source, f"<{shown}> is not a Cashboard document read here (known: {known})")
+    raise ParseError(source, f"<{shown}> is not a Cashboard document read here (known: {_known()})")
+
+
+def _known() -> str:
+    """The documents read here, by their root element (or JSON key)."""
+    return ", ".join(sorted(r.tag if r is ACCOUNT else r.plural for r in _RESOURCES.values()))
 
 
 def _parse_xml(root: ET.Element, source: str) -> Parsed:
@@ -490,7 +494,15 @@ def _parse_json(data: bytes | str, source: str) -> Parsed:
             ]
         )
     if not isinstance(value, dict) or len(value) != 1:
-        raise ParseError(source, "must be a JSON object with one key, the record or the array")
+        if isinstance(value, dict):
+            found = f"it has {len(value)} keys" if value else "it has no key"
+        else:
+            found = f"it is a JSON {_json_kind(value)}"
+        raise ParseError(
+            source,
+            "must be a JSON object with one key, the record or the array of a Cashboard "
+            f"document (known: {_known()}); {found}",
+        )
     ((tag, body),) = value.items()
     resource, array = _kind(tag, source)
     if not array:
@@ -501,6 +513,16 @@ def _parse_json(data: bytes | str, source: str) -> Parsed:
         _json_raw(item, resource, f"{resource.tag}[{index}]") for index, item in enumerate(body)
     ]
     return resource, True, records
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    return "null" if value is None else "number"
 
 
 def _json_raw(body: object, resource: Resource, path: str) -> Raw:
