@@ -287,7 +287,9 @@ def open_json(stream: BinaryIO, chunk_size: int = CHUNK_SIZE) -> JsonDocument:
 
 
 def json_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """Each line of JSON Lines that is not blank, with its line number (from 1).
+    """Each line of JSON Lines that is not blank, with its line number (from 1), without
+    its ``\n`` or ``\r\n`` (so a line holds as much JSON as a whole document may, and a
+    line cut inside a string is "unterminated", not an "invalid control character").
 
     The stream is read a chunk at a time (as it arrives, where it can say what has),
     so that a line longer than any one invoice may be is not held whole: it is given
@@ -308,8 +310,10 @@ def json_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
             dropped = dropped or bool(piece[room:].strip())
             if end >= 0:
                 number += 1
-                if dropped or line.strip():
+                if dropped:  # cut: kept one byte over the most, to be refused by length
                     yield number, bytes(line)
+                elif line.strip():
+                    yield number, bytes(line.removesuffix(b"\n").removesuffix(b"\r"))
                 line, dropped = bytearray(), False
     if dropped or line.strip():
         yield number + 1, bytes(line)

@@ -106,7 +106,16 @@ def test_what_is_not_an_array_is_read_whole(text: bytes) -> None:
 
 def test_json_lines_are_numbered_from_one_and_blank_ones_skipped() -> None:
     stream = io.BytesIO(b'{"a": 1}\n\n  \n{"b": 2}\nx')
-    assert list(json_lines(stream)) == [(1, b'{"a": 1}\n'), (4, b'{"b": 2}\n'), (5, b"x")]
+    assert list(json_lines(stream)) == [(1, b'{"a": 1}'), (4, b'{"b": 2}'), (5, b"x")]
+
+
+def test_json_lines_are_given_without_their_line_ends() -> None:
+    stream = io.BytesIO(b'{"a": 1}\r\n{"b": "\n{"c": 3} \r\n')
+    assert list(json_lines(stream)) == [(1, b'{"a": 1}'), (2, b'{"b": "'), (3, b'{"c": 3} ')]
+    # A line cut inside a string said "Invalid control character" (its own newline).
+    with pytest.raises(ParseError) as caught:
+        parse_json(b'{"b": "')
+    assert caught.value.problem.startswith("is not valid JSON: Unterminated string")
 
 
 class _Reads(io.BytesIO):
@@ -135,7 +144,7 @@ def test_a_json_line_longer_than_an_invoice_may_be_is_not_held_whole(
     late = b" " * 3000 + b"{}\n"  # text only past where it is cut
     stream = _Reads(b'{"a": 1}\n' + long + b" " * 3000 + b"\n" + late + b'{"b": 2}')
     found = list(json_lines(stream))
-    assert found == [(1, b'{"a": 1}\n'), (2, long[:1001]), (4, b" " * 1001), (5, b'{"b": 2}')]
+    assert found == [(1, b'{"a": 1}'), (2, long[:1001]), (4, b" " * 1001), (5, b'{"b": 2}')]
     assert stream.largest == size  # read a chunk at a time, never a line at a time
 
 
@@ -143,9 +152,18 @@ def test_a_json_line_is_cut_only_past_the_most_an_invoice_may_be(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("invoicecalc._stream.MAX_JSON_BYTES", 10)
+    monkeypatch.setattr("invoicecalc._parse.MAX_JSON_BYTES", 10)
     monkeypatch.setattr("invoicecalc._stream.CHUNK_SIZE", 3)
-    stream = io.BytesIO(b'{"a": "1"}\n{"a": "12"}\n')  # 10 bytes and 11 bytes of JSON
-    assert list(json_lines(stream)) == [(1, b'{"a": "1"}\n'), (2, b'{"a": "12"}')]
+    # 10 bytes of JSON, 11, and 10 with a carriage return cut off after them.
+    stream = io.BytesIO(b'{"a": "1"}\n{"a": "12"}\n{"a": "1"}\r{}\n')
+    found = list(json_lines(stream))
+    assert found == [(1, b'{"a": "1"}'), (2, b'{"a": "12"}'), (3, b'{"a": "1"}\r')]
+    # The most a whole document may be, as a line too: its newline made it one byte
+    # over, and it was refused by its length. A cut line stays one byte over.
+    assert parse_json(found[0][1]) == {"a": "1"}
+    for _, cut in found[1:]:
+        with pytest.raises(ParseError, match="larger than"):
+            parse_json(cut)
 
 
 @pytest.mark.parametrize("size", SIZES)
