@@ -10,7 +10,7 @@ keep-alive connections (a minimal asyncio HTTP/1.1 client, so that the client
 costs little beside the server), stopping early at the time cap. Every answer
 is checked (status 200, the expected totals). It reports requests per second
 and p50/p99 latency, and as ratios against the in-process cost of the same
-work: ``invoicecalc._server.preview`` called directly on the same bytes, the
+work: ``invoicecalc.server.preview`` called directly on the same bytes, the
 function the service runs for each request. Nothing here is a test.
 """
 
@@ -30,7 +30,7 @@ import urllib.request
 from typing import Any
 
 from bench_core import ten_line_invoice
-from invoicecalc._server import Request, preview
+from invoicecalc.server import Request, preview
 
 AS_OF = "2024-03-10"
 
@@ -169,7 +169,7 @@ def main() -> None:
         f"ten-line invoice, {len(body)} bytes; one uvicorn worker; Python {sys.version.split()[0]}"
     )
     print(
-        f"in process: {per_call * 1e6:8.1f} us per call of invoicecalc._server.preview "
+        f"in process: {per_call * 1e6:8.1f} us per call of invoicecalc.server.preview "
         f"({1 / per_call:,.0f}/s)"
     )
     print()

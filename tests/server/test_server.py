@@ -25,9 +25,11 @@ import pytest
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
+from invoicecalc import server as server_package  # noqa: E402
 from invoicecalc._cli import main  # noqa: E402
 from invoicecalc._jsonschema import NEUTRAL_SCHEMA, schema_text  # noqa: E402
-from invoicecalc._server import create_app  # noqa: E402
+from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError  # noqa: E402
+from invoicecalc.server import create_app  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "invoice.json"
@@ -461,7 +463,7 @@ def test_a_request_of_more_invoices_than_one_may_hold_is_refused() -> None:
     """The body's size alone does not bound the memory a request takes: an error object
     is some 3 KB while it is worked on, however small the invoice (found by a review: a
     3 MB array of a million ``{}`` took 2.8 GB). At most MAX_INVOICES are worked on."""
-    from invoicecalc._server._work import MAX_INVOICES
+    from invoicecalc.server._work import MAX_INVOICES
 
     def body(count: int) -> bytes:
         return ("[" + ",".join(["{}"] * count) + "]").encode()
@@ -482,7 +484,7 @@ def test_a_check_of_more_invoices_than_one_request_may_hold_is_refused(
 ) -> None:
     """/v1/check read and worked on an array of any length the body held (147,686
     minimal invoices in 10 MiB), past the most one request may hold."""
-    monkeypatch.setattr("invoicecalc._server._work.MAX_INVOICES", 2)
+    monkeypatch.setattr("invoicecalc.server._work.MAX_INVOICES", 2)
     answer = client.post("/v1/check", json=[GOOD] * 3, params=AS_OF)
     assert answer.status_code == 422, answer.text
     (problem,) = answer.json()["problems"]
@@ -1136,7 +1138,7 @@ def test_large_bodies_are_worked_on_one_at_a_time_small_ones_side_by_side(
 ) -> None:
     """A body takes some 27 times its size worked on: forty threads each on a 10 MiB
     array reached 2.2 GB. Large bodies now wait their turn; small ones do not."""
-    from invoicecalc._server import _app, _work
+    from invoicecalc.server import _app, _work
 
     active, most = {"small": 0, "large": 0}, {"small": 0, "large": 0}
     lock = threading.Lock()
@@ -1424,3 +1426,86 @@ def test_the_closing_boundary_is_found_however_the_body_is_split() -> None:
                 {"type": "http.request", "body": body[cut:], "more_body": False},
             ]
             assert asgi(messages, headers)[0]["status"] == status, (cut, body[cut:][:20])
+
+
+# -- the app's own arguments -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"max_body": 0}, InvalidValueError, "max_body: must be at least 1 byte (got 0)"),
+        ({"max_body": True}, InvalidTypeError, "max_body: must be a whole number (int)"),
+        ({"max_body": "10"}, InvalidTypeError, "max_body: must be a whole number (int)"),
+        (
+            {"body_timeout": 0},
+            InvalidValueError,
+            "body_timeout: must be more than 0 s and finite (got 0)",
+        ),
+        ({"body_timeout": float("nan")}, InvalidValueError, "body_timeout: must be more than"),
+        ({"body_timeout": "5"}, InvalidTypeError, "body_timeout: must be a number of seconds"),
+    ],
+)
+def test_create_app_refuses_a_bad_argument_naming_it(
+    arguments: dict[str, Any], error: type[InvoiceCalcError], message: str
+) -> None:
+    """A bad limit was a bare ValueError, or a TypeError from a comparison, or (NaN, 0 s)
+    an app that timed every body out."""
+    with pytest.raises(error) as raised:
+        create_app(**arguments)
+    assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize("value", ["", "ten", "0", "-5", "1.5"])
+def test_a_worker_refuses_a_bad_body_limit_in_its_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """It was a bare ValueError from int() (or an app with no body allowed)."""
+    monkeypatch.setenv(server_package.MAX_BODY_VARIABLE, value)
+    with pytest.raises(InvalidValueError) as raised:
+        server_package.app_from_environment()
+    assert raised.value.field == "INVOICECALC_MAX_BODY"
+    assert raised.value.value == value
+
+
+def test_a_worker_takes_its_body_limit_from_its_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(server_package.MAX_BODY_VARIABLE, "10")
+    with Running(server_package.app_from_environment()) as running:
+        answer = httpx.post(
+            running.url + "/v1/preview",
+            content=b"{" + b" " * 10 + b"}",
+            timeout=TIMEOUT,
+            headers={"content-type": "application/json"},
+        )
+    assert answer.status_code == 413
+
+
+def test_the_command_lines_default_body_limit_is_the_servers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``serve --help`` states the default without the extra, so it is written down twice."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert f"(default: {server_package.DEFAULT_MAX_BODY})" in capsys.readouterr().out
+
+
+def test_the_app_mounted_under_a_prefix_answers_as_the_docs_show() -> None:
+    """docs/server.md: create_app mounted in a Starlette app of one's own."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    outer = Starlette(routes=[Mount("/invoicecalc", app=create_app(max_body=1_000_000))])
+    with Running(outer) as running:
+        health = httpx.get(running.url + "/invoicecalc/healthz", timeout=TIMEOUT)
+        answer = httpx.post(
+            running.url + "/invoicecalc/v1/preview?as_of=2024-03-10",
+            content=json.dumps(GOOD),
+            headers={"content-type": "application/json"},
+            timeout=TIMEOUT,
+        )
+    assert health.json()["status"] == "ok"
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["total"] == "3.00"  # 2 x 1.50, no tax
+    assert answer.headers["invoicecalc-as-of"] == "2024-03-10"

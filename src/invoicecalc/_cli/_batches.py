@@ -31,8 +31,9 @@ from .. import _batch as batch
 from .._documents import Document
 from .._stream import json_lines, open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
+from ..vendors import READ_TOGETHER
 from ._args import EXIT_OK, EXIT_REFUSED, one_line, read_sources
-from ._formats import READ_TOGETHER, WRITERS, Output, Refused, TextBlocks
+from ._formats import WRITERS, Output, Refused, TextBlocks
 from ._progress import Progress, progress
 
 __all__ = ["JSON_LINES", "STREAMED", "Batch", "run"]

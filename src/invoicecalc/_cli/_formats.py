@@ -24,14 +24,12 @@ from .._documents import Document, Entry
 from .._money import Currency
 from .._recurring import Frequency
 from ..errors import InvalidValueError, InvoiceCalcError, UnsupportedError
-from ..vendors import cashboard, freshbooks, kashoo
+from ..vendors import CURRENCY_GIVEN, cashboard, freshbooks, kashoo
 
 __all__ = [
-    "CURRENCY_INPUTS",
     "FREE_TEXT_TERMS",
     "OPTION_READERS",
     "READERS",
-    "READ_TOGETHER",
     "WRITERS",
     "Output",
     "ReadOptions",
@@ -322,10 +320,6 @@ def _write_kashoo(results: Results, output: Output) -> str:
 
 WRITERS["kashoo-json"] = _write_kashoo
 
-#: ``--input`` formats whose documents may not state their currency: ``--currency``
-#: (the service's ``?currency=``) applies to them and is refused for the others.
-CURRENCY_INPUTS = frozenset({"cashboard", "freshbooks"})
-
 
 @attrs.frozen
 class ReadOptions:
@@ -404,9 +398,6 @@ def _cashboard_array(write: Callable[..., str]) -> Callable[[Results, Output], s
 
 READERS["cashboard"] = _cashboard_reader(ReadOptions())
 OPTION_READERS["cashboard"] = _cashboard_reader
-#: ``--input`` formats whose files are read together (one invoice spread over
-#: several); the others' files are read one at a time.
-READ_TOGETHER = frozenset({"cashboard", "freshbooks"})
 WRITERS["cashboard-xml"] = _cashboard_invoices("xml")
 WRITERS["cashboard-json"] = _cashboard_invoices("json")
 WRITERS["cashboard-lines-xml"] = _cashboard_array(cashboard.write_invoice_lines)
@@ -450,7 +441,7 @@ OPTION_READERS["freshbooks"] = _freshbooks_reader
 
 def currency_applies(fmt: str, currency: str | None) -> None:
     """Refuse ``--currency`` for an ``--input`` whose documents state their own."""
-    if currency is not None and fmt not in CURRENCY_INPUTS:
+    if currency is not None and fmt not in CURRENCY_GIVEN:
         raise Refused(f"--currency: --input {fmt} documents state their own currency")
 
 

@@ -15,8 +15,8 @@ from ._formats import Refused
 
 __all__ = ["add_server_commands"]
 
-#: The default of ``--max-body``; the server's own (``invoicecalc._server``), kept
-#: here so that ``--help`` works without the extra.
+#: The default of ``--max-body``: ``invoicecalc.server.DEFAULT_MAX_BODY``, written
+#: here too so that ``--help`` works without the extra (a test checks they agree).
 MAX_BODY = 10 * 1024 * 1024
 
 
@@ -30,14 +30,14 @@ def _port(text: str) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .. import _server
+        from .. import server
     except ImportError as exc:
         missing = exc.name or "a dependency"
         raise Refused(
             f"serve: needs the server extra ({missing} is not installed): "
             "pip install 'invoicecalc[server]'"
         ) from None
-    _server.serve(args.host, args.port, workers=args.workers, max_body=args.max_body)
+    server.serve(args.host, args.port, workers=args.workers, max_body=args.max_body)
     return EXIT_OK
 
 

@@ -24,12 +24,11 @@ import attrs
 from .. import _batch as batch
 from .. import document
 from .._calculate import Totals, calculate
-from .._cli._formats import CURRENCY_INPUTS, READ_TOGETHER
 from .._documents import Document, Entry
 from .._money import Currency
 from .._stream import open_json
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
-from ..vendors import cashboard, freshbooks, kashoo
+from ..vendors import CURRENCY_GIVEN, READ_TOGETHER, cashboard, freshbooks, kashoo
 
 __all__ = [
     "INPUTS",
@@ -140,7 +139,7 @@ def _kashoo(request: Request, today: Today) -> Named:
 
 #: ``?input=`` formats: the readers of ``invoicecalc preview --input`` and the
 #: media types their documents come as (besides ``multipart/form-data`` for
-#: several); ``?currency=`` applies to :data:`CURRENCY_INPUTS`.
+#: several); ``?currency=`` applies to :data:`CURRENCY_GIVEN`.
 INPUTS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "json": (_neutral, ("application/json",)),
     "cashboard": (_cashboard, ("application/xml", "text/xml", "application/json")),
@@ -162,7 +161,7 @@ class Request:
 
 def _currency_applies(request: Request) -> None:
     """Refuse ``?currency=`` for a format whose documents state their own."""
-    if request.currency is not None and request.input not in CURRENCY_INPUTS:
+    if request.currency is not None and request.input not in CURRENCY_GIVEN:
         error = InvalidValueError(
             "?currency",
             request.currency,

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import email.message
 import json
+import math
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,10 +30,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import __version__
+from .. import __version__, _checks
 from .._jsonschema import neutral_schema
 from .._parse import parse_date
-from ..errors import InvalidValueError, InvoiceCalcError
+from ..errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 from . import _work
 
 __all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_MAX_BODY", "create_app"]
@@ -385,8 +386,12 @@ def create_app(
     ``body_timeout`` the seconds a body may take to arrive (408 past it);
     ``today`` gives the default ``as_of``.
     """
-    if max_body < 1:
-        raise ValueError("max_body must be at least 1 byte")
+    if _checks.whole(max_body, "max_body") < 1:
+        raise InvalidValueError("max_body", max_body, "must be at least 1 byte")
+    if isinstance(body_timeout, bool) or not isinstance(body_timeout, int | float):
+        raise InvalidTypeError("body_timeout", body_timeout, "must be a number of seconds")
+    if not 0 < body_timeout < math.inf:
+        raise InvalidValueError("body_timeout", body_timeout, "must be more than 0 s and finite")
     # A body takes some 27 times its size in memory while it is worked on: large ones
     # are worked on one at a time, so that forty threads never hold forty of them;
     # small ones side by side (that overlaps their reading and writing with the work).
