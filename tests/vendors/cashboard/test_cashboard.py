@@ -39,6 +39,7 @@ from invoicecalc import (
 from invoicecalc._cli import main
 from invoicecalc.document import Entry
 from invoicecalc.errors import (
+    InvalidTypeError,
     InvalidValueError,
     InvoiceCalcError,
     ParseError,
@@ -1388,3 +1389,33 @@ def test_every_sample_is_read_or_refused_with_its_reason(
             else:
                 assert status in (0, 1), (name, command, err)
                 assert err == "", (name, command)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "early_period_in_days",
+        "late_period_in_days",
+        "pre_reminder_in_days",
+        "post_reminder_in_days",
+    ],
+)
+@pytest.mark.parametrize("text", ["3e1", "30.0", "+30", "-5"])
+def test_a_day_count_is_ascii_digits_as_in_every_format(tag: str, text: str) -> None:
+    """docs/limits.md: a day count is a JSON integer or ASCII digits ("30"), in every
+    format; the neutral reader refuses "3e1". Cashboard read it as any decimal: "3e1",
+    "30.0" and "+30" all became 30 days (an early-payment window, a late fee's period,
+    a reminder), and "-5" was refused only later, as a negative count."""
+    xml = (SAMPLES / "invoices.xml").read_text()
+    empty = f"<{tag}></{tag}>"
+    assert empty in xml
+    changed = xml.replace(empty, f"<{tag}>{text}</{tag}>", 1)
+    documents = [changed, *((SAMPLES / n).read_bytes() for n in INVOICE_SET[1:])]
+    with pytest.raises(InvalidTypeError) as raised:
+        cashboard.read(*documents, currency=USD)
+    assert (raised.value.field, raised.value.value) == (f"invoice[0].{tag}", text)
+    assert raised.value.problem == "must be a whole number of days"
+    # Digits, with the whitespace every Cashboard number may have around it, still read.
+    spaced = xml.replace(empty, f"<{tag}> 30 </{tag}>", 1)
+    read = cashboard.read(spaced, *documents[1:], currency=USD)
+    assert getattr(read.entries[0].invoice, tag) == 30

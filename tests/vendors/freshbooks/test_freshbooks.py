@@ -1434,3 +1434,57 @@ def test_a_tax_list_disagreeing_with_an_earlier_one_names_its_own_tax() -> None:
     taxes, rest = freshbooks.split_files([("a.xml", tax_list), ("b.xml", tax_list)])
     assert taxes is not None
     assert (len(taxes), rest) == (6, [])
+
+
+@pytest.mark.parametrize(
+    ("extra", "tag", "beside"),
+    [
+        # An estimate of 7.00 beside the 5.00 invoice: read as one invoice of 5.00.
+        (
+            "<estimate><date>2024-05-01</date><lines><line><unit_cost>7</unit_cost>"
+            "<quantity>1</quantity></line></lines></estimate>",
+            "estimate",
+            "invoice",
+        ),
+        ("<estimates></estimates>", "estimates", "invoice"),
+        # A payment of 5.00 beside it: the invoice read as 5.00 owed, its payment dropped.
+        ("<payment><amount>5</amount></payment>", "payment", "invoice"),
+        ("<recurring><frequency>m</frequency></recurring>", "recurring", "invoice"),
+    ],
+)
+def test_a_second_record_beside_an_invoice_is_refused_not_dropped(
+    extra: str, tag: str, beside: str
+) -> None:
+    """A FreshBooks response holds one record (every sample of its documentation holds
+    one element): a second one beside the invoice was not read, and the invoice alone
+    was (5.00 owed, whatever the estimate, payment or profile beside it said)."""
+    xml = response(line("5")).replace("</response>", extra + "</response>")
+    with pytest.raises(InvalidValueError) as raised:
+        freshbooks.read(xml)
+    assert (raised.value.field, raised.value.value) == (tag, tag)
+    assert raised.value.problem == f"cannot be given beside a <{beside}>"
+    request = (
+        '<request method="invoice.create"><invoice><date>2024-05-01</date></invoice>'
+        f"{extra}</request>"
+    )
+    with pytest.raises(InvalidValueError, match=f"cannot be given beside a <{beside}>"):
+        freshbooks.read(request)
+
+
+def test_an_invoice_beside_a_tax_list_is_refused_not_dropped() -> None:
+    """A response holding taxes is read as the account's tax list: an invoice beside them
+    was dropped (read alone, "holds only tax lists"; beside another invoice file, the
+    other file's invoice was all the command line showed)."""
+    taxes = "<taxes><tax><name>GST</name><rate>5</rate><compound>0</compound></tax></taxes>"
+    xml = response(line("5")).replace("</response>", taxes + "</response>")
+    with pytest.raises(InvalidValueError) as raised:
+        freshbooks.read_taxes(xml)
+    assert (raised.value.field, raised.value.problem) == (
+        "invoice",
+        "cannot be given beside a <taxes>",
+    )
+    with pytest.raises(InvalidValueError, match="cannot be given beside a <taxes>"):
+        freshbooks.read_files([("both.xml", xml), ("other.xml", response(line("7")))])
+    request = '<request method="tax.create"><tax><name>GST</name></tax><invoice/></request>'
+    with pytest.raises(InvalidValueError, match="cannot be given beside a <tax>"):
+        freshbooks.read_taxes(request)

@@ -22,7 +22,7 @@ from typing import Any
 from ..._documents import Document, Naming, RefusedEntry, unnamed
 from ..._model import Invoice, LineItem, LineKind, Payment, Tax, sales_taxes
 from ..._money import Amount, Currency, exact_decimal
-from ..._parse import parse_date, parse_day
+from ..._parse import days, parse_date, parse_day
 from ...errors import InvalidValueError, InvoiceCalcError, ParseError
 from ._model import CashboardEntry, CashboardLineItem, CashboardRecord
 from ._schema import (
@@ -171,6 +171,12 @@ def _whole(raw: Raw, tag: str) -> int | None:
     return num
 
 
+def _days(raw: Raw, tag: str) -> int | None:
+    """A day count: ASCII digits, as in every format (``3e1``, ``30.0``, ``+30`` are refused)."""
+    text = raw.text(tag)
+    return None if text is None else days(text, raw.field(tag))
+
+
 def _flag(raw: Raw, tag: str, default: bool) -> bool:
     text = raw.text(tag)
     if text is None:
@@ -292,15 +298,15 @@ def _invoice(
         lines=[line for line, _, _ in lines],
         taxes=taxes,
         discount_percentage=_decimal(raw, "discount_percentage") or _ZERO,
-        early_period_in_days=_whole(raw, "early_period_in_days"),
+        early_period_in_days=_days(raw, "early_period_in_days"),
         late_percentage=_decimal(raw, "late_percentage"),
-        late_period_in_days=_whole(raw, "late_period_in_days"),
+        late_period_in_days=_days(raw, "late_period_in_days"),
         payments=[payment for payment, _ in payments],
         number=_named(raw)[1],
         po_number=_string(raw, "po_number"),
         notes=raw.raw("notes") or "",
-        pre_reminder_in_days=_whole(raw, "pre_reminder_in_days"),
-        post_reminder_in_days=_whole(raw, "post_reminder_in_days"),
+        pre_reminder_in_days=_days(raw, "pre_reminder_in_days"),
+        post_reminder_in_days=_days(raw, "post_reminder_in_days"),
     )
     stated: list[tuple[str, object]] = [
         (f"lines[{index}].actual", total)

@@ -113,6 +113,14 @@ def _only(parent: ET.Element, tag: str, path: str) -> ET.Element | None:
     return found[0] if found else None
 
 
+def _alone(root: ET.Element, tag: str) -> None:
+    """Refuse an element beside ``root``'s ``tag``: a second record (an ``<estimate>``
+    beside an ``<invoice>``, a ``<payment>``, a ``<taxes>``) would be dropped unread."""
+    for child in root:
+        if isinstance(child.tag, str) and child.tag != tag:
+            raise InvalidValueError(child.tag, child.tag, f"cannot be given beside a <{tag}>")
+
+
 def _failure(root: ET.Element) -> VendorError:
     messages = [(error.text or "").strip() for error in root.findall("error")]
     message = "; ".join(text for text in messages if text) or "the request failed"
@@ -195,6 +203,8 @@ def _from_response(root: ET.Element, kinds: Sequence[tuple[str, str]], wanted: s
         many = _only(root, plural, "")
         if node is not None and many is not None:
             raise InvalidValueError(plural, plural, f"cannot be given beside a <{single}>")
+        if node is not None or many is not None:
+            _alone(root, single if node is not None else plural)
         if node is not None:
             return Found(((single, _invoice(node, f"{single}.")),), array=False)
         if many is not None:
@@ -219,6 +229,7 @@ def _from_request(root: ET.Element, methods: dict[str, str], wanted: str) -> Fou
     node = _only(root, single, "")
     if node is None:
         raise InvalidValueError(single, None, f"is required in a {method} request")
+    _alone(root, single)
     return Found(((single, _invoice(node, f"{single}.")),), array=False)
 
 
@@ -276,8 +287,10 @@ def parse_taxes(data: bytes | str) -> tuple[Tax, ...]:
         prefix = "taxes" if holder is not None else "tax"
         if holder is None and not nodes:
             raise UnsupportedError("response", "holds no taxes", [child.tag for child in root])
+        _alone(root, prefix)
     elif root.tag == "request" and root.get("method") == "tax.create":
         nodes, prefix = root.findall("tax"), "tax"
+        _alone(root, prefix)
     else:
         raise UnsupportedError("document", "holds no taxes", root.get("method") or root.tag)
     taxes = []
