@@ -128,6 +128,27 @@ def test_freshbooks_without_keep_going_stops_at_the_first_refusal(
     )
 
 
+def test_without_keep_going_errors_json_names_the_refused_vendor_invoice(
+    freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The one refusal carries the invoice's place in the batch, id and number, as
+    with --keep-going and as a neutral batch's does; it had "index": null and
+    neither (the reader refused the whole file at its second invoice)."""
+    argv = [*freshbooks_batch, "--input", "freshbooks", *AS_OF, "--errors", "json"]
+    status, out, err = run(capsys, "preview", *argv)
+    assert (status, out) == (2, "")
+    (report,) = (json.loads(line) for line in err.splitlines())
+    assert report == {
+        "source": str(freshbooks_batch[0]),
+        "index": 1,
+        "id": "1208",
+        "number": "QC-2012-032",
+        "field": "invoices[1].lines[0].quantity",
+        "value": "'three'",
+        "problem": "is not a decimal number",
+    }
+
+
 def test_freshbooks_errors_json_names_each_refused_invoice_and_its_file(
     freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -544,7 +565,9 @@ def test_without_as_of_a_payment_not_yet_counted_today_is_refused_with_its_invoi
         refused["error"]["problem"],
     )
     status, out, err = run(capsys, "preview", *argv)
-    assert (status, out) == (2, "")
+    # JSON Lines: the line of invoice 1, before the refused one, is already written.
+    assert status == 2
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["1"]
     assert err.startswith(f"invoicecalc: {files[2]}: invoice_payment[1].payment_id: has no")
     # With --as-of each undated payment is refused, the first one first: it may have
     # come after that date.

@@ -125,7 +125,10 @@ def _vendor_items(job: Batch, counter: Iterator[int]) -> tuple[bool, Iterator[ba
                     job.currency,
                     as_of=job.as_of,
                     command="preview",
-                    keep_going=job.keep_going,
+                    # Each refused invoice as an item even without --keep-going, so
+                    # that its refusal carries its index, id and number; the batch
+                    # then stops at the first.
+                    keep_going=True,
                 )
             except Refused as refused:
                 if not job.keep_going or refused.error is None:

@@ -701,8 +701,10 @@ def _sample_set(*extra: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("twice", "field", "key"),
     [
-        # invoice_line_items.xml's first record, <id>275168975</id> on invoice 123540710
-        ("invoice_line_items.xml", "invoice_line_item[0].id", "275168975"),
+        # invoice_line_items.xml's fifth record, <id>701841496</id>, a schedule's line (no
+        # invoice_id): its refusal belongs to no invoice, so it comes first in the batch,
+        # before that of the first record (on invoice 123540710)
+        ("invoice_line_items.xml", "invoice_line_item[4].id", "701841496"),
         # invoice_payments.xml's one record, <id>69707708</id> on invoice 1032760123
         ("invoice_payments.xml", "invoice_payment[0].id", "69707708"),
     ],
