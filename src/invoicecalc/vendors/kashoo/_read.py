@@ -292,6 +292,13 @@ def _payment_record(value: object, path: str) -> _PaymentRecord:
                 amount,
                 f"must be its allocations ({allocated}) plus unallocatedAmount ({unallocated})",
             )
+        if unallocated and (amount == 0 or (unallocated < 0) != (amount < 0)):
+            raise InvalidValueError(
+                _at(path, PAYMENT.unallocated_amount),
+                unallocated,
+                f"is the part of amount ({amount}) no allocation takes, so it cannot be of "
+                f"the other sign: the allocations ({allocated}) would pay more than the payment",
+            )
     return _PaymentRecord(date, amount, note, code, unallocated, allocations)
 
 
