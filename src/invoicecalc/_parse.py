@@ -75,6 +75,16 @@ def _whole_number(text: str) -> int:
 _MARK = object()
 
 
+class _Duplicated(dict):  # type: ignore[type-arg]
+    """An object with a key given twice, as :func:`_refused_path` marks it: its own
+    items are kept, since a refused number inside it was parsed (and raised) first."""
+
+
+def _mark_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    return result if len(result) == len(pairs) else _Duplicated(result)
+
+
 def _marking(parse: Callable[[str], object]) -> Callable[[str], object]:
     def mark(text: str) -> object:
         try:
@@ -97,14 +107,19 @@ def _refused_path(text: str) -> str:
             parse_float=_marking(_decimal_number),
             parse_int=_marking(_whole_number),
             parse_constant=_marking(_refuse_constant),
+            object_pairs_hook=_mark_duplicates,
         )
     except (ValueError, RecursionError):
         return ""
-    stack: list[tuple[str, object]] = [("", value)]  # no recursion: any depth the parser took
+    # No recursion: any depth the parser took. The parser refuses an object's key given
+    # twice once its items are parsed, so such an object is its own mark after them.
+    stack: list[tuple[str, object]] = [("", value)]
     while stack:
         path, item = stack.pop()
         if item is _MARK:
             return path
+        if isinstance(item, _Duplicated):
+            stack.append((path, _MARK))
         if isinstance(item, dict):
             children = [(f"{path}.{key}" if path else key, child) for key, child in item.items()]
         elif isinstance(item, list):
@@ -117,10 +132,10 @@ def _refused_path(text: str) -> str:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
-    if len(result) != len(pairs):
+    if len(result) != len(pairs):  # placed under its object's path once the parse is refused
         seen: set[str] = set()
         key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise ParseError(key, "appears twice in one object")
+        raise _Refused(ParseError(key, "appears twice in one object"))
     return result
 
 
@@ -160,7 +175,8 @@ def parse_json(data: str | bytes) -> Any:
             object_pairs_hook=_unique_keys,
         )
     except _Refused as exc:
-        raise exc.error.within(_refused_path(text)) from None
+        path = _refused_path(text)
+        raise (exc.error.within(path) if path else exc.error) from None
     except json.JSONDecodeError as exc:
         raise ParseError("", f"is not valid JSON: {exc}") from None
     except RecursionError:

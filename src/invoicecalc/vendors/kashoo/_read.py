@@ -292,6 +292,13 @@ def _payment_record(value: object, path: str) -> _PaymentRecord:
                 amount,
                 f"must be its allocations ({allocated}) plus unallocatedAmount ({unallocated})",
             )
+        if unallocated and (amount == 0 or (unallocated < 0) != (amount < 0)):
+            raise InvalidValueError(
+                _at(path, PAYMENT.unallocated_amount),
+                unallocated,
+                f"is the part of amount ({amount}) no allocation takes, so it cannot be of "
+                f"the other sign: the allocations ({allocated}) would pay more than the payment",
+            )
     return _PaymentRecord(date, amount, note, code, unallocated, allocations)
 
 
@@ -375,6 +382,18 @@ def _stated(fields: dict[str, Any], taxes: tuple[Tax, ...]) -> tuple[tuple[str, 
     ):
         if name in fields:
             stated.append((total_name, _amount(fields[name], getattr(INVOICE, name))))
+    if "total_paid_later" in fields:
+        # totalPaidImmediately is 0 (else refused): what was paid later is all that was paid.
+        later = _amount(fields["total_paid_later"], INVOICE.total_paid_later)
+        paid = dict(stated).get("payment_total")
+        if paid is None:
+            stated.append(("payment_total", later))
+        elif paid != later:
+            raise InvalidValueError(
+                INVOICE.total_paid_later,
+                later,
+                f"must be {INVOICE.total_paid} ({paid}) less {INVOICE.total_paid_immediately} (0)",
+            )
     if "paid" in fields:
         stated.append(("has_been_paid", flag(fields["paid"], INVOICE.paid)))
     return tuple(stated)
@@ -484,9 +503,10 @@ def _entry(value: object, allocated: Sequence[_Allocation]) -> Entry:
     )
     paid = dict(stated).get("payment_total")
     if isinstance(paid, int) and paid and not payments:  # read unpaid, it shows paid as owed
+        stating = INVOICE.total_paid if "total_paid" in fields else INVOICE.total_paid_later
         raise ParseError(
             INVOICE.payments,
-            f"are missing: the record states {INVOICE.total_paid} {currency.format(paid)}, "
+            f"are missing: the record states {stating} {currency.format(paid)}, "
             "which its payments make (give them, nested in it or as INVOICE_PAYMENT records "
             "beside it)",
         )

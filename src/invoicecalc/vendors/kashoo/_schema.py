@@ -95,6 +95,8 @@ class InvoiceKeys:
     removed: str = "removed"
     paid_invoice: str = "paidInvoice"
     total_paid_immediately: str = "totalPaidImmediately"
+    # Read, never written: what was paid after posting, the payment total (the above is 0).
+    total_paid_later: str = "totalPaidLater"
 
 
 @attrs.frozen
@@ -166,8 +168,8 @@ INVOICE_IGNORED = frozenset(
     {
         "business", "description", "contact", "account", "collaborationContext",
         "contactName", "readOnly", "project", "projectName", "creation", "lastModified",
-        "inboxReference", "exchangePayment", "keepInOriginalCurrency", "totalPaidLater",
-        "income", "foreignCurrency", "attachments", "allowZeroAmounts", "links",
+        "inboxReference", "exchangePayment", "keepInOriginalCurrency", "income",
+        "foreignCurrency", "attachments", "allowZeroAmounts", "links",
     }
 )  # fmt: skip
 PAYMENT_IGNORED = frozenset(

@@ -13,9 +13,9 @@ import attrs
 from babel import UnknownLocaleError
 from babel.numbers import format_currency
 
-from ..._calculate import Totals
+from ..._calculate import Totals, calculate
 from ..._documents import Entry
-from ..._model import Invoice, LineItem, Payment, Tax
+from ..._model import HomeCurrency, Invoice, LineItem, Payment, Tax
 from ..._money import EXACT, Currency, Rounding, exact_decimal, round_div
 from ...errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
 from ._schema import (
@@ -153,6 +153,21 @@ def _home(shaped: Invoice, exchange: Exchange | None) -> Exchange | None:
     return own
 
 
+def _local_due(shaped: Invoice, totals: Totals, exchange: Exchange) -> int:
+    """``totalLocalDue`` by ``exchange``: read back, the record is an invoice in that home
+    currency, so every amount the engine converts must stay inside its bound (and so
+    inside Kashoo's ``int64``); else the rate is refused."""
+    home = HomeCurrency(exchange.home, exchange.rate)
+    try:
+        converted = calculate(attrs.evolve(shaped, home_currency=home), as_of=totals.as_of)
+    except InvoiceCalcError as exc:
+        raise InvalidValueError(
+            "exchange_rate", exchange.rate, f"cannot give the record's totalLocalDue: {exc}"
+        ) from None
+    assert converted.home is not None
+    return converted.home.total
+
+
 def _record(shaped: Invoice, totals: Totals, locale: str, given: Exchange | None) -> dict[str, Any]:
     currency = shaped.currency
     names = tuple(tax.name for tax in shaped.taxes)
@@ -161,7 +176,7 @@ def _record(shaped: Invoice, totals: Totals, locale: str, given: Exchange | None
     if totals.home is not None:
         local = totals.home.total
     elif exchange is not None:
-        local = exchange.convert(totals.total, currency)
+        local = _local_due(shaped, totals, exchange)
     return _ordered(
         INVOICE,
         {
