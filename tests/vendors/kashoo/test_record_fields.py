@@ -1,8 +1,9 @@
-"""Defects found reviewing the Kashoo reader and writer, each worked by hand.
+"""Kashoo record fields worked by hand: ``totalPaidLater``, ``totalLocalDue`` and a
+key given twice in a nested object.
 
-Field names are those of Kashoo's "Add an invoice to a business" request body
-(the OpenAPI dump in the project's seed 003), where ``totalPaidLater`` is an
-``integer <int64>`` amount like ``totalPaid`` and ``totalLocalDue``.
+Field names are those of Kashoo's "Add an invoice to a business" request body,
+where ``totalPaidLater`` is an ``integer <int64>`` amount like ``totalPaid`` and
+``totalLocalDue``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from invoicecalc import Currency, calculate
-from invoicecalc.errors import InvalidTypeError, InvalidValueError, ParseError
+from invoicecalc import Currency, Invoice, LineItem, calculate
+from invoicecalc.document import Entry
+from invoicecalc.errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
 from invoicecalc.vendors import kashoo
 
 USD = Currency("USD")
@@ -81,3 +83,57 @@ def test_total_paid_later_disagreeing_with_total_paid_is_refused() -> None:
     assert (caught.value.field, caught.value.value) == ("totalPaidLater", 400)
     agreeing = record(totalPaid=500, totalPaidLater=500, invoicePayments=[payment])
     assert dict(kashoo.read(json.dumps(agreeing)).entries[0].stated)["payment_total"] == 500
+
+
+# -- totalLocalDue: the writer wrote what Kashoo's int64 cannot hold ------------------
+
+
+def test_total_local_due_beyond_the_engine_bound_is_refused_when_writing() -> None:
+    """9,000,000,000,000,000.00 USD is 9 * 10**17 cents (inside the engine's 10**18).
+    At 100 CAD per USD, totalLocalDue is 9 * 10**19 cents: beyond int64 (about
+    9.22 * 10**18), so no Kashoo record holds it, and the reader refused the record
+    the writer wrote. At 1 KWD per USD it is 9 * 10**17 * 10 = 9 * 10**18 fils, inside
+    int64 but beyond the engine's 10**18, so the record read back could not be
+    calculated. Both are refused when writing, naming the exchange rate."""
+    invoice = Invoice(
+        USD, MARCH_1, MARCH_31, lines=[LineItem(unit_price=USD.price("9000000000000000"))]
+    )
+    results = [(Entry(invoice), calculate(invoice, as_of=MARCH_1))]
+    for home, rate in (("CAD", "100"), ("KWD", "1")):
+        with pytest.raises(InvalidValueError) as caught:
+            kashoo.write(results, exchange=kashoo.Exchange.parse(home, rate))
+        assert caught.value.field == "exchange_rate"
+        assert "totalLocalDue" in caught.value.problem
+    # A rate that keeps it inside: 9 * 10**15 USD x 1 = 9 * 10**15 yen (JPY has no
+    # minor unit), written and read back with the same home total.
+    text = kashoo.write(results, exchange=kashoo.Exchange.parse("JPY", "1"))
+    assert json.loads(text)["totalLocalDue"] == 9 * 10**15
+    read = kashoo.read(text).entries[0].invoice
+    home = calculate(read, as_of=MARCH_1).home
+    assert home is not None
+    assert home.total == 9 * 10**15
+
+
+# -- duplicate keys: the path was lost ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        # A duplicate key in a line was named by the key alone ("rate"): which object?
+        ('{"lineItems": [{"rate": 1}, {"rate": 1, "rate": 2}]}', "lineItems[1].rate"),
+        ('{"invoicePayments": [{"amount": 1, "amount": 1}]}', "invoicePayments[0].amount"),
+        ('[{"id": 1}, {"id": 2, "id": 3}]', "[1].id"),
+        # At the top it stays the key.
+        ('{"currency": "USD", "currency": "EUR"}', "currency"),
+        # A refused number parsed before the duplicate is the error, at its own path.
+        ('{"a": [NaN], "b": {"c": 1, "c": 2}}', "a[0]"),
+        ('{"b": {"c": 1, "c": 2}, "a": [NaN]}', "b.c"),
+        # Inside an object with a duplicate, a refused number comes first.
+        ('{"b": {"c": 1, "c": NaN}}', "b.c"),
+    ],
+)
+def test_a_duplicate_key_is_named_by_its_path(text: str, field: str) -> None:
+    with pytest.raises(InvoiceCalcError) as caught:
+        kashoo.read(text)
+    assert caught.value.field == field
