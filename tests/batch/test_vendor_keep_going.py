@@ -77,6 +77,17 @@ def freshbooks_batch(tmp_path: Path) -> list[Path]:
     return [listed, broken, GOLDEN / "freshbooks" / "quebec-2012.tax.list.xml"]
 
 
+#: The error object of freshbooks_batch's second invoice (its quantity "three").
+REFUSED_1208 = {
+    "index": 1,
+    "id": "1208",
+    "number": "QC-2012-032",
+    "field": "invoices[1].lines[0].quantity",
+    "value": "'three'",
+    "problem": "is not a decimal number",
+}
+
+
 def test_freshbooks_keeps_going_past_a_refused_invoice_and_a_refused_file(
     freshbooks_batch: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -85,14 +96,7 @@ def test_freshbooks_keeps_going_past_a_refused_invoice_and_a_refused_file(
     results = json.loads(out)
     assert status == 2  # something was refused
     assert ["error" in result for result in results] == [False, True, False, True]
-    assert results[1]["error"] == {
-        "index": 1,
-        "id": "1208",
-        "number": "QC-2012-032",
-        "field": "invoices[1].lines[0].quantity",
-        "value": "'three'",
-        "problem": "is not a decimal number",
-    }
+    assert results[1]["error"] == REFUSED_1208
     assert results[3]["error"]["index"] == 3
     assert results[3]["error"]["problem"].startswith("is not well-formed XML")
     # The invoices kept are the golden invoice's totals, each with its own id and number.
@@ -138,15 +142,7 @@ def test_without_keep_going_errors_json_names_the_refused_vendor_invoice(
     status, out, err = run(capsys, "preview", *argv)
     assert (status, out) == (2, "")
     (report,) = (json.loads(line) for line in err.splitlines())
-    assert report == {
-        "source": str(freshbooks_batch[0]),
-        "index": 1,
-        "id": "1208",
-        "number": "QC-2012-032",
-        "field": "invoices[1].lines[0].quantity",
-        "value": "'three'",
-        "problem": "is not a decimal number",
-    }
+    assert report == {"source": str(freshbooks_batch[0]), **REFUSED_1208}
 
 
 def test_freshbooks_errors_json_names_each_refused_invoice_and_its_file(

@@ -1,6 +1,6 @@
 """A payment's allocations paying more than the payment.
 
-In Kashoo's invoice-payment record (seed 003) ``amount`` is the payment and
+In Kashoo's invoice-payment record (its API's INVOICE_PAYMENT body) ``amount`` is the payment and
 ``unallocatedAmount`` the part of it no allocation takes, so the allocations
 add up to ``amount - unallocatedAmount`` (kashoo-php's billPayment body: amount
 1, one allocation of 1, ``unallocatedAmount: 0``).
