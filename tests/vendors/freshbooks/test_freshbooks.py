@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from decimal import Decimal
@@ -1488,3 +1489,35 @@ def test_an_invoice_beside_a_tax_list_is_refused_not_dropped() -> None:
     request = '<request method="tax.create"><tax><name>GST</name></tax><invoice/></request>'
     with pytest.raises(InvalidValueError, match="cannot be given beside a <tax>"):
         freshbooks.read_taxes(request)
+
+
+def _stated(amount: str, outstanding: str) -> str:
+    """A 10.00 USD invoice (1 x 10.00, no tax) stating ``amount`` and
+    ``amount_outstanding`` and no ``paid``."""
+    xml = get_response(_lines(LineItem(unit_price=USD.price("10.00"))), as_of=dt.date(2024, 5, 1))
+    xml = re.sub(r"<amount>[^<]*</amount>", f"<amount>{amount}</amount>", xml, count=1)
+    xml = re.sub(r"<paid>[^<]*</paid>", "", xml)
+    return re.sub(
+        r"<amount_outstanding>[^<]*</amount_outstanding>",
+        f"<amount_outstanding>{outstanding}</amount_outstanding>",
+        xml,
+    )
+
+
+def test_an_outstanding_amount_above_the_invoice_amount_is_refused_without_paid() -> None:
+    """Without ``paid``, the payment is amount - amount_outstanding: 10.00 - 15.00 would be
+    a payment of -5.00, money paid out on a sale, which nothing in the document says;
+    it was read as such a payment (balance 15.00). An overpayment (outstanding -2.00:
+    12.00 received) and a credit note's part refunded (-10.00 outstanding -4.00: -6.00
+    paid out) are payments of the invoice's own sign, and read."""
+    with pytest.raises(InvalidValueError) as raised:
+        freshbooks.read(_stated("10.00", "15.00"))
+    assert raised.value.field == "invoice.amount_outstanding"
+    assert raised.value.value == "15.00"
+    assert raised.value.problem == (
+        "leaves a payment of the other sign than amount (10.00), and no paid says so"
+    )
+    over = freshbooks.read(_stated("10.00", "-2.00")).entries[0].invoice
+    assert [int(p.amount) for p in over.payments] == [1200]
+    refund = freshbooks.read(_stated("-10.00", "-4.00")).entries[0].invoice
+    assert [int(p.amount) for p in refund.payments] == [-600]

@@ -170,7 +170,8 @@ def to_entry(
     ``account`` is the account's taxes by name (``None``: no tax list was
     given): whether a second tax compounds is the account's tax's, and a line
     with two taxes needs it. ``paid`` (or, without it, ``amount -
-    amount_outstanding``) becomes one payment dated the invoice date; the due
+    amount_outstanding``, refused when it has the other sign than ``amount``)
+    becomes one payment dated the invoice date; the due
     date is the invoice date; empty ``terms`` are none. With ``only_base``
     a ``currency_code`` other than ``base_currency`` is refused.
     """
@@ -202,6 +203,13 @@ def to_entry(
     received = paid
     if received is None and total is not None and balance is not None:
         received = total - balance
+        if received * total < 0:  # money moving against the invoice: a guess, not a payment
+            raise InvalidValueError(
+                "amount_outstanding",
+                doc.amount_outstanding,
+                f"leaves a payment of the other sign than amount ({doc.amount}), "
+                "and no paid says so",
+            )
     stated = [
         *(
             (f"lines[{i}].actual", _amount(currency, line.amount, f"lines[{i}].amount"))
