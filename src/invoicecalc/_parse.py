@@ -75,7 +75,7 @@ def _whole_number(text: str) -> int:
 _MARK = object()
 
 
-class _Duplicated(dict):  # type: ignore[type-arg]
+class _Duplicated(dict[str, Any]):
     """An object with a key given twice, as :func:`_refused_path` marks it: its own
     items are kept, since a refused number inside it was parsed (and raised) first."""
 
