@@ -591,3 +591,48 @@ def test_cashboard_read_files_keep_going() -> None:
     )
     with pytest.raises(InvalidValueError):
         cashboard.read_files(sources, currency=Currency("JPY"))
+
+
+# -- every command: the refusal of one vendor invoice names it ------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["explain"], ["schedule"], ["estimate"], ["recur", "--count", "2"]],
+    ids=lambda command: command[0],
+)
+def test_every_command_names_the_refused_vendor_invoice(
+    freshbooks_batch: list[Path], cashboard_batch: list[Path], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], command: list[str],
+) -> None:  # fmt: skip
+    """A vendor reader refused the whole file at its bad invoice, so every command but
+    preview said "index": null and no id or number: now each names the invoice by its
+    place in its document's array, its id and its number, as preview does."""
+    kashoo_path = tmp_path / "records.json"
+    kashoo_path.write_text(json.dumps(kashoo_records()))
+    cases = [
+        (["--input", "freshbooks", *freshbooks_batch[::2]], freshbooks_batch[0], REFUSED_1208),
+        (
+            ["--input", "kashoo", kashoo_path],
+            kashoo_path,
+            {"index": 1, "id": "12", "number": "K-2", "field": "[1].dueDate"},
+        ),
+        (
+            ["--input", "cashboard", "--currency", "JPY", *cashboard_batch],
+            cashboard_batch[0],
+            {"index": 1, "id": "2", "number": "J-8", "field": "invoice[1].invoice_date"},
+        ),
+    ]
+    for argv, source, expected in cases:
+        dated = [] if command[0] == "recur" else list(AS_OF)
+        status, out, err = run(capsys, *command, *argv, *dated, "--errors", "json")
+        assert (status, out) == (2, "")
+        (report,) = (json.loads(line) for line in err.splitlines())
+        assert {key: report[key] for key in ("source", *expected)} == {
+            "source": str(source),
+            **expected,
+        }
+        # The text is the line the reader's refusal always gave.
+        status, out, err = run(capsys, *command, *argv, *dated)
+        assert (status, out) == (2, "")
+        assert err.startswith(f"invoicecalc: {source}: {expected['field']}: ")

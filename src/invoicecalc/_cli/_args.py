@@ -13,7 +13,7 @@ from .._documents import Document
 from .._money import exact_decimal
 from .._parse import parse_date
 from ..errors import InvalidValueError, InvoiceCalcError, ParseError
-from ._formats import ReadOptions, Refused, naming, reader_for
+from ._formats import ReadOptions, Refused, naming, reader_for, refuse_first
 
 __all__ = [
     "EXIT_DIFFERS",
@@ -98,14 +98,20 @@ def read_sources(
 ) -> list[tuple[str, Document]]:
     """Each file (``-`` is standard input) read as ``fmt``, with the name it is shown by.
 
-    ``currency`` is ``--currency``; ``as_of`` (``--as-of``), ``command`` and
-    ``keep_going`` (``--keep-going``) go to the readers that depend on them
-    (:func:`~._formats.reader_for`).
+    ``currency`` is ``--currency``; ``as_of`` (``--as-of``) and ``command`` go to
+    the readers that depend on them (:func:`~._formats.reader_for`). With
+    ``keep_going`` (``--keep-going``) a refused invoice is in its document's
+    ``refused``; without it, the first one is refused (:func:`~._formats.refuse_first`).
     """
     sources = load_sources(paths)
-    reader = reader_for(fmt, ReadOptions(currency, as_of, command, keep_going))
+    # Read as --keep-going does even without it, so that a refused invoice is known by
+    # its place, id and number; without it, the first refused one ends the command.
+    reader = reader_for(fmt, ReadOptions(currency, as_of, command, keep_going=True))
     with naming(", ".join(name for name, _ in sources)):
-        return reader(sources)
+        documents = reader(sources)
+    if not keep_going:
+        refuse_first(documents)
+    return documents
 
 
 def load_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:

@@ -44,6 +44,7 @@ __all__ = [
     "per_file",
     "read_templates",
     "reader_for",
+    "refuse_first",
 ]
 
 
@@ -106,6 +107,27 @@ def naming(source: str, index: int | None = None) -> Iterator[None]:
             source=source,
             index=index,
         ) from None
+
+
+def refuse_first(documents: Sequence[tuple[str, Document]]) -> None:
+    """Refuse the first invoice a reader asked to ``keep_going`` refused, named as
+    ``preview`` names it: its place in its document's array, its id and its number
+    (a reader that stops at it names only the field)."""
+    for name, held in documents:
+        if not held.refused:
+            continue
+        found = min(held.refused, key=lambda refused: refused.place)
+        source = found.source or name
+        index = found.place if held.array else None
+        raise Refused(
+            f"{source}: {found.error}",
+            error=found.error,
+            source=source,
+            index=index,
+            report=batch.report(
+                found.error, source=source, index=index, id=found.id, number=found.number
+            ),
+        )
 
 
 def currency_option(code: str) -> Currency:
@@ -328,7 +350,7 @@ class ReadOptions:
     currency: str | None = None
     as_of: dt.date | None = None
     command: str = "preview"
-    keep_going: bool = False  # preview --keep-going: refused invoices in Document.refused
+    keep_going: bool = False  # refused invoices in Document.refused (see refuse_first)
 
 
 #: Readers whose reading depends on the command's options (:func:`reader_for`):
@@ -473,9 +495,10 @@ def read_templates(
     """The files ``recur`` reads: FreshBooks recurring profiles as themselves, any other
     invoice (of any format) as a template the command's options repeat."""
     if fmt != "freshbooks":
-        reader = reader_for(fmt, ReadOptions(currency=currency))
+        reader = reader_for(fmt, ReadOptions(currency=currency, keep_going=True))
         with naming(", ".join(name for name, _ in sources)):
             documents = reader(sources)
+        refuse_first(documents)
         return [
             (name, tuple(Template(entry) for entry in doc.entries), doc.array)
             for name, doc in documents
@@ -496,7 +519,10 @@ def read_templates(
                     for profile in profiles
                 )
             else:
-                doc = freshbooks.read(data, base_currency=base, taxes=taxes, only_base=only_base)
+                doc = freshbooks.read(
+                    data, base_currency=base, taxes=taxes, only_base=only_base, keep_going=True
+                )
+                refuse_first([(name, doc)])
                 templates, array = tuple(Template(entry) for entry in doc.entries), doc.array
         found.append((name, templates, array))
     return found
