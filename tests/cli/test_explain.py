@@ -74,6 +74,21 @@ def test_vendor_input_as_preview_takes_it(capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(out)[0]["totals"]["total"] == "75.00"
 
 
+def test_cashboard_is_read_as_preview_reads_it_as_of_the_date_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Without payments.xml the invoice payment of invoice 102 has no date; as of a date
+    # given, whether it counts depends on that date, so preview and check refuse it.
+    # explain read it dated on the invoice date and explained a total they refuse.
+    undated = [path for path in CASHBOARD if not path.endswith("/payments.xml")]
+    argv = [*undated, "--input", "cashboard", "--as-of", "2024-01-01"]
+    _, _, refused = run(capsys, "preview", *argv)
+    status, out, err = run(capsys, "explain", *argv)
+    assert (status, out) == (2, "")
+    assert err == refused
+    assert "payment_id: has no dated payment" in err
+
+
 def test_a_refusal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "explain", EXAMPLE, "--locale", "xx_XX")
     assert (status, out) == (2, "")

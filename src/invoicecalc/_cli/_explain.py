@@ -88,7 +88,9 @@ def _has(explanation: Explanation, id: str) -> bool:
 
 def _explain(args: argparse.Namespace) -> int:
     check_locale(args.locale)
-    sources = read_sources(args.paths, args.input, args.currency)
+    sources = read_sources(
+        args.paths, args.input, args.currency, as_of=args.as_of, command="explain"
+    )
     results = [
         (entry, index, explained(name, index if doc.array else None, entry, args.as_of))
         for name, doc in sources
