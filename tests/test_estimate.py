@@ -194,6 +194,15 @@ def test_accept_refuses_wrong_types(args: tuple[object, object], field: str) -> 
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize("invoice_date", ["2024-04-15", dt.datetime(2024, 4, 15, 9, 30)])
+def test_accept_refuses_an_invoice_date_that_is_not_a_date(invoice_date: object) -> None:
+    # Text raised a bare TypeError from the date arithmetic, not the package's error.
+    est = Invoice(USD, MARCH_1, dt.date(2024, 3, 31), terms="Net 30")
+    with pytest.raises(InvalidTypeError) as caught:
+        accept_estimate(est, Bound.LOW, invoice_date=invoice_date)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == ("invoice_date", invoice_date)
+
+
 # -- properties -------------------------------------------------------------------
 
 # Without v2 features: a withholding tax or a discount amount may make a higher

@@ -17,6 +17,7 @@ from decimal import Decimal
 import attrs
 
 from ._calculate import Totals, calculate
+from ._checks import check_date
 from ._model import Invoice, LineItem
 from ._terms import redate
 from .errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
@@ -71,6 +72,8 @@ def accept_estimate(
         raise InvalidTypeError("estimate", estimate, "must be an Invoice")
     if not isinstance(bound, Bound):
         raise InvalidTypeError("bound", bound, "must be a Bound")
+    if invoice_date is not None:
+        check_date(invoice_date, "invoice_date")
     lines = []
     for index, line in enumerate(estimate.lines):
         low, high = _quantities(line, index)
