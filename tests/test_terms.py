@@ -122,6 +122,15 @@ def test_terms_must_be_text() -> None:
         Terms(30)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("invoice_date", ["2024-01-31", None, dt.datetime(2024, 1, 31, 12)])
+def test_the_due_date_method_refuses_what_is_not_a_date(invoice_date: object) -> None:
+    # Text and None raised a bare TypeError from the date arithmetic, and a datetime
+    # came back a datetime; due_date() refused all three as invoice_date.
+    with pytest.raises(InvalidTypeError) as caught:
+        Terms("Net 30").due_date(invoice_date)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == ("invoice_date", invoice_date)
+
+
 def test_a_due_date_past_the_calendar_is_refused() -> None:
     with pytest.raises(InvalidValueError, match="terms"):
         due_date(day(9999, 12, 20), "Net 30")

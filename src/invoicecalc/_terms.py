@@ -137,6 +137,7 @@ class Terms:
 
     def due_date(self, invoice_date: dt.date) -> dt.date:
         """The due date of an invoice dated ``invoice_date`` under these terms."""
+        check_date(invoice_date, "invoice_date")
         if self.day_of_next_month is not None:
             return shifted(invoice_date, "terms", months=1, day=self.day_of_next_month)
         start = end_of_month(invoice_date) if self.end_of_month else invoice_date
