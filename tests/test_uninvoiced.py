@@ -263,6 +263,17 @@ def test_bad_items_are_refused(build: object, error: type[Exception]) -> None:
         build()  # type: ignore[operator]
 
 
+@pytest.mark.parametrize("field", ["start_date", "end_date"])
+@pytest.mark.parametrize("value", ["2010-07-01", dt.datetime(2010, 7, 1, 12)])
+def test_a_range_end_that_is_not_a_date_is_refused(field: str, value: object) -> None:
+    # Both raised a bare TypeError comparing it with the first item's date.
+    entries = [TimeEntry("e", "t", day(2010, 7, 1), 5)]
+    with pytest.raises(InvalidTypeError) as caught:
+        import_uninvoiced_items(INVOICE, tasks=[Task("t", "p")], time_entries=entries,
+                                **{field: value})  # type: ignore[arg-type]  # fmt: skip
+    assert (caught.value.field, caught.value.value) == (field, value)
+
+
 # -- property ---------------------------------------------------------------------
 
 PROJECTS = ("p1", "p2", "p3")

@@ -205,6 +205,9 @@ def import_uninvoiced_items(
     _unique(tasks, "tasks", Task)
     _unique(time_entries, "time_entries", TimeEntry)
     _unique(expenses, "expenses", Expense)
+    for value, field in ((start_date, "start_date"), (end_date, "end_date")):
+        if value is not None:
+            check.check_date(value, field)
     if start_date is not None and end_date is not None and start_date > end_date:
         raise InvalidValueError("end_date", end_date.isoformat(), "is before start_date")
     projects = None if project_ids is None else frozenset(project_ids)
