@@ -274,6 +274,16 @@ def test_a_range_end_that_is_not_a_date_is_refused(field: str, value: object) ->
     assert (caught.value.field, caught.value.value) == (field, value)
 
 
+def test_project_ids_given_as_one_text_are_refused() -> None:
+    # "p" is a collection of its characters: project_ids="web" kept the projects "w",
+    # "e" and "b" and imported nothing of project "web", silently.
+    entries = [TimeEntry("e", "t", day(2010, 7, 1), 5)]
+    with pytest.raises(InvalidTypeError) as caught:
+        import_uninvoiced_items(INVOICE, tasks=[Task("t", "web")], time_entries=entries,
+                                project_ids="web")  # fmt: skip
+    assert (caught.value.field, caught.value.value) == ("project_ids", "web")
+
+
 # -- property ---------------------------------------------------------------------
 
 PROJECTS = ("p1", "p2", "p3")

@@ -210,6 +210,9 @@ def import_uninvoiced_items(
             check.check_date(value, field)
     if start_date is not None and end_date is not None and start_date > end_date:
         raise InvalidValueError("end_date", end_date.isoformat(), "is before start_date")
+    if isinstance(project_ids, str):
+        problem = "must be a collection of project ids (one text is a collection of letters)"
+        raise InvalidTypeError("project_ids", project_ids, problem)
     projects = None if project_ids is None else frozenset(project_ids)
 
     def wanted(project: str | None, day: dt.date | None) -> bool:
