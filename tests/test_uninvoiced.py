@@ -284,6 +284,16 @@ def test_project_ids_given_as_one_text_are_refused() -> None:
     assert (caught.value.field, caught.value.value) == ("project_ids", "web")
 
 
+def test_hours_beyond_the_supported_range_are_refused_not_a_decimal_error() -> None:
+    # 6 * 10**29 minutes are 10**28 hours, 29 digits: turning them into a whole
+    # Decimal raised decimal.InvalidOperation (past its 28 digits) before the
+    # quantity's range check could refuse them.
+    entries = [TimeEntry("e", "t", day(2010, 7, 1), 6 * 10**29)]
+    with pytest.raises(InvalidValueError) as caught:
+        import_uninvoiced_items(INVOICE, tasks=[Task("t", "p")], time_entries=entries)
+    assert (caught.value.field, caught.value.value) == ("quantity", D(10**28))
+
+
 # -- property ---------------------------------------------------------------------
 
 PROJECTS = ("p1", "p2", "p3")

@@ -39,7 +39,6 @@ __all__ = ["Expense", "ImportedItems", "Task", "TimeEntry", "import_uninvoiced_i
 #: Hours are billed to this many decimal places.
 HOUR_PLACES = 4
 _ZERO = Decimal(0)
-_ONE = Decimal(1)
 
 
 def _flags(obj: object, *names: str) -> None:
@@ -151,8 +150,10 @@ class ImportedItems:
 def _hours(minutes: int, invoice: Invoice) -> Decimal:
     """``minutes / 60`` to :data:`HOUR_PLACES` places with the invoice's rounding mode."""
     units = round_div(minutes * 10**HOUR_PLACES, 60, invoice.policy.rounding)
-    value = Decimal(units).scaleb(-HOUR_PLACES)
-    return value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
+    whole, fraction = divmod(units, 10**HOUR_PLACES)
+    if not fraction:  # exactly, whatever its digits (quantize stops at the context's 28)
+        return Decimal(whole)
+    return Decimal(units).scaleb(-HOUR_PLACES).normalize()
 
 
 def _unique(
