@@ -181,7 +181,7 @@ def _add_preview(commands: Commands) -> None:
         "--as-of",
         type=date_argument,
         metavar="YYYY-MM-DD",
-        help="the date the totals stand on (wins over the document's as_of; default: today)",
+        help="the date the totals stand on (wins over the document's as_of; with neither, today)",
     )
     parser.add_argument(
         "--input",
