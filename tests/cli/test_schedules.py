@@ -137,6 +137,20 @@ def test_an_array_gives_an_array(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert [r["due_date"] for r in json.loads(out)] == ["2024-02-29", "2024-03-01"]
 
 
+@pytest.mark.parametrize("command", ["schedule", "estimate"])
+def test_each_result_names_its_invoice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Results could be matched only by position: now each object starts with the
+    invoice's id and number, as preview's totals do (null when it has none)."""
+    path = write(tmp_path, [{**LATE, "id": "A-1"}, CASH])
+    status, out, _ = run(capsys, command, path, "--as-of", "2024-02-01", "--output", "json")
+    assert status == 0
+    results = json.loads(out)
+    assert [(r["id"], r["number"]) for r in results] == [("A-1", "INV-7"), (None, None)]
+    assert all(list(result)[:2] == ["id", "number"] for result in results)
+
+
 @pytest.mark.parametrize("command", ["schedule", "recur", "estimate"])
 def test_unknown_terms_exit_2_with_one_line(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

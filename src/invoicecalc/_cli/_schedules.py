@@ -117,7 +117,9 @@ def _run(args: argparse.Namespace, render: Render) -> int:
                 invoice, applied = _with_terms(entry.invoice, free_text)
                 value, text = render(invoice, entry.as_of, args)
             value, text = _noted(value, text, entry.invoice.terms, applied)
-            values.append(value)
+            # Each object names its invoice, as preview's totals do, so that results
+            # can be matched without relying on position.
+            values.append({"id": entry.id, "number": entry.invoice.number, **value})
             blocks.append(text)
     return _print(args, values, blocks, array)
 
