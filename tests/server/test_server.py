@@ -1093,6 +1093,30 @@ def test_a_body_that_would_be_misread_is_415(
     assert shown in problem(answer, 415)["detail"]
 
 
+@pytest.mark.parametrize(
+    ("fmt", "accept"),
+    [
+        ("json", "application/json; charset=utf-8, multipart/form-data"),
+        (
+            "cashboard",
+            "application/xml, text/xml, application/json; charset=utf-8, multipart/form-data",
+        ),
+        ("freshbooks", "application/xml, text/xml, multipart/form-data"),  # no JSON at all
+    ],
+)
+def test_json_not_in_utf8_is_415_with_an_accept_naming_what_is_read(
+    client: httpx.Client, fmt: str, accept: str
+) -> None:
+    """RFC 9110 §12.5.1: the 415 says in ``Accept`` what is read, UTF-8 made explicit
+    for JSON; the charset refusal sent none."""
+    headers = {"content-type": "application/json; charset=iso-8859-1"}
+    answer = client.post(
+        "/v1/preview", content=json.dumps(BASE).encode(), params={"input": fmt}, headers=headers
+    )
+    problem(answer, 415)
+    assert answer.headers["accept"] == accept
+
+
 def test_a_client_waiting_for_100_continue_is_not_invited_to_send_an_oversize_body(
     server: Running,
 ) -> None:

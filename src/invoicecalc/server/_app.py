@@ -303,6 +303,14 @@ def _codec(charset: str) -> str | None:
         return None
 
 
+def _accept(types: tuple[str, ...], *, utf8: bool = False) -> str:
+    """The ``Accept`` of a 415: the media types read, JSON as ``charset=utf-8`` when
+    ``utf8`` (its charset was the reason), and ``multipart/form-data``."""
+    json_type = "application/json; charset=utf-8" if utf8 else "application/json"
+    named = (json_type if media == "application/json" else media for media in types)
+    return ", ".join((*named, "multipart/form-data"))
+
+
 async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sources:
     """The documents sent: the body, or each part of a ``multipart/form-data`` body."""
     kind, options = parse_options_header(body.request.headers.get("content-type", ""))
@@ -314,14 +322,15 @@ async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sou
         raise _Problem(415, detail, {"Accept-Encoding": "identity"})
     if media == "multipart/form-data":
         return await _multipart(body, limit, options)
+    if media not in types:
+        accepted = _accept(types)
+        shown = media or "no Content-Type"
+        raise _Problem(415, f"{shown} is not read here; send {accepted}", {"Accept": accepted})
     charset = options.get(b"charset", b"utf-8").decode("latin-1")
     if media == "application/json" and _codec(charset) != "utf-8":
         # JSON exchanged between systems is UTF-8 (RFC 8259): another would be misread.
-        raise _Problem(415, f"application/json in {charset!r} is not read here; send UTF-8")
-    if media not in types:
-        accepted = ", ".join((*types, "multipart/form-data"))
-        shown = media or "no Content-Type"
-        raise _Problem(415, f"{shown} is not read here; send {accepted}", {"Accept": accepted})
+        detail = f"application/json in {charset!r} is not read here; send UTF-8"
+        raise _Problem(415, detail, {"Accept": _accept(types, utf8=True)})
     return [("body", b"".join([chunk async for chunk in _bounded(body, limit)]))]
 
 
