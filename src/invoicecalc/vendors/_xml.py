@@ -25,6 +25,7 @@ __all__ = [
     "attribute",
     "check_encoding",
     "element",
+    "encoding_of",
     "local_names",
     "parse_xml",
     "printable",
@@ -98,6 +99,22 @@ def check_encoding(data: bytes | str, source: str = "") -> None:
     else:
         problem = f"declares an encoding not read here; {_WHICH}"
     raise ParseError(source, problem, name)
+
+
+def encoding_of(data: bytes, source: str = "") -> str:
+    """The one of :data:`ENCODINGS` ``data`` is read in: its byte-order mark's, else its
+    XML declaration's, else UTF-8; what :func:`check_encoding` refuses is refused.
+
+    >>> encoding_of(b'<?xml version="1.0" encoding="iso-8859-1"?><a/>')
+    'ISO-8859-1'
+    """
+    check_encoding(data, source)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-32's marks were refused
+        return "UTF-16"
+    if data[:3] == b"\xef\xbb\xbf":
+        return "UTF-8"
+    # Without a mark check_encoding let only the ASCII family's names by.
+    return (_declared(data[:256], source) or "UTF-8").upper()
 
 
 def parse_xml(data: bytes | str, source: str = "") -> ET.Element:
