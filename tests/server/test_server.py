@@ -710,6 +710,7 @@ def test_query_refusals(client: httpx.Client, params: dict[str, str], field: str
 
 @pytest.mark.parametrize(("name", "xml"), [("billion-laughs", LAUGHS), ("xxe", XXE)])
 @pytest.mark.parametrize("fmt", ["cashboard", "freshbooks"])
+@pytest.mark.parametrize("content_type", ["application/xml", "text/xml; charset=utf-8"])
 def test_hostile_xml_gets_the_command_lines_refusal(
     client: httpx.Client,
     capsys: pytest.CaptureFixture[str],
@@ -717,6 +718,7 @@ def test_hostile_xml_gets_the_command_lines_refusal(
     name: str,
     xml: str,
     fmt: str,
+    content_type: str,
 ) -> None:
     path = tmp_path / f"{name}.xml"
     path.write_text(xml)
@@ -724,7 +726,7 @@ def test_hostile_xml_gets_the_command_lines_refusal(
         "/v1/preview",
         content=xml.encode(),
         params={"input": fmt},
-        headers={"content-type": "application/xml"},
+        headers={"content-type": content_type},
     )
     body = problem(answer, 422)
     assert "refused as unsafe XML" in body["detail"]
@@ -1115,6 +1117,119 @@ def test_json_not_in_utf8_is_415_with_an_accept_naming_what_is_read(
     )
     problem(answer, 415)
     assert answer.headers["accept"] == accept
+
+
+#: FreshBooks' example invoice without its XML declaration, its notes not ASCII.
+SPEC_EXAMPLE = (GOLDEN / "freshbooks" / "spec-example.get.xml").read_text(encoding="utf-8")
+NOTED = SPEC_EXAMPLE.split("\n", 1)[1].replace("<notes></notes>", "<notes>Montréal</notes>")
+XML_ACCEPT = "application/xml, text/xml, multipart/form-data"
+
+
+def noted(encoding: str, declared: str | None) -> bytes:
+    """:data:`NOTED` in ``encoding``, its XML declaration naming ``declared`` (None: none)."""
+    text = NOTED if declared is None else f'<?xml version="1.0" encoding="{declared}"?>\n{NOTED}'
+    return text.encode(encoding)
+
+
+def post_xml(client: httpx.Client, data: bytes, content_type: str) -> httpx.Response:
+    params = {"input": "freshbooks", "as_of": "2024-03-05"}
+    return client.post(
+        "/v1/preview", content=data, params=params, headers={"content-type": content_type}
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [
+        *[
+            (f"text/xml; charset={name}", noted("utf-8", None))
+            for name in ("utf-8", "UTF-8", "utf8", '"utf-8"')
+        ],
+        ("application/xml; charset=utf-8", noted("utf-8", "UTF-8")),
+        ("application/xml; charset=utf-8", b"\xef\xbb\xbf" + noted("utf-8", None)),
+        ("application/xml; charset=iso-8859-1", noted("latin-1", "ISO-8859-1")),
+        ("text/xml; charset=latin1", noted("latin-1", "iso-8859-1")),
+        ("application/xml; charset=utf-16", noted("utf-16", None)),
+    ],
+)
+def test_an_xml_charset_that_agrees_with_the_document_is_read_as_without_it(
+    client: httpx.Client, content_type: str, data: bytes
+) -> None:
+    answer = post_xml(client, data, content_type)
+    assert answer.status_code == 200, answer.text
+    assert answer.content == post_xml(client, data, content_type.split(";")[0]).content
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "shown"),
+    [
+        (
+            "text/xml; charset=iso-8859-1",
+            noted("utf-8", None),
+            "'iso-8859-1' but the document is UTF-8",
+        ),
+        (
+            "text/xml; charset=iso-8859-1",
+            noted("utf-8", "utf-8"),
+            "'iso-8859-1' but the document is UTF-8",
+        ),
+        (
+            "application/xml; charset=utf-8",
+            noted("latin-1", "ISO-8859-1"),
+            "'utf-8' but the document is ISO-8859-1",
+        ),
+        (
+            "application/xml; charset=windows-1252",
+            noted("latin-1", "ISO-8859-1"),
+            "'windows-1252' but the document is ISO-8859-1",
+        ),
+        (
+            "application/xml; charset=utf-8",
+            noted("utf-16", None),
+            "'utf-8' but the document is UTF-16",
+        ),
+        (
+            "application/xml; charset=utf-16le",
+            noted("utf-16", None),
+            "'utf-16le' but the document is UTF-16",
+        ),
+        (  # the same bytes (all ASCII), but another codec than the one read in
+            "application/xml; charset=us-ascii",
+            NOTED.replace("é", "e").encode(),
+            "'us-ascii' but the document is UTF-8",
+        ),
+        ("application/xml; charset=no-such", noted("utf-8", None), "'no-such'"),
+    ],
+)
+def test_an_xml_charset_the_document_is_not_read_in_is_415(
+    client: httpx.Client, content_type: str, data: bytes, shown: str
+) -> None:
+    """RFC 7303 §3: the charset parameter is authoritative for XML, so a client would
+    read the document in it, where the parser reads it by its mark or declaration."""
+    answer = post_xml(client, data, content_type)
+    assert shown in problem(answer, 415)["detail"]
+    assert answer.headers["accept"] == XML_ACCEPT
+
+
+def test_an_xml_document_refused_for_its_encoding_is_refused_as_on_the_command_line(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With or without a charset parameter naming it: the reader's refusal, not a 415."""
+    path = tmp_path / "in.xml"
+    path.write_bytes(noted("utf-32", None))
+    status, _, err = cli(capsys, "preview", path, "--input", "freshbooks")
+    assert status == 2
+    for content_type in ("application/xml", "application/xml; charset=utf-32"):
+        detail = problem(post_xml(client, path.read_bytes(), content_type), 422)["detail"]
+        assert err == f"invoicecalc: {path}: {detail}\n"
+
+
+def test_a_parts_charset_is_not_read(client: httpx.Client) -> None:
+    """Multipart: ?input says what every part is, its Content-Type is not read."""
+    part = ("in.xml", noted("utf-8", None), "text/xml; charset=iso-8859-1")
+    params = {"input": "freshbooks", "as_of": "2024-03-05"}
+    answer = client.post("/v1/preview", files=[("a", part)], params=params)
+    assert answer.status_code == 200, answer.text
 
 
 def test_a_client_waiting_for_100_continue_is_not_invited_to_send_an_oversize_body(

@@ -33,7 +33,8 @@ from starlette.routing import Route
 from .. import __version__, _checks
 from .._jsonschema import neutral_schema
 from .._parse import parse_date
-from ..errors import InvalidTypeError, InvalidValueError, InvoiceCalcError
+from ..errors import InvalidTypeError, InvalidValueError, InvoiceCalcError, ParseError
+from ..vendors._xml import encoding_of
 from . import _work
 
 __all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_MAX_BODY", "create_app"]
@@ -331,7 +332,30 @@ async def _sources(body: _Body, limit: int, types: tuple[str, ...]) -> _work.Sou
         # JSON exchanged between systems is UTF-8 (RFC 8259): another would be misread.
         detail = f"application/json in {charset!r} is not read here; send UTF-8"
         raise _Problem(415, detail, {"Accept": _accept(types, utf8=True)})
-    return [("body", b"".join([chunk async for chunk in _bounded(body, limit)]))]
+    data = b"".join([chunk async for chunk in _bounded(body, limit)])
+    if media in ("application/xml", "text/xml") and b"charset" in options:
+        _xml_charset(media, options[b"charset"].decode("latin-1"), data, types)
+    return [("body", data)]
+
+
+def _xml_charset(media: str, charset: str, data: bytes, types: tuple[str, ...]) -> None:
+    """Refuse (415) an XML body whose ``charset``, which RFC 7303 section 3 makes
+    authoritative, is not the encoding the document is read in (its byte-order mark,
+    else its declaration, else UTF-8): a client following the RFC reads another text."""
+    accept = {"Accept": _accept(types)}
+    codec = _codec(charset)
+    if codec is None:
+        raise _Problem(415, f"{media} in {charset!r} is not read here: no such charset", accept)
+    try:
+        encoding = encoding_of(data)
+    except ParseError:
+        return  # the reader refuses it, as the command line does
+    if codec != _codec(encoding):
+        detail = (
+            f"{media} in {charset!r} but the document is {encoding} (by its byte-order mark, "
+            "else its XML declaration, else XML's default); send the charset it is in, or none"
+        )
+        raise _Problem(415, detail, accept)
 
 
 def _query(request: Request, known: tuple[str, ...]) -> _work.Request:
