@@ -571,7 +571,8 @@ def openapi_document(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
             "400": "A body that cannot be read as a request",
             "408": "The body took too long to arrive",
             "413": f"A body over {max_body} bytes",
-            "415": "A media type the input format is not read from",
+            "415": "A media type the input format is not read from, a Content-Encoding,"
+            " or a charset other than the one the body is in (JSON: UTF-8)",
             "422": "A refused document (problems name the invoice, field and value)",
         }.items()
     }
