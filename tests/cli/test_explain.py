@@ -89,6 +89,25 @@ def test_cashboard_is_read_as_preview_reads_it_as_of_the_date_given(
     assert "payment_id: has no dated payment" in err
 
 
+def test_invoices_without_numbers_are_titled_by_their_place_in_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two files of one invoice each, neither numbered, were both titled "Invoice 1"
+    (the place in each file): now 1 and 2, as preview titles them."""
+    invoice = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31",
+               "lines": [{"unit_price": "1.00"}]}  # fmt: skip
+    paths = []
+    for name in ("a.json", "b.json"):
+        path = tmp_path / name
+        path.write_text(json.dumps(invoice))
+        paths.append(str(path))
+    for command in ("explain", "preview"):
+        status, out, _ = run(capsys, command, *paths, "--as-of", "2024-03-05")
+        assert status == 0
+        titles = [line.split(" (USD)")[0] for line in out.splitlines() if " (USD)" in line]
+        assert titles == ["Invoice 1", "Invoice 2"], command
+
+
 def test_a_refusal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "explain", EXAMPLE, "--locale", "xx_XX")
     assert (status, out) == (2, "")

@@ -92,23 +92,22 @@ def _explain(args: argparse.Namespace) -> int:
         args.paths, args.input, args.currency, as_of=args.as_of, command="explain"
     )
     results = [
-        (entry, index, explained(name, index if doc.array else None, entry, args.as_of))
+        (entry, explained(name, index if doc.array else None, entry, args.as_of))
         for name, doc in sources
         for index, entry in enumerate(doc.entries)
     ]
     array = len(sources) > 1 or any(doc.array for _, doc in sources)
     if args.output == "json":
-        payload = [explanation.to_dict(entry) for entry, _, explanation in results]
+        payload = [explanation.to_dict(entry) for entry, explanation in results]
         text = json.dumps(payload if array else payload[0], indent=2, ensure_ascii=False)
     else:
+        # An invoice without a number is titled by its place in the output, as preview's.
         text = "\n\n".join(
             explanation.text(
                 locale=args.locale,
-                title=f"Invoice {entry.invoice.number}"
-                if entry.invoice.number
-                else f"Invoice {index + 1}",
+                title=f"Invoice {entry.invoice.number or place}",
             )
-            for entry, index, explanation in results
+            for place, (entry, explanation) in enumerate(results, start=1)
         )
     sys.stdout.write(text + "\n")
     return EXIT_OK
