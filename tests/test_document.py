@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from invoicecalc import (
@@ -542,7 +542,16 @@ _TEXTS = st.sampled_from(
         *("1", "1.0", "10.50", "-2", "0", "-0", "0e-99999", "1e3", " 2 ", "1_000", "NaN"),
         *("\u0663", "Infinity", "1e18", "0.001", "x", "", "12.345", "2024-03-05"),
         *("2024-02-30", "task", "custom", "product", "TASK", "USD", "usd", "JPY"),
-        *("2024-3-05", "9" * 61, "\u00e9", "\ud800"),
+        *("2024-3-05", "9" * 61, "\u00e9", "\ud800", "5", "5.0", "1e2", "1E2", "100", "-0.0"),
+    ]
+)
+#: Numbers as JSON gives them (parse_json: an int, or an exact Decimal for 1.0, 1e2, -0.0)
+#: and as a Python caller may (a float, a NaN), each near one of the texts above.
+_NUMBERS = st.sampled_from(
+    [
+        *(Decimal("1.5"), Decimal("1e999"), Decimal("-1"), Decimal("1.0"), Decimal("1E+2")),
+        *(Decimal("-0.0"), Decimal("5"), Decimal("5.0"), Decimal("0"), Decimal("NaN")),
+        *(1.0, 0.0, -0.0, 1.5, float("nan")),
     ]
 )
 _VALUES = st.one_of(
@@ -550,8 +559,9 @@ _VALUES = st.one_of(
     st.booleans(),
     st.none(),
     st.integers(-3, 3),
-    st.sampled_from([Decimal("1.5"), Decimal("1e999"), Decimal("-1")]),
+    _NUMBERS,
     st.lists(_TEXTS, max_size=2),
+    st.sampled_from([[["1"]], {}, {"a": "1"}, {"quantity": "1"}, [None]]),
 )
 _LINE_KEYS = ["title", "description", "kind", "quantity", "unit_price", "flat_fee"]
 _LINE_KEYS += ["markup_percentage", "taxable", "taxes", "discount_amount", "unknown"]
@@ -651,25 +661,163 @@ def invoice_objects(draw: st.DrawFn) -> dict[str, object]:
     return value
 
 
-def _read_as(value: object) -> str:
+def _exact(value: object) -> object:
+    """``value`` down to the last detail: each attrs field, those left out of equality
+    and repr too (a line's terms, what the calculator is handed), each value's type,
+    a number's exponent (``Price`` repr writes 1E+4 and 10000 alike; ``Decimal("5")``
+    equals ``Decimal("5.0")``) and an amount's currency."""
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))
+        return (type(value).__name__, [(f.name, _exact(getattr(value, f.name))) for f in fields])
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, [_exact(item) for item in value])
+    if isinstance(value, Decimal):
+        return (type(value).__name__, str(Decimal(value)), getattr(value, "currency", None))
+    if isinstance(value, int):
+        return (type(value).__name__, int(value), getattr(value, "currency", None))
+    return (type(value).__name__, repr(value))
+
+
+def _read_as(value: object) -> object:
     try:
-        entry = invoice_from_dict(value)
-        # What the calculator is handed too (not part of an invoice's repr or equality).
-        terms = [line.terms for line in entry.invoice.lines]
-        return repr((entry, terms, entry.invoice.prepared))
+        return _exact(invoice_from_dict(value))
     except InvoiceCalcError as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return (type(exc).__name__, exc.field, repr(exc.value), exc.problem, str(exc))
 
 
-@given(st.lists(invoice_objects(), min_size=1, max_size=4))
-def test_the_quick_reader_reads_what_the_full_reader_reads(values: list[object]) -> None:
+def _reads_as_the_full_reader(values: list[object]) -> None:
+    """Each value read by the quick reader (and again, from its caches) as the full
+    reader alone reads it: the same entry, down to :func:`_exact`, or the same error."""
     import invoicecalc.document as document
 
-    quick = [_read_as(value) for value in values]  # and again, from its caches
+    quick = [_read_as(value) for value in values]
     assert [_read_as(value) for value in values] == quick
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(document, "_quick_entry", lambda raw: None)
         assert [_read_as(value) for value in values] == quick
+
+
+@given(st.lists(invoice_objects(), min_size=1, max_size=4))
+def test_the_quick_reader_reads_what_the_full_reader_reads(values: list[object]) -> None:
+    _reads_as_the_full_reader(values)
+
+
+#: Values that equal 1 or 0 (and hash alike) without being the same value: what a cache
+#: keyed by value must not take for one another.
+_LOOKALIKES = [
+    [1, True, 1.0, Decimal(1), Decimal("1.0"), "1"],
+    [0, False, 0.0, -0.0, Decimal("-0"), Decimal("0E+2"), "0"],
+]
+#: Number texts in several forms each (text, an exact Decimal as JSON gives 5.0 or
+#: 1e2, an int): equal numbers that read differently.
+_NUMBER_FORMS = st.sampled_from(["5", "5.0", "1e2", "0", "-0", "0.5", "1"]).flatmap(
+    lambda text: st.sampled_from(
+        [text, Decimal(text), *([int(Decimal(text))] if Decimal(text) % 1 == 0 else [])]
+    )
+)
+_PLAIN_LINE_VALUES = {
+    **dict.fromkeys(("title", "description"), st.sampled_from(["", "x", "1", "0", "task"])),
+    "kind": st.sampled_from(["task", "custom", "product"]),
+    **dict.fromkeys(("quantity", "unit_price", "flat_fee", "markup_percentage"), _NUMBER_FORMS),
+    "taxable": st.booleans(),
+}
+
+
+@st.composite
+def _plain_lines(draw: st.DrawFn) -> dict[str, object]:
+    """Lines of the common shape (some still refused: 0.5 of a yen as a flat fee)."""
+    keys = draw(st.lists(st.sampled_from(list(_PLAIN_LINE_VALUES)), max_size=4, unique=True))
+    return {key: draw(_PLAIN_LINE_VALUES[key]) for key in keys}
+
+
+@st.composite
+def _lookalike(draw: st.DrawFn, value: dict[str, object]) -> dict[str, object]:
+    """``value`` in another key order, or with one value of 1 or 0 given as another
+    value equal to it (``True`` for ``1``, ``1`` for ``True``, ``"1"`` for ``1``)."""
+    if draw(st.booleans()):
+        value = dict(draw(st.permutations(list(value.items()))))
+    near = [key for key, item in value.items() if any(item in same for same in _LOOKALIKES)]
+    if near and draw(st.booleans()):
+        key = draw(st.sampled_from(near))
+        same = next(same for same in _LOOKALIKES if value[key] in same)
+        value = {**value, key: draw(st.sampled_from(same))}
+    return value
+
+
+@st.composite
+def _shared_documents(draw: st.DrawFn) -> list[object]:
+    """Invoices that share their parts, so that the caches hit: the same lines (most
+    plain, some not) and payments under USD, JPY and CHF, in another key order or with
+    a value swapped for one equal to it; sales-tax rates as text, Decimals and ints."""
+    pool = draw(st.lists(st.one_of(_plain_lines(), _plain_lines(), _line_objects()), min_size=1))
+    payments = [
+        {"date": "2024-03-05", "amount": "1"},
+        {"amount": "1", "date": "2024-03-05", "note": "x"},
+        {"date": "2024-03-05", "amount": "0.5"},
+        {"date": "2024-03-05", "amount": 1},
+        {"date": "2024-03-05", "amount": Decimal("1.0")},
+    ]
+    values: list[object] = []
+    for _ in range(draw(st.integers(1, 6))):
+        lines = [
+            draw(_lookalike(draw(st.sampled_from(pool)))) for _ in range(draw(st.integers(0, 4)))
+        ]
+        value: dict[str, object] = {
+            "currency": draw(st.sampled_from(["USD", "JPY", "CHF"])),
+            "invoice_date": "2024-03-01",
+            "due_date": "2024-03-31",
+            "lines": lines,
+            "payments": [
+                draw(_lookalike(draw(st.sampled_from(payments))))
+                for _ in range(draw(st.integers(0, 2)))
+            ],
+        }
+        for key in ("sales_tax", "sales_tax_2"):
+            if draw(st.booleans()):
+                value[key] = draw(_NUMBER_FORMS)
+        if "sales_tax_2" in value and not draw(st.integers(0, 3)):
+            value["sales_tax_2_cumulative"] = draw(st.sampled_from([True, False, 1, 0]))
+        if not draw(st.integers(0, 4)):
+            value["discount_amount"] = draw(_NUMBER_FORMS)
+        values.append(draw(_lookalike(value)))
+    return values
+
+
+def _usd_then_jpy(**parts: object) -> list[object]:
+    head = {"invoice_date": "2024-03-01", "due_date": "2024-03-31"}
+    return [{"currency": code, **head, **parts} for code in ("USD", "JPY")]
+
+
+@given(_shared_documents())
+# The cases the caches are keyed against, read in turn: a line remembered whole, then
+# under another currency, in another key order, with 1 for true and a bool for a number.
+@example(
+    [
+        *_usd_then_jpy(lines=[{"title": "x", "flat_fee": "0.5", "taxable": True}]),
+        *_usd_then_jpy(lines=[{"taxable": True, "flat_fee": "0.5", "title": "x"}]),
+        *_usd_then_jpy(lines=[{"title": "x", "flat_fee": "0.5", "taxable": 1}]),
+        *_usd_then_jpy(lines=[{"quantity": 1}, {"quantity": True}, {"quantity": 1.0}]),
+        *_usd_then_jpy(lines=[{"quantity": "1"}, {"quantity": "-0"}, {"unit_price": "1e2"}]),
+    ]
+)
+# Equal rates that read differently (Decimal("5") == Decimal("5.0")), 1 for true.
+@example(
+    [
+        *_usd_then_jpy(sales_tax="5"),
+        *_usd_then_jpy(sales_tax=Decimal("5")),
+        *_usd_then_jpy(sales_tax="5.0"),
+        *_usd_then_jpy(sales_tax=Decimal("5.0")),
+        *_usd_then_jpy(sales_tax=Decimal("5.0"), sales_tax_2=5, sales_tax_2_cumulative=1),
+        *_usd_then_jpy(sales_tax="-0", sales_tax_2="1e2", sales_tax_2_cumulative=True),
+        *_usd_then_jpy(discount_amount="0.5", payments=[{"date": "2024-03-05", "amount": 1}]),
+    ]
+)
+def test_the_quick_reader_reads_shared_parts_as_the_full_reader_does(
+    values: list[object],
+) -> None:
+    """What the caches remember is never taken for a later value that only equals it
+    (1 for true, Decimal("5") for "5.0"), nor read under another currency."""
+    _reads_as_the_full_reader(values)
 
 
 @pytest.mark.parametrize("taxable", [1, 0, Decimal(1), Decimal("0.0"), "true", [True], {"a": 1}])
