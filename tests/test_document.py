@@ -923,3 +923,29 @@ def test_the_quick_reader_reads_cash_rounding_and_a_home_currency() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(document, "_quick_entry", lambda raw: None)
         assert entry == invoice_from_dict(value)
+
+
+def test_the_reader_does_not_keep_long_text_once_read() -> None:
+    """The quick reader remembered each line of text and flags whole, however long its
+    title, up to 4,096 lines: a service reading one megabyte title after another kept
+    them all (4 GB at 4,096). A line is remembered only when its text is short."""
+    import gc
+    import tracemalloc
+
+    head = {"currency": "USD", "invoice_date": "2024-03-01", "due_date": "2024-03-31"}
+    documents = [
+        json.dumps({**head, "lines": [{"title": f"{n:04d}" + "x" * 1_000_000, "quantity": "1"}]})
+        for n in range(40)
+    ]
+    read(documents[0])  # the reader's own first-use allocations are not counted
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for text in documents:
+            assert read(text).entries[0].invoice.lines[0].title.startswith("00")
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Forty 1 MB titles read one after another; none of them is kept.
+    assert held < 2_000_000, held

@@ -263,6 +263,9 @@ _MONEY: dict[tuple[str, str, bool], Any] = {}
 _CURRENCIES: dict[str, Currency] = {}
 _SALES: dict[tuple[object, ...], tuple[Tax, ...]] = {}
 _LINES: dict[tuple[object, ...], LineItem] = {}
+#: The longest text a remembered line holds in any one value (a title, a quantity):
+#: at most 4,096 lines of 7 such values, some 30 MB held at worst.
+_REMEMBERED_TEXT = 1024
 _KINDS = {kind.value: kind for kind in LineKind}
 _CUSTOM = LineKind.CUSTOM.value  # an enum member's value is a descriptor lookup each time
 _TEXT_TYPES = (str, bool, type(None))
@@ -335,7 +338,12 @@ def _quick_line(value: object, currency: Currency) -> LineItem | None:
         return found
     if not value.keys() <= _QUICK_LINE_KEYS.keys():
         return None
-    remember = all(type(item) is str or type(item) is bool for item in value.values())
+    # Only a line of short text: the cache holds each key whole, and 4,096 long titles
+    # would stay in memory for as long as the process runs.
+    remember = all(
+        type(item) is bool or (type(item) is str and len(item) <= _REMEMBERED_TEXT)
+        for item in value.values()
+    )
     get = value.get
     kind = get("kind", _CUSTOM)
     taxable = get("taxable", True)
